@@ -1,0 +1,171 @@
+// The op registry: every op is declared once, with its operands, typed
+// attributes and defaults, type/shape inference, cost (MACs) and traits.
+// Parsers, passes, the interpreter and emitters all read these records.
+// Each op family registers itself from its own file (ir/ops/<family>.cpp);
+// ir/ops/all_ops.cpp lists the families.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace nnport {
+
+enum OpTrait : uint32_t {
+  kElementwise = 1u << 0,      // output[i] depends on input[i] only (with broadcasting)
+  kLayoutSensitive = 1u << 1,  // semantics depend on the NCHW/NHWC layout
+  kQuantizable = 1u << 2,      // has an integer/quantized lowering
+  kFusedActivation = 1u << 3,  // may carry a fused activation (IR-level)
+  kCommutative = 1u << 4,      // binary op whose operands may swap
+  kShapeOp = 1u << 5,          // only moves/reshapes data or computes shapes
+};
+
+enum class Arity : uint8_t { Single, Optional, Variadic };
+
+struct OperandSpec {
+  std::string name;
+  Arity arity = Arity::Single;
+};
+
+struct AttrSpec {
+  std::string name;
+  AttrKind kind = AttrKind::Undefined;
+  bool required = false;
+  std::optional<Attribute> defaultValue;
+};
+
+class InferenceContext;
+using InferFn = std::function<Status(InferenceContext&)>;
+// Multiply-accumulates of one node, from its (inferred) types; symbolic
+// dims count as 1.
+using CostFn = std::function<int64_t(const Node&)>;
+
+struct OpSchema {
+  std::string name;
+  std::string domain;  // "" = ai.onnx
+  int sinceVersion = 1;
+  std::string doc;
+  std::vector<OperandSpec> inputs, outputs;
+  std::vector<AttrSpec> attrs;
+  InferFn infer;
+  CostFn macs;
+  uint32_t traits = 0;
+
+  const AttrSpec* attr(const std::string& n) const;
+  bool has(OpTrait t) const { return (traits & t) != 0; }
+  size_t minInputs() const;
+  size_t maxInputs() const;  // SIZE_MAX when variadic
+};
+
+class OpSchemaBuilder {
+ public:
+  explicit OpSchemaBuilder(OpSchema& s) : s_(s) {}
+  OpSchemaBuilder& since(int v);
+  OpSchemaBuilder& doc(std::string d);
+  OpSchemaBuilder& input(std::string name, Arity a = Arity::Single);
+  OpSchemaBuilder& optionalInput(std::string name) { return input(std::move(name), Arity::Optional); }
+  OpSchemaBuilder& variadicInput(std::string name) { return input(std::move(name), Arity::Variadic); }
+  OpSchemaBuilder& output(std::string name, Arity a = Arity::Single);
+  OpSchemaBuilder& optionalOutput(std::string name) { return output(std::move(name), Arity::Optional); }
+  OpSchemaBuilder& variadicOutput(std::string name) { return output(std::move(name), Arity::Variadic); }
+  // Attributes: with a default, optional without one, or required.
+  OpSchemaBuilder& attr(std::string name, int64_t def);
+  OpSchemaBuilder& attr(std::string name, float def);
+  OpSchemaBuilder& attr(std::string name, std::string def);
+  OpSchemaBuilder& attr(std::string name, const char* def) { return attr(std::move(name), std::string(def)); }
+  OpSchemaBuilder& attr(std::string name, std::vector<int64_t> def);
+  OpSchemaBuilder& attr(std::string name, std::vector<float> def);
+  OpSchemaBuilder& optionalAttr(std::string name, AttrKind kind);
+  OpSchemaBuilder& requiredAttr(std::string name, AttrKind kind);
+  OpSchemaBuilder& traits(uint32_t t);
+  OpSchemaBuilder& infer(InferFn f);
+  OpSchemaBuilder& macs(CostFn f);
+
+ private:
+  OpSchema& s_;
+};
+
+class OpRegistry {
+ public:
+  // The process-wide registry, filled with every op family on first use.
+  static OpRegistry& instance();
+
+  OpSchemaBuilder add(const std::string& name, const std::string& domain = "");
+  const OpSchema* find(const std::string& domain, const std::string& name) const;
+  std::vector<const OpSchema*> all() const;
+  size_t size() const { return schemas_.size(); }
+
+ private:
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<OpSchema>> schemas_;
+};
+
+// What an inference function sees of one node.
+class InferenceContext {
+ public:
+  InferenceContext(const Node& node, int64_t opset,
+                   const std::unordered_map<const Value*, std::vector<Dim>>& shapeValues)
+      : node_(node), opset_(opset), shapeValues_(shapeValues) {
+    outputs_.resize(node.numOutputs());
+    outputShapeValues_.resize(node.numOutputs());
+  }
+
+  const Node& node() const { return node_; }
+  int64_t opset() const { return opset_; }
+  size_t numInputs() const { return node_.numInputs(); }
+  size_t numOutputs() const { return node_.numOutputs(); }
+  bool hasInput(size_t i) const { return node_.input(i) != nullptr; }
+  bool hasOutput(size_t i) const { return node_.output(i) != nullptr; }
+  // Type of input i, or nullptr when absent or not a tensor.
+  const TensorType* inputType(size_t i) const;
+  DType inputDType(size_t i) const;
+  // The constant data of input i when it is an initializer, else nullptr.
+  TensorPtr constantInput(size_t i) const;
+  // Integer contents of a 0-D/1-D input when known: from a constant, or
+  // propagated through shape computations (Shape, Gather, Concat...). Element
+  // encoding: a Dim with an empty symbol holds the literal integer `value`
+  // (negative allowed, e.g. Reshape's -1); a named symbol is a symbolic size;
+  // the symbol "?" is an unknown element.
+  std::optional<std::vector<Dim>> shapeValue(size_t i) const;
+
+  // Attributes with schema defaults.
+  int64_t attrInt(const std::string& n) const { return node_.attrInt(n); }
+  float attrFloat(const std::string& n) const { return node_.attrFloat(n); }
+  std::string attrString(const std::string& n) const { return node_.attrString(n); }
+  std::vector<int64_t> attrInts(const std::string& n) const { return node_.attrInts(n); }
+  std::vector<float> attrFloats(const std::string& n) const { return node_.attrFloats(n); }
+  bool hasAttr(const std::string& n) const { return node_.attrs.find(n) != nullptr; }
+
+  void setOutput(size_t i, TensorType t);
+  void setOutput(size_t i, DType d, Shape s) { setOutput(i, TensorType{d, std::move(s)}); }
+  void setOutputShapeValue(size_t i, std::vector<Dim> v);
+
+  // An error naming the node and op.
+  template <typename... Args>
+  Status error(fmt::format_string<Args...> f, Args&&... a) const {
+    return Status::invalid("{}: {}", node_.describe(), fmt::format(f, std::forward<Args>(a)...));
+  }
+
+  const std::vector<std::optional<TensorType>>& outputs() const { return outputs_; }
+  const std::vector<std::optional<std::vector<Dim>>>& outputShapeValues() const {
+    return outputShapeValues_;
+  }
+
+ private:
+  const Node& node_;
+  int64_t opset_;
+  const std::unordered_map<const Value*, std::vector<Dim>>& shapeValues_;
+  std::vector<std::optional<TensorType>> outputs_;
+  std::vector<std::optional<std::vector<Dim>>> outputShapeValues_;
+};
+
+// Called once by OpRegistry::instance(); defined in ir/ops/all_ops.cpp.
+void registerAllOps(OpRegistry& r);
+
+}  // namespace nnport

@@ -1,0 +1,69 @@
+// Graph, use lists, replace-all-uses and topological order.
+#include <catch2/catch.hpp>
+
+#include "ir/graph.h"
+#include "ir/ops/registry.h"
+#include "ir/shape_inference.h"
+
+using namespace nnport;
+
+namespace {
+TensorType f32(std::vector<Dim> dims) { return {DType::Float32, Shape(std::move(dims))}; }
+}  // namespace
+
+TEST_CASE("use lists follow setInput and replaceAllUsesWith", "[ir]") {
+  Graph g;
+  Value* x = g.addInput("x", f32({1, 4}));
+  Value* y = g.addInput("y", f32({1, 4}));
+  Node* add = g.addNode("Add", "", {x, x}, {"s"}, "add");
+  Node* relu = g.addNode("Relu", "", {add->output()}, {"r"}, "relu");
+  g.addOutput(relu->output());
+  REQUIRE(x->uses().size() == 2);
+  g.replaceAllUsesWith(x, y);
+  CHECK(x->uses().empty());
+  CHECK(y->uses().size() == 2);
+  CHECK(add->input(0) == y);
+  CHECK(add->input(1) == y);
+  g.replaceAllUsesWith(relu->output(), add->output());
+  CHECK(g.outputs()[0] == add->output());
+  g.eraseNode(relu);
+  CHECK(add->output()->uses().empty());
+  CHECK(g.numNodes() == 1);
+}
+
+TEST_CASE("topological order is stable and detects cycles", "[ir]") {
+  Graph g;
+  Value* x = g.addInput("x", f32({2}));
+  Node* a = g.addNode("Neg", "", {nullptr}, {"a"}, "a");
+  Node* b = g.addNode("Neg", "", {x}, {"b"}, "b");
+  a->setInput(0, b->output());
+  auto order = g.topologicalOrder();
+  REQUIRE(order);
+  CHECK(order.value()[0] == b);
+  CHECK(order.value()[1] == a);
+  b->setInput(0, a->output());
+  auto cyclic = g.topologicalOrder();
+  REQUIRE_FALSE(cyclic);
+  CHECK(cyclic.status().message().find("cycle") != std::string::npos);
+}
+
+TEST_CASE("broadcast inference keeps symbolic dims", "[ir][infer]") {
+  Graph g;
+  Value* x = g.addInput("x", f32({Dim::symbolic("N"), 3, 1}));
+  Value* y = g.addInput("y", f32({1, 5}));
+  Node* add = g.addNode("Add", "", {x, y}, {"z"}, "add");
+  g.addOutput(add->output());
+  auto r = inferShapes(g, {{"", 17}}, {true});
+  REQUIRE(r);
+  CHECK(add->output()->type.str() == "f32[N,3,5]");
+}
+
+TEST_CASE("incompatible broadcast is an error naming the node", "[ir][infer]") {
+  Graph g;
+  Value* x = g.addInput("x", f32({2, 3}));
+  Value* y = g.addInput("y", f32({4}));
+  g.addNode("Mul", "", {x, y}, {"z"}, "mul7");
+  auto r = inferShapes(g, {{"", 17}}, {true});
+  REQUIRE_FALSE(r);
+  CHECK(r.status().message().find("node 'mul7' (Mul)") != std::string::npos);
+}
