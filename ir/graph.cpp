@@ -150,6 +150,21 @@ std::string Graph::uniqueName(const std::string& base) const {
   }
 }
 
+bool Graph::renameValue(Value* v, const std::string& name) {
+  if (v->name_ == name) return true;
+  if (findValue(name)) return false;
+  auto it = byName_.find(v->name_);
+  if (it != byName_.end() && it->second == v) byName_.erase(it);
+  v->name_ = name;
+  if (!name.empty()) byName_[name] = v;
+  return true;
+}
+
+void Graph::removeInput(Value* v) {
+  inputs_.erase(std::remove(inputs_.begin(), inputs_.end(), v), inputs_.end());
+  v->graphInput_ = false;
+}
+
 Node* Graph::addNode(const std::string& opType, const std::string& domain,
                      const std::vector<Value*>& inputs,
                      const std::vector<std::string>& outputNames, const std::string& nodeName) {

@@ -149,6 +149,8 @@ class Graph {
 
   std::string name;
   std::string docString;
+  // Names in the source's value_info order, so lossless emitters keep it.
+  std::vector<std::string> valueInfoOrder;
 
   // --- values
   Value* addInput(const std::string& name, TensorType type);
@@ -165,6 +167,10 @@ class Graph {
   std::vector<Value*> initializers() const;
   Value* findValue(const std::string& name) const;
   std::string uniqueName(const std::string& base) const;
+  // Renames a value; fails (returns false) if the name is taken.
+  bool renameValue(Value* v, const std::string& name);
+  // Removes a graph input that nothing uses (keeps its initializer, if any).
+  void removeInput(Value* v);
   size_t numValues() const { return values_.size(); }
 
   // --- nodes

@@ -4,9 +4,29 @@
 namespace nnport {
 
 void registerElementwiseOps(OpRegistry& r);
+void registerActivationOps(OpRegistry& r);
+void registerConvOps(OpRegistry& r);
+void registerPoolOps(OpRegistry& r);
+void registerNormalizationOps(OpRegistry& r);
+void registerMatMulOps(OpRegistry& r);
+void registerQuantOps(OpRegistry& r);
+void registerReduceOps(OpRegistry& r);
+void registerShapeOps(OpRegistry& r);
+void registerDataMovementOps(OpRegistry& r);
+void registerMiscOps(OpRegistry& r);
 
 void registerAllOps(OpRegistry& r) {
   registerElementwiseOps(r);
+  registerActivationOps(r);
+  registerConvOps(r);
+  registerPoolOps(r);
+  registerNormalizationOps(r);
+  registerMatMulOps(r);
+  registerQuantOps(r);
+  registerReduceOps(r);
+  registerShapeOps(r);
+  registerDataMovementOps(r);
+  registerMiscOps(r);
 }
 
 }  // namespace nnport

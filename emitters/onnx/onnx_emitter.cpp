@@ -1,0 +1,95 @@
+// IR -> ONNX ModelProto: nodes in stable topological order, names, metadata,
+// declared types and unknown ops kept as they were read.
+#include "emitters/onnx/onnx_emitter.h"
+
+#include <unordered_set>
+
+#include "parsers/onnx/onnx_proto.h"
+
+namespace nnport::onnxproto {
+namespace {
+
+// Domains of IR-internal ops that have no ONNX spelling.
+bool isIrOnlyDomain(const std::string& d) { return d == "nnport"; }
+
+void exportValueInfo(const Value& v, onnx::ValueInfoProto* p) {
+  p->set_name(v.name());
+  if (!v.docString.empty()) p->set_doc_string(v.docString);
+  if (!v.foreignType.empty()) {
+    p->mutable_type()->ParseFromString(v.foreignType);
+  } else if (v.declaredType) {
+    exportType(*v.declaredType, p->mutable_type());
+  } else if (v.type.dtype != DType::Undefined) {
+    exportType(v.type, p->mutable_type());
+  }
+}
+
+Status exportNode(const Node& n, onnx::NodeProto* p) {
+  if (isIrOnlyDomain(n.domain()))
+    return Status::unsupported("{}: this IR op has no ONNX form", n.describe());
+  p->set_op_type(n.opType());
+  if (!n.name().empty()) p->set_name(n.name());
+  if (!n.domain().empty()) p->set_domain(n.domain());
+  if (!n.docString.empty()) p->set_doc_string(n.docString);
+  for (Value* in : n.inputs()) p->add_input(in ? in->name() : "");
+  for (Value* out : n.outputs()) p->add_output(out ? out->name() : "");
+  for (const Attribute& a : n.attrs.all()) exportAttribute(a, p->add_attribute());
+  return Status::ok();
+}
+
+Status exportGraph(const Model& m, onnx::GraphProto* gp) {
+  const Graph& g = m.graph;
+  gp->set_name(g.name);
+  if (!g.docString.empty()) gp->set_doc_string(g.docString);
+  NNP_ASSIGN_OR_RETURN(std::vector<Node*> order, g.topologicalOrder());
+  for (Node* n : order) NNP_RETURN_IF_ERROR(exportNode(*n, gp->add_node()));
+  for (Value* v : g.initializers()) exportTensor(*v->initializer(), v->name(), gp->add_initializer());
+  for (const auto& s : m.opaqueSparseInitializers) gp->add_sparse_initializer()->ParseFromString(s);
+  for (Value* v : g.inputs()) exportValueInfo(*v, gp->add_input());
+  for (Value* v : g.outputs()) exportValueInfo(*v, gp->add_output());
+
+  // value_info: source order first, then declared values added since.
+  std::unordered_set<const Value*> written(g.inputs().begin(), g.inputs().end());
+  written.insert(g.outputs().begin(), g.outputs().end());
+  auto writeInfo = [&](const Value* v) {
+    if (!v || written.count(v) || (!v->declaredType && v->foreignType.empty())) return;
+    if (!v->producer() && !v->isConstant()) return;  // no longer in the graph
+    written.insert(v);
+    exportValueInfo(*v, gp->add_value_info());
+  };
+  for (const auto& name : g.valueInfoOrder) writeInfo(g.findValue(name));
+  for (Node* n : order)
+    for (Value* out : n->outputs()) writeInfo(out);
+  for (const auto& vi : m.opaqueValueInfo) gp->add_value_info()->ParseFromString(vi);
+  for (const auto& qa : m.opaqueQuantAnnotations)
+    gp->add_quantization_annotation()->ParseFromString(qa);
+  return Status::ok();
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<onnx::ModelProto>> exportModel(const Model& m) {
+  auto p = std::make_unique<onnx::ModelProto>();
+  p->set_ir_version(m.irVersion);
+  for (const auto& o : m.opsets) {
+    auto* op = p->add_opset_import();
+    op->set_domain(o.domain);
+    op->set_version(o.version);
+  }
+  if (!m.producerName.empty()) p->set_producer_name(m.producerName);
+  if (!m.producerVersion.empty()) p->set_producer_version(m.producerVersion);
+  if (!m.domain.empty()) p->set_domain(m.domain);
+  if (m.modelVersion) p->set_model_version(m.modelVersion);
+  if (!m.docString.empty()) p->set_doc_string(m.docString);
+  for (const auto& [k, v] : m.metadata) {
+    auto* kv = p->add_metadata_props();
+    kv->set_key(k);
+    kv->set_value(v);
+  }
+  for (const auto& f : m.opaqueFunctions) p->add_functions()->ParseFromString(f);
+  for (const auto& t : m.opaqueTrainingInfo) p->add_training_info()->ParseFromString(t);
+  NNP_RETURN_IF_ERROR(exportGraph(m, p->mutable_graph()));
+  return p;
+}
+
+}  // namespace nnport::onnxproto

@@ -1,0 +1,18 @@
+// IR -> ONNX ModelProto, and writing it (inline or with external data).
+#pragma once
+
+#include <onnx/onnx_pb.h>
+
+#include "emitters/registry.h"
+
+namespace nnport::onnxproto {
+
+// Builds the ModelProto. Fails, naming the node, for IR ops ONNX cannot express.
+Expected<std::unique_ptr<onnx::ModelProto>> exportModel(const Model& m);
+
+// ONNX checker (and, at full level, strict shape inference) on a proto.
+Status verifyModelProto(const onnx::ModelProto& proto, const std::string& path);
+
+Status writeOnnx(const Model& m, const std::string& path, const EmitOptions& opts);
+
+}  // namespace nnport::onnxproto

@@ -1,0 +1,149 @@
+// Writing ONNX files: verification with ONNX's own checker, inline weights
+// or an external data file, atomic replacement of the targets.
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <onnx/checker.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+
+#include "emitters/onnx/onnx_emitter.h"
+#include "lib/atomic_file.h"
+#include "parsers/onnx/onnx_proto.h"
+
+namespace nnport::onnxproto {
+namespace {
+
+// Past this many serialized bytes protobuf cannot write or read one message.
+constexpr size_t kInlineLimit = (size_t{2} << 30) - (size_t{64} << 20);
+constexpr size_t kExternalThreshold = 1024;  // smaller tensors stay inline
+constexpr size_t kExternalAlign = 64;
+
+std::string baseOf(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+size_t weightBytes(const onnx::GraphProto& g) {
+  size_t n = 0;
+  for (const auto& t : g.initializer()) n += t.raw_data().size();
+  return n;
+}
+
+Status serializeTo(const onnx::ModelProto& proto, const std::string& path, const std::string& target) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) return Status::io("{}: cannot write: {}", target, std::strerror(errno));
+  bool ok;
+  {
+    google::protobuf::io::FileOutputStream out(fd);
+    ok = proto.SerializeToZeroCopyStream(&out) && out.Flush();
+  }
+  ok = (::close(fd) == 0) && ok;
+  if (!ok) return Status::io("{}: writing the model failed (disk full?)", target);
+  return Status::ok();
+}
+
+// Moves large initializers' bytes into `dataPath`, recording `location`.
+Status externalize(onnx::GraphProto& g, const std::string& dataPath, const std::string& location,
+                   const std::string& target) {
+  std::ofstream out(dataPath, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::io("{}: cannot write external data", target);
+  size_t offset = 0;
+  for (auto& t : *g.mutable_initializer()) {
+    if (t.raw_data().size() < kExternalThreshold) continue;
+    const size_t pad = (kExternalAlign - offset % kExternalAlign) % kExternalAlign;
+    static const char zeros[kExternalAlign] = {};
+    out.write(zeros, static_cast<std::streamsize>(pad));
+    offset += pad;
+    const std::string& bytes = t.raw_data();
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    t.set_data_location(onnx::TensorProto::EXTERNAL);
+    auto add = [&](const char* k, const std::string& v) {
+      auto* kv = t.add_external_data();
+      kv->set_key(k);
+      kv->set_value(v);
+    };
+    add("location", location);
+    add("offset", std::to_string(offset));
+    add("length", std::to_string(bytes.size()));
+    offset += bytes.size();
+    t.clear_raw_data();
+  }
+  out.close();
+  if (!out) return Status::io("{}: writing external data failed (disk full?)", target);
+  return Status::ok();
+}
+
+void setLocations(onnx::GraphProto& g, const std::string& location) {
+  for (auto& t : *g.mutable_initializer())
+    for (auto& kv : *t.mutable_external_data())
+      if (kv.key() == "location") kv.set_value(location);
+}
+
+}  // namespace
+
+Status verifyModelProto(const onnx::ModelProto& proto, const std::string& path) {
+  try {
+    onnx::checker::check_model(proto);
+    // Full check: strict type and shape inference on a copy whose large
+    // weights are dropped (inference reads only small shape tensors).
+    onnx::ModelProto light = proto;
+    for (auto& t : *light.mutable_graph()->mutable_initializer())
+      if (t.raw_data().size() > 4096) t.clear_raw_data();
+    onnx::shape_inference::InferShapes(light, onnx::OpSchemaRegistry::Instance(),
+                                       onnx::ShapeInferenceOptions(true, 1, false));
+  } catch (const std::exception& e) {
+    std::string msg = e.what();
+    std::replace(msg.begin(), msg.end(), '\n', ' ');
+    return Status::invalid("{}: the ONNX checker rejects the output: {}", path, msg);
+  }
+  return Status::ok();
+}
+
+namespace {
+Status verifyFile(const std::string& modelPath, const std::string& target) {
+  try {
+    onnx::checker::check_model(modelPath);
+  } catch (const std::exception& e) {
+    std::string msg = e.what();
+    std::replace(msg.begin(), msg.end(), '\n', ' ');
+    return Status::invalid("{}: the ONNX checker rejects the output: {}", target, msg);
+  }
+  return Status::ok();
+}
+}  // namespace
+
+Status writeOnnx(const Model& m, const std::string& path, const EmitOptions& opts) {
+  NNP_ASSIGN_OR_RETURN(std::unique_ptr<onnx::ModelProto> proto, exportModel(m));
+  onnx::GraphProto& g = *proto->mutable_graph();
+  const bool external = opts.externalData || weightBytes(g) > kInlineLimit;
+  AtomicFile model(path);
+  NNP_RETURN_IF_ERROR(model.open());
+  if (!external) {
+    if (opts.verify) NNP_RETURN_IF_ERROR(verifyModelProto(*proto, path));
+    NNP_RETURN_IF_ERROR(serializeTo(*proto, model.tempPath(), path));
+    return model.commit();
+  }
+  const std::string dataPath = path + ".data";
+  AtomicFile data(dataPath);
+  NNP_RETURN_IF_ERROR(data.open());
+  NNP_RETURN_IF_ERROR(externalize(g, data.tempPath(), baseOf(data.tempPath()), path));
+  if (opts.verify) {
+    // Check the small proto in memory, then the file with its data beside it.
+    NNP_RETURN_IF_ERROR(verifyModelProto(*proto, path));
+    NNP_RETURN_IF_ERROR(serializeTo(*proto, model.tempPath(), path));
+    NNP_RETURN_IF_ERROR(verifyFile(model.tempPath(), path));
+  }
+  setLocations(g, baseOf(dataPath));
+  NNP_RETURN_IF_ERROR(serializeTo(*proto, model.tempPath(), path));
+  return commitAll({&data, &model});
+}
+
+void registerOnnxEmitter(EmitterRegistry& r) {
+  r.add({"onnx", {".onnx"}, "ONNX ModelProto (checked with onnx::checker)", writeOnnx});
+}
+
+}  // namespace nnport::onnxproto

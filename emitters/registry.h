@@ -1,0 +1,44 @@
+// Emitters, keyed by format name ("onnx", later "kmodel", "nbg"). Each writes
+// a Model to a file atomically; an op the target cannot express is an error
+// naming the node and op, never a silent drop.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace nnport {
+
+struct EmitOptions {
+  // Write weights to a side file ("<output>.data") instead of inline. Forced
+  // on by the ONNX emitter when the model would pass protobuf's 2 GB limit.
+  bool externalData = false;
+  // Run the target's own checker on the result (ONNX: check_model and strict
+  // shape inference).
+  bool verify = true;
+};
+
+struct Emitter {
+  std::string name;
+  std::vector<std::string> extensions;
+  std::string description;
+  std::function<Status(const Model&, const std::string& path, const EmitOptions&)> emit;
+};
+
+class EmitterRegistry {
+ public:
+  static EmitterRegistry& instance();
+  void add(Emitter e) { emitters_.push_back(std::move(e)); }
+  const Emitter* find(const std::string& name) const;
+  const Emitter* forPath(const std::string& path) const;
+  std::vector<std::string> names() const;
+
+ private:
+  std::vector<Emitter> emitters_;
+};
+
+void registerAllEmitters(EmitterRegistry& r);  // emitters/all_emitters.cpp
+
+}  // namespace nnport

@@ -1,0 +1,242 @@
+// Pooling: windowed (MaxPool, AveragePool, LpPool), global pools, the
+// region-of-interest pools (MaxRoiPool, RoiAlign) and MaxUnpool. Windowed
+// pools take the kernel from the required kernel_shape attribute and work
+// for any number of spatial dims.
+#include <algorithm>
+
+#include "ir/ops/infer_util.h"
+
+namespace nnport {
+namespace {
+
+// Bounds that keep the window arithmetic far from int64 overflow: larger
+// attributes are rejected, larger input sizes give an unknown output size.
+constexpr int64_t kMaxWindowAttr = int64_t{1} << 30;
+constexpr int64_t kMaxDim = int64_t{1} << 32;
+
+struct PoolWindow {
+  std::vector<int64_t> kernel, strides, dilations;
+  std::vector<int64_t> pads;  // begin[0..rank), end[0..rank)
+  std::string autoPad;
+  bool ceilMode = false;
+};
+
+Status readPoolWindow(const InferenceContext& ctx, size_t rank, PoolWindow& w) {
+  w.kernel = ctx.attrInts("kernel_shape");
+  if (w.kernel.empty()) return ctx.error("kernel_shape is required");
+  if (w.kernel.size() != rank)
+    return ctx.error("kernel_shape has {} values for {} spatial dims", w.kernel.size(), rank);
+  w.strides = ctx.attrInts("strides");
+  if (w.strides.empty()) w.strides.assign(rank, 1);
+  w.dilations = ctx.attrInts("dilations");
+  if (w.dilations.empty()) w.dilations.assign(rank, 1);
+  w.pads = ctx.attrInts("pads");
+  if (w.pads.empty()) w.pads.assign(2 * rank, 0);
+  w.autoPad = ctx.node().attrString("auto_pad", "NOTSET");
+  w.ceilMode = ctx.attrInt("ceil_mode") != 0;
+  if (w.strides.size() != rank)
+    return ctx.error("strides has {} values for {} spatial dims", w.strides.size(), rank);
+  if (w.dilations.size() != rank)
+    return ctx.error("dilations has {} values for {} spatial dims", w.dilations.size(), rank);
+  if (w.pads.size() != 2 * rank)
+    return ctx.error("pads has {} values, expected {}", w.pads.size(), 2 * rank);
+  auto inRange = [](int64_t v) { return v > 0 && v <= kMaxWindowAttr; };
+  for (size_t i = 0; i < rank; ++i) {
+    if (!inRange(w.kernel[i])) return ctx.error("kernel size {} is out of range", w.kernel[i]);
+    if (!inRange(w.strides[i])) return ctx.error("stride {} is out of range", w.strides[i]);
+    if (!inRange(w.dilations[i])) return ctx.error("dilation {} is out of range", w.dilations[i]);
+  }
+  for (int64_t p : w.pads)
+    if (p < 0 || p > kMaxWindowAttr) return ctx.error("pad {} is out of range", p);
+  if (w.autoPad != "NOTSET" && w.autoPad != "SAME_UPPER" && w.autoPad != "SAME_LOWER" &&
+      w.autoPad != "VALID")
+    return ctx.error("unknown auto_pad '{}'", w.autoPad);
+  if (w.autoPad == "VALID") std::fill(w.pads.begin(), w.pads.end(), 0);
+  return Status::ok();
+}
+
+// Output size of spatial dim i; SAME_* pads so that out = ceil(in / stride).
+Expected<Dim> poolOutDim(const InferenceContext& ctx, const PoolWindow& w, size_t i,
+                         const Dim& in) {
+  const int64_t stride = w.strides[i];
+  if (w.autoPad == "SAME_UPPER" || w.autoPad == "SAME_LOWER") {
+    if (in.isStatic()) return in.value > kMaxDim ? Dim() : Dim((in.value + stride - 1) / stride);
+    return stride == 1 ? in : Dim();
+  }
+  const int64_t begin = w.pads[i], end = w.pads[i + w.kernel.size()];
+  const int64_t effective = w.dilations[i] * (w.kernel[i] - 1) + 1;
+  if (!in.isStatic()) return effective == 1 && begin == 0 && end == 0 && stride == 1 ? in : Dim();
+  if (in.value > kMaxDim) return Dim();
+  if (in.value + begin + end < effective)
+    return ctx.error("spatial dim {} of size {} (padded {}) is smaller than the window {}", i,
+                     in.value, in.value + begin + end, effective);
+  return windowOutputDim(in, w.kernel[i], stride, w.dilations[i], begin, end, w.ceilMode);
+}
+
+// MaxPool, AveragePool, LpPool. MaxPool's optional Indices output is int64
+// with Y's shape.
+Status inferWindowPool(InferenceContext& ctx) {
+  const TensorType* x = ctx.inputType(0);
+  if (!x) return Status::ok();
+  if (!x->shape.rankKnown()) {
+    ctx.setOutput(0, x->dtype, Shape::unknownRank());
+    return Status::ok();
+  }
+  const Shape& xs = x->shape;
+  if (xs.rank() < 3) return ctx.error("input rank {} is below 3 (N, C, spatial...)", xs.rank());
+  const size_t rank = xs.rank() - 2;
+  PoolWindow w;
+  NNP_RETURN_IF_ERROR(readPoolWindow(ctx, rank, w));
+  std::vector<Dim> out{xs[0], xs[1]};
+  for (size_t i = 0; i < rank; ++i) {
+    NNP_ASSIGN_OR_RETURN(Dim d, poolOutDim(ctx, w, i, xs[2 + i]));
+    out.push_back(std::move(d));
+  }
+  Shape s(std::move(out));
+  if (ctx.numOutputs() > 1) ctx.setOutput(1, DType::Int64, s);
+  ctx.setOutput(0, x->dtype, std::move(s));
+  return Status::ok();
+}
+
+Status inferGlobalPool(InferenceContext& ctx) {
+  const TensorType* x = ctx.inputType(0);
+  if (!x) return Status::ok();
+  if (!x->shape.rankKnown()) {
+    ctx.setOutput(0, x->dtype, Shape::unknownRank());
+    return Status::ok();
+  }
+  if (x->shape.rank() < 2) return ctx.error("input rank {} is below 2 (N, C...)", x->shape.rank());
+  std::vector<Dim> out(x->shape.rank(), Dim(1));
+  out[0] = x->shape[0];
+  out[1] = x->shape[1];
+  ctx.setOutput(0, x->dtype, Shape(std::move(out)));
+  return Status::ok();
+}
+
+// Checks rank and, when static, size of dim `axis` of input i; returns that dim.
+Expected<Dim> checkedDim(const InferenceContext& ctx, size_t i, size_t rank, size_t axis,
+                         int64_t expected, const char* what) {
+  const TensorType* t = ctx.inputType(i);
+  if (!t || !t->shape.rankKnown()) return Dim();
+  if (t->shape.rank() != rank) return ctx.error("{} must have rank {}, got {}", what, rank, t->shape.rank());
+  const Dim& d = t->shape[axis];
+  if (expected >= 0 && d.isStatic() && d.value != expected)
+    return ctx.error("{} dim {} must be {}, got {}", what, axis, expected, d.value);
+  return d;
+}
+
+// Y: [num_rois, C, pooled_h, pooled_w]; rois: [num_rois, 5].
+Status inferMaxRoiPool(InferenceContext& ctx) {
+  const TensorType* x = ctx.inputType(0);
+  if (!x || !ctx.inputType(1)) return Status::ok();
+  std::vector<int64_t> pooled = ctx.attrInts("pooled_shape");
+  if (pooled.size() != 2) return ctx.error("pooled_shape must have 2 values, got {}", pooled.size());
+  if (pooled[0] <= 0 || pooled[1] <= 0) return ctx.error("pooled_shape values must be positive");
+  NNP_ASSIGN_OR_RETURN(Dim channels, checkedDim(ctx, 0, 4, 1, -1, "X"));
+  NNP_ASSIGN_OR_RETURN(Dim rois, checkedDim(ctx, 1, 2, 0, -1, "rois"));
+  NNP_RETURN_IF_ERROR(checkedDim(ctx, 1, 2, 1, 5, "rois").status());
+  ctx.setOutput(0, x->dtype, Shape({rois, channels, pooled[0], pooled[1]}));
+  return Status::ok();
+}
+
+// Y: [num_rois, C, output_height, output_width]; rois: [num_rois, 4],
+// batch_indices: [num_rois].
+Status inferRoiAlign(InferenceContext& ctx) {
+  const TensorType* x = ctx.inputType(0);
+  if (!x) return Status::ok();
+  const int64_t oh = ctx.attrInt("output_height"), ow = ctx.attrInt("output_width");
+  if (oh <= 0 || ow <= 0) return ctx.error("output size {}x{} must be positive", oh, ow);
+  const std::string mode = ctx.attrString("mode");
+  if (mode != "avg" && mode != "max") return ctx.error("unknown mode '{}'", mode);
+  NNP_ASSIGN_OR_RETURN(Dim channels, checkedDim(ctx, 0, 4, 1, -1, "X"));
+  NNP_ASSIGN_OR_RETURN(Dim rois, checkedDim(ctx, 1, 2, 0, -1, "rois"));
+  NNP_RETURN_IF_ERROR(checkedDim(ctx, 1, 2, 1, 4, "rois").status());
+  NNP_ASSIGN_OR_RETURN(Dim indices, checkedDim(ctx, 2, 1, 0, -1, "batch_indices"));
+  if (rois.isStatic() && indices.isStatic() && rois.value != indices.value)
+    return ctx.error("{} rois but {} batch indices", rois.value, indices.value);
+  if (!rois.isStatic() && rois.symbol.empty()) rois = indices;
+  ctx.setOutput(0, x->dtype, Shape({rois, channels, oh, ow}));
+  return Status::ok();
+}
+
+// Output from the optional output_shape input, else per spatial dim
+// (in - 1) * stride + kernel - pad_begin - pad_end.
+Status inferMaxUnpool(InferenceContext& ctx) {
+  const TensorType* x = ctx.inputType(0);
+  if (!x) return Status::ok();
+  if (!x->shape.rankKnown()) {
+    ctx.setOutput(0, x->dtype, Shape::unknownRank());
+    return Status::ok();
+  }
+  const Shape& xs = x->shape;
+  if (xs.rank() < 3) return ctx.error("input rank {} is below 3 (N, C, spatial...)", xs.rank());
+  const size_t rank = xs.rank() - 2;
+  if (ctx.hasInput(2)) {
+    std::vector<Dim> out(xs.rank());
+    if (auto v = ctx.shapeValue(2)) {
+      if (v->size() != xs.rank())
+        return ctx.error("output_shape has {} values for an input of rank {}", v->size(), xs.rank());
+      for (size_t i = 0; i < v->size(); ++i) out[i] = shapeValueToDim((*v)[i]);
+    }
+    ctx.setOutput(0, x->dtype, Shape(std::move(out)));
+    return Status::ok();
+  }
+  PoolWindow w;
+  NNP_RETURN_IF_ERROR(readPoolWindow(ctx, rank, w));
+  std::vector<Dim> out{xs[0], xs[1]};
+  for (size_t i = 0; i < rank; ++i) {
+    const Dim& in = xs[2 + i];
+    if (!in.isStatic() || in.value > kMaxDim) {
+      out.emplace_back();
+      continue;
+    }
+    const int64_t size = (in.value - 1) * w.strides[i] + w.kernel[i] - w.pads[i] - w.pads[i + rank];
+    if (size <= 0) return ctx.error("spatial dim {} has non-positive output size {}", i, size);
+    out.emplace_back(size);
+  }
+  ctx.setOutput(0, x->dtype, Shape(std::move(out)));
+  return Status::ok();
+}
+
+}  // namespace
+
+void registerPoolOps(OpRegistry& r) {
+  r.add("MaxPool").input("X").output("Y").optionalOutput("Indices")
+      .attr("auto_pad", "NOTSET").attr("ceil_mode", int64_t{0})
+      .optionalAttr("dilations", AttrKind::Ints).requiredAttr("kernel_shape", AttrKind::Ints)
+      .optionalAttr("pads", AttrKind::Ints).attr("storage_order", int64_t{0})
+      .optionalAttr("strides", AttrKind::Ints)
+      .traits(kLayoutSensitive | kQuantizable).infer(inferWindowPool);
+  r.add("AveragePool").input("X").output("Y")
+      .attr("auto_pad", "NOTSET").attr("ceil_mode", int64_t{0})
+      .attr("count_include_pad", int64_t{0}).requiredAttr("kernel_shape", AttrKind::Ints)
+      .optionalAttr("pads", AttrKind::Ints).optionalAttr("strides", AttrKind::Ints)
+      .traits(kLayoutSensitive | kQuantizable).infer(inferWindowPool);
+  r.add("LpPool").input("X").output("Y")
+      .attr("auto_pad", "NOTSET").requiredAttr("kernel_shape", AttrKind::Ints)
+      .attr("p", int64_t{2}).optionalAttr("pads", AttrKind::Ints)
+      .optionalAttr("strides", AttrKind::Ints)
+      .traits(kLayoutSensitive).infer(inferWindowPool);
+
+  r.add("GlobalAveragePool").input("X").output("Y")
+      .traits(kLayoutSensitive | kQuantizable).infer(inferGlobalPool);
+  r.add("GlobalMaxPool").input("X").output("Y")
+      .traits(kLayoutSensitive | kQuantizable).infer(inferGlobalPool);
+  r.add("GlobalLpPool").since(2).input("X").output("Y").attr("p", int64_t{2})
+      .traits(kLayoutSensitive).infer(inferGlobalPool);
+
+  r.add("MaxRoiPool").input("X").input("rois").output("Y")
+      .requiredAttr("pooled_shape", AttrKind::Ints).attr("spatial_scale", 1.0f)
+      .traits(kLayoutSensitive).infer(inferMaxRoiPool);
+  r.add("RoiAlign").since(10).input("X").input("rois").input("batch_indices").output("Y")
+      .attr("coordinate_transformation_mode", "half_pixel").attr("mode", "avg")
+      .attr("output_height", int64_t{1}).attr("output_width", int64_t{1})
+      .attr("sampling_ratio", int64_t{0}).attr("spatial_scale", 1.0f)
+      .traits(kLayoutSensitive).infer(inferRoiAlign);
+  r.add("MaxUnpool").since(9).input("X").input("I").optionalInput("output_shape").output("output")
+      .requiredAttr("kernel_shape", AttrKind::Ints).optionalAttr("pads", AttrKind::Ints)
+      .optionalAttr("strides", AttrKind::Ints)
+      .traits(kLayoutSensitive).infer(inferMaxUnpool);
+}
+
+}  // namespace nnport

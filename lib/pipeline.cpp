@@ -1,0 +1,79 @@
+// load -> edit -> emit.
+#include "lib/pipeline.h"
+
+#include "ir/shape_inference.h"
+
+namespace nnport {
+namespace {
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Model>> loadModel(const std::string& format, const ParseRequest& req) {
+  const std::string& probe = req.network.empty() ? req.weights : req.network;
+  if (probe.empty()) return Status::usage("no input model given");
+  const Parser* p = format.empty() ? ParserRegistry::instance().forPath(probe)
+                                   : ParserRegistry::instance().find(format);
+  if (!p) {
+    if (format.empty())
+      return Status::usage("{}: cannot tell the input format from the extension; give -sf ({})",
+                           probe, joined(ParserRegistry::instance().names()));
+    return Status::usage("unknown source format '{}' (known: {})", format,
+                         joined(ParserRegistry::instance().names()));
+  }
+  return p->parse(req);
+}
+
+Status saveModel(const Model& m, const std::string& format, const std::string& path,
+                 const EmitOptions& opts) {
+  if (path.empty()) return Status::usage("no output file given");
+  const Emitter* e = format.empty() ? EmitterRegistry::instance().forPath(path)
+                                    : EmitterRegistry::instance().find(format);
+  if (!e) {
+    if (format.empty())
+      return Status::usage("{}: cannot tell the output format from the extension; give -df ({})",
+                           path, joined(EmitterRegistry::instance().names()));
+    return Status::usage("unknown destination format '{}' (known: {})", format,
+                         joined(EmitterRegistry::instance().names()));
+  }
+  return e->emit(m, path, opts);
+}
+
+Expected<ConvertReport> convertModel(const ConvertOptions& o) {
+  ConvertReport r;
+  const std::string& in = o.input.network.empty() ? o.input.weights : o.input.network;
+  NNP_ASSIGN_OR_RETURN(std::unique_ptr<Model> m, loadModel(o.srcFormat, o.input));
+  Graph& g = m->graph;
+  r.srcFormat = o.srcFormat.empty() ? ParserRegistry::instance().forPath(in)->name : o.srcFormat;
+  r.nodesIn = g.numNodes();
+  r.steps.push_back(fmt::format("parsed {} ({}): {} nodes, {} initializers", in, r.srcFormat,
+                                r.nodesIn, g.initializers().size()));
+  if (!o.inNodes.empty()) {
+    NNP_RETURN_IF_ERROR(cutAtInputs(*m, o.inNodes));
+    r.steps.push_back(fmt::format("cut at inputs {}: {} nodes left", joined(o.inNodes), g.numNodes()));
+  }
+  if (!o.outNodes.empty()) {
+    NNP_RETURN_IF_ERROR(cutAtOutputs(*m, o.outNodes));
+    r.steps.push_back(fmt::format("cut at outputs {}: {} nodes left", joined(o.outNodes), g.numNodes()));
+  }
+  if (!o.inputShapes.empty()) {
+    NNP_RETURN_IF_ERROR(pinInputShapes(*m, o.inputShapes));
+    NNP_ASSIGN_OR_RETURN(InferReport ir, inferShapes(*m));
+    r.steps.push_back(fmt::format("pinned input shapes; shapes inferred for {} nodes", ir.inferred));
+  }
+  NNP_RETURN_IF_ERROR(saveModel(*m, o.dstFormat, o.output, o.emit));
+  r.dstFormat = o.dstFormat.empty() ? EmitterRegistry::instance().forPath(o.output)->name : o.dstFormat;
+  r.output = o.output;
+  r.nodesOut = g.numNodes();
+  for (Node* n : g.nodes()) ++r.opsOut[n->opType()];
+  r.steps.push_back(fmt::format("wrote {} ({}): {} nodes{}", o.output, r.dstFormat, r.nodesOut,
+                                o.emit.verify ? ", verified" : ""));
+  return r;
+}
+
+}  // namespace nnport

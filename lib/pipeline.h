@@ -1,0 +1,41 @@
+// The library entry points behind the CLI: load a model in any registered
+// format, apply the requested edits, and emit it. Scripts and bindings call
+// these and get exactly the CLI's behaviour.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emitters/registry.h"
+#include "ir/graph.h"
+#include "parsers/registry.h"
+#include "passes/graph_edit.h"
+
+namespace nnport {
+
+// `format` may be empty: then it is taken from the file extension.
+Expected<std::unique_ptr<Model>> loadModel(const std::string& format, const ParseRequest& req);
+Status saveModel(const Model& m, const std::string& format, const std::string& path,
+                 const EmitOptions& opts);
+
+struct ConvertOptions {
+  std::string srcFormat, dstFormat;  // empty: from extensions
+  ParseRequest input;
+  std::string output;
+  std::vector<InputShapeSpec> inputShapes;
+  std::vector<std::string> inNodes, outNodes;
+  EmitOptions emit;
+};
+
+struct ConvertReport {
+  std::string srcFormat, dstFormat, output;
+  size_t nodesIn = 0, nodesOut = 0;
+  std::map<std::string, size_t> opsOut;
+  std::vector<std::string> steps;  // what was done, in order
+};
+
+Expected<ConvertReport> convertModel(const ConvertOptions& opts);
+
+}  // namespace nnport

@@ -1,0 +1,24 @@
+// Reading ONNX ModelProto files.
+#pragma once
+
+#include <onnx/onnx_pb.h>
+
+#include <memory>
+#include <string>
+
+#include "ir/graph.h"
+
+namespace nnport::onnxproto {
+
+Expected<std::unique_ptr<onnx::ModelProto>> readModelProto(const std::string& path);
+Expected<std::unique_ptr<onnx::ModelProto>> parseModelProto(const uint8_t* data, size_t size,
+                                                            const std::string& path);
+
+// Converts a parsed ModelProto into the IR. `modelPath` names the file in
+// errors and locates external data. Raw tensor bytes are moved out of `proto`.
+Expected<std::unique_ptr<Model>> importModel(onnx::ModelProto& proto, const std::string& modelPath);
+
+// Highest default-domain opset this build understands.
+constexpr int64_t kMaxOnnxOpset = 17;
+
+}  // namespace nnport::onnxproto

@@ -1,0 +1,39 @@
+// Shared pieces of the nnport CLI: exit codes, error reporting, and the
+// subcommand registration functions.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+#include "lib/status.h"
+
+namespace nnport::cli {
+
+// Documented in the README; stable for scripts.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitCheckFailed = 1,  // a verification (e.g. a tolerance) failed
+  kExitUsage = 2,
+  kExitInvalidInput = 3,
+  kExitUnsupported = 4,
+  kExitInternal = 5,
+  kExitIo = 6,
+};
+
+int exitCodeFor(const Status& s);
+// Prints "nnport: error: <message>" as one line on stderr; returns the exit code.
+int reportError(const Status& s);
+
+// Each subcommand adds itself to the app and sets the action to run when chosen.
+using Action = std::function<int()>;
+void addConvert(CLI::App& app, Action& action);
+void addToIr(CLI::App& app, Action& action);
+void addFromIr(CLI::App& app, Action& action);
+void addInspect(CLI::App& app, Action& action);
+
+// Splits "a,b" lists given as one option value.
+std::vector<std::string> splitList(const std::vector<std::string>& values);
+
+}  // namespace nnport::cli
