@@ -3,6 +3,7 @@
 #include "lib/inspect.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "ir/ops/registry.h"
@@ -21,6 +22,37 @@ void countParams(const Tensor& t, ModelStats& s) {
   s.paramBytes += static_cast<int64_t>(t.byteSize());
 }
 
+bool isIdentity(const Node* n) { return n && n->opType() == "Identity" && n->domain().empty(); }
+
+// Parameters as frameworks count them. Logical weight tensors are the
+// initializers plus Identity copies of them (exporters deduplicate equal
+// initializers behind Identity nodes); a tensor read only through such
+// copies is counted once per copy. BatchNormalization's running mean and
+// variance are buffers, not parameters.
+void countParameters(const Graph& g, const std::vector<Node*>& order, ModelStats& s) {
+  std::unordered_map<const Value*, TensorPtr> logical;
+  for (Value* v : g.initializers()) logical[v] = v->initializer();
+  for (Node* n : order)
+    if (isIdentity(n) && n->input(0) && n->output(0) && logical.count(n->input(0)))
+      logical[n->output(0)] = logical[n->input(0)];
+  std::unordered_set<const Value*> buffers, counted;
+  for (Node* n : order) {
+    if (n->opType() == "BatchNormalization" && n->domain().empty())
+      for (size_t i = 3; i < 5; ++i)
+        if (n->input(i)) buffers.insert(n->input(i));
+    if (isIdentity(n)) continue;
+    for (Value* in : n->inputs())
+      if (in && logical.count(in)) counted.insert(in);
+  }
+  for (Value* out : g.outputs())
+    if (logical.count(out)) counted.insert(out);
+  for (const Value* v : counted) {
+    const Tensor& t = *logical[v];
+    if (buffers.count(v)) s.buffers += std::max<int64_t>(t.numElements(), 0);
+    else countParams(t, s);
+  }
+}
+
 }  // namespace
 
 Expected<ModelStats> computeStats(Model& m, size_t topTensors) {
@@ -33,17 +65,7 @@ Expected<ModelStats> computeStats(Model& m, size_t topTensors) {
   for (Value* v : g.outputs()) s.outputs.push_back({v->name(), v->type});
   NNP_ASSIGN_OR_RETURN(std::vector<Node*> order, g.topologicalOrder());
   s.nodes = order.size();
-  // Parameters as frameworks count them: BatchNormalization's running mean
-  // and variance are buffers, not parameters.
-  std::unordered_set<const Value*> buffers;
-  for (Node* n : order)
-    if (n->opType() == "BatchNormalization" && n->domain().empty())
-      for (size_t i = 3; i < 5; ++i)
-        if (n->input(i) && n->input(i)->isConstant()) buffers.insert(n->input(i));
-  for (Value* v : g.initializers()) {
-    if (buffers.count(v)) s.buffers += std::max<int64_t>(v->initializer()->numElements(), 0);
-    else countParams(*v->initializer(), s);
-  }
+  countParameters(g, order, s);
   std::vector<TensorSize> sizes;
   for (Node* n : order) {
     const std::string op = n->domain().empty() ? n->opType() : n->domain() + "::" + n->opType();

@@ -317,6 +317,8 @@ class IrReader {
         return Status::invalid("{}: the strings use {} of its {} bytes", ctx, pos, blob.size);
       t = std::make_shared<Tensor>(Tensor::ofStrings(std::move(dims), std::move(strings)));
     } else {
+      if (dtype == DType::Undefined && *count != 0)
+        return Status::invalid("{}: a tensor of {} elements has no element type", ctx, *count);
       const auto bits = static_cast<uint64_t>(dtypeBits(dtype));
       if (bits != 0 && static_cast<uint64_t>(*count) > (SIZE_MAX - 7) / bits)
         return Status::invalid("{}: {} elements are too many", ctx, *count);

@@ -2,6 +2,7 @@
 // every byte blob at a 64-byte aligned offset in the order the JSON refers to
 // them. The layout is a pure function of the model, so writing a model that
 // was read back reproduces both files byte for byte.
+#include <algorithm>
 #include <cerrno>
 #include <cfloat>
 #include <charconv>
@@ -177,6 +178,9 @@ class IrWriter {
   Expected<Json> tensor(const Tensor& t, Json out, const std::string& what) {
     Status valid = t.validate();
     if (!valid) return valid.withContext(what);
+    if (t.dtype() == DType::Undefined && t.numElements() != 0)
+      return Status::invalid("{}: a tensor of {} elements has no element type", what,
+                             t.numElements());
     out["dtype"] = std::string(dtypeName(t.dtype()));
     out["dims"] = t.dims();
     Json ref;
@@ -366,12 +370,42 @@ class IrWriter {
   std::vector<Value*> constants_;
 };
 
+// Like nlohmann's dump(1) (one space per level), except that a list of
+// scalars (dims, shapes, [offset, size]) stays on one line.
+void dumpCompact(const Json& j, size_t depth, std::string& out) {
+  const bool inlineList = j.is_array() && std::none_of(j.begin(), j.end(), [](const Json& v) {
+                            return v.is_structured();
+                          });
+  if (!j.is_structured() || j.empty() || inlineList) {
+    if (!inlineList) {
+      out += j.dump();
+      return;
+    }
+    out += "[";
+    for (size_t i = 0; i < j.size(); ++i) out += (i ? ", " : "") + j[i].dump();
+    out += "]";
+    return;
+  }
+  out += j.is_object() ? "{\n" : "[\n";
+  size_t i = 0;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    out.append(depth + 1, ' ');
+    if (j.is_object()) out += Json(it.key()).dump() + ": ";
+    dumpCompact(it.value(), depth + 1, out);
+    out += ++i < j.size() ? ",\n" : "\n";
+  }
+  out.append(depth, ' ');
+  out += j.is_object() ? "}" : "]";
+}
+
 // Encodes the model, streaming blobs to `bin` and returning the JSON text.
 Expected<std::string> encode(const Model& m, BinWriter& bin) {
   IrWriter writer(m, bin);
   NNP_ASSIGN_OR_RETURN(Json root, writer.run());
   try {
-    return root.dump(1) + "\n";
+    std::string text;
+    dumpCompact(root, 0, text);
+    return text + "\n";
   } catch (const std::exception& e) {
     // Only reachable if a string escaped the UTF-8 check: a bug here.
     return Status::internal("cannot encode the IR as JSON: {}", e.what());

@@ -14,6 +14,7 @@
 
 #include "emitters/onnx/onnx_emitter.h"
 #include "ir/onnx_dtype.h"
+#include "ir/serialize/ir_json.h"
 #include "parsers/onnx/onnx_proto.h"
 #include "parsers/onnx/onnx_reader.h"
 
@@ -58,6 +59,13 @@ void normalize(onnx::ModelProto& m) {
     }
 }
 
+bool sameModel(const onnx::ModelProto& a, const onnx::ModelProto& b, std::string& report) {
+  google::protobuf::util::MessageDifferencer diff;
+  report.clear();
+  diff.ReportDifferencesToString(&report);
+  return diff.Compare(a, b);
+}
+
 void silence(google::protobuf::LogLevel, const char*, int, const std::string&) {}
 
 struct Result {
@@ -86,11 +94,19 @@ Result roundTrip(const fs::path& dir, const fs::path& outDir) {
   if (!back) return {"export-error", back.status().message()};
   normalize(original);
   normalize(*back.value());
-  google::protobuf::util::MessageDifferencer diff;
   std::string report;
-  diff.ReportDifferencesToString(&report);
-  if (!diff.Compare(original, *back.value()))
-    return {"not-lossless", report.substr(0, 300)};
+  if (!sameModel(original, *back.value(), report)) return {"not-lossless", report.substr(0, 300)};
+
+  // Second leg: IR -> on-disk IR (.json + .bin) -> IR -> ONNX, also lossless.
+  std::string json, bin;
+  st = writeIrToStrings(*model.value(), &json, &bin);
+  if (!st) return {"ir-error", st.message()};
+  auto reread = readIrFromMemory(json, makeStringBuffer(std::move(bin)), path + ".json");
+  if (!reread) return {"ir-error", reread.status().message()};
+  auto viaIr = onnxproto::exportModel(*reread.value());
+  if (!viaIr) return {"ir-error", viaIr.status().message()};
+  normalize(*viaIr.value());
+  if (!sameModel(original, *viaIr.value(), report)) return {"ir-not-lossless", report.substr(0, 300)};
   return {"pass", ""};
 }
 

@@ -457,6 +457,14 @@ TEST_CASE("IR reader rejects hostile input with a one-line error naming the file
       CHECK(m.status().message().rfind("test.json: not valid JSON", 0) == 0);
     }
   }
+  SECTION("deeply nested JSON") {
+    auto m = readIrFromMemory(std::string(200000, '['), nullptr, "test.json");
+    REQUIRE_FALSE(m);
+    CHECK(m.status().message().rfind("test.json: not valid JSON", 0) == 0);
+    m = readIrFromMemory(std::string(200000, '[') + std::string(200000, ']'), nullptr, "test.json");
+    REQUIRE_FALSE(m);
+    CHECK(m.status().message() == "test.json: the document is not a JSON object");
+  }
   SECTION("wrong format and version") {
     Json j = good;
     j["format"] = "onnx";
@@ -534,6 +542,9 @@ TEST_CASE("IR reader rejects hostile input with a one-line error naming the file
     j = good;
     j["graph"]["initializers"][0]["dims"] = Json::parse("[2, -3]");
     expectError(j, "initializer 'w': dims[1]: -3 is negative");
+    j = good;
+    j["graph"]["initializers"][0]["dtype"] = "undefined";
+    expectError(j, "initializer 'w': a tensor of 6 elements has no element type");
     j = good;
     j["graph"]["initializers"][4]["string_sizes"] = Json::parse("[3, 3, 1]");
     expectError(j, "initializer 'names': the strings need more than its 6 bytes");

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Real architectures: torchvision models exported by Debian's python3-torch
+# (random weights, fixed seed) at opsets 13 and 17 go ONNX -> IR -> ONNX
+# losslessly, and ONNX Runtime gives bit-identical outputs for original and
+# converted models. Then `nnport inspect` must report the published
+# parameter and MAC counts of ResNet-18/50.
+# usage: run_torchvision.sh BUILD_DIR
+set -euo pipefail
+build=$(cd "$1" && pwd)
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+models="$build/models/torchvision"
+out="$build/conformance/torchvision"
+rm -rf "$out" && mkdir -p "$out" "$models"
+
+/usr/bin/python3 "$src/tests/models/export_torchvision.py" "$models" --opsets 13,17
+/usr/bin/python3 "$src/tests/models/export_torchvision.py" "$models" --opsets 13 \
+  --models resnet18,resnet50 --preserve-bn
+
+"$build/tests/nnport_onnx_roundtrip" "$out" "$out/manifest.json" "$models"/*/ | tee "$out/roundtrip.log"
+status=0
+grep -q ', 0 failed' "$out/roundtrip.log" || status=1
+
+bash "$src/tests/peers/install.sh" >/dev/null
+echo "original vs converted, bit-identical:"
+node "$src/tests/peers/ort_run.js" --manifest "$out/manifest.json" --expect-identical-to-reference \
+  --rtol 0 --atol 0 | tee "$out/ort_identical.log"
+grep -q '^ORT conformance: [0-9]* passed, 0 failed, 0 skipped' "$out/ort_identical.log" || status=1
+echo "converted vs torch's own outputs:"
+node "$src/tests/peers/ort_run.js" --manifest "$out/manifest.json" --rtol 1e-3 --atol 1e-5 \
+  | tee "$out/ort_torch.log"
+grep -q '^ORT conformance: [0-9]* passed, 0 failed, 0 skipped' "$out/ort_torch.log" || status=1
+
+# Published figures: ResNet-18 11.69 M params / ~1.8 GMACs, ResNet-50 25.56 M / ~4.1 GMACs.
+check_inspect() {  # model expected_params min_macs max_macs
+  "$build/nnport" inspect "$models/$1/model.onnx" --json > "$out/$1.inspect.json"
+  node -e '
+    const j = require(process.argv[1]);
+    const [p, lo, hi] = process.argv.slice(2).map(Number);
+    const ok = j.params.count === p && j.macs.total >= lo && j.macs.total <= hi;
+    console.log(`${process.argv[1]}: params ${j.params.count} (want ${p}), MACs ${j.macs.total} ` +
+                `(want ${lo}..${hi}): ${ok ? "ok" : "WRONG"}`);
+    process.exit(ok ? 0 : 1);' "$out/$1.inspect.json" "$2" "$3" "$4" || status=1
+}
+check_inspect resnet18_op13_bn 11689512 1750000000 1850000000
+check_inspect resnet50_op13_bn 25557032 4050000000 4150000000
+exit $status
