@@ -53,6 +53,7 @@ struct Use {
 class Value {
  public:
   const std::string& name() const { return name_; }
+  Graph* graph() const { return graph_; }
   Node* producer() const { return producer_; }
   uint32_t resultIndex() const { return resultIndex_; }
   const std::vector<Use>& uses() const { return uses_; }

@@ -99,6 +99,14 @@ Expected<Dim> convOutDim(const InferenceContext& ctx, const Window& w, size_t i,
   return windowOutputDim(in, w.kernel[i], stride, w.dilations[i], begin, end, false);
 }
 
+// X's rank fixes the output rank even when W's is unknown: [N, ?, ?...].
+Shape rankOnlyOutput(const Shape& xs) {
+  if (!xs.rankKnown() || xs.rank() < 3) return Shape::unknownRank();
+  std::vector<Dim> out(xs.rank());
+  out[0] = xs[0];
+  return Shape(std::move(out));
+}
+
 // Shared by Conv, ConvInteger and QLinearConv: X at input xi, W at input wi.
 Status inferConv(InferenceContext& ctx, size_t xi, size_t wi, DType outDType) {
   const TensorType* x = ctx.inputType(xi);
@@ -107,7 +115,7 @@ Status inferConv(InferenceContext& ctx, size_t xi, size_t wi, DType outDType) {
   const Shape& xs = x->shape;
   const Shape& ws = wt->shape;
   if (!xs.rankKnown() || !ws.rankKnown()) {
-    ctx.setOutput(0, outDType, Shape::unknownRank());
+    ctx.setOutput(0, outDType, rankOnlyOutput(xs));
     return Status::ok();
   }
   if (xs.rank() < 3) return ctx.error("input rank {} is below 3 (N, C, spatial...)", xs.rank());
@@ -183,7 +191,7 @@ Status inferConvTranspose(InferenceContext& ctx) {
   const Shape& xs = x->shape;
   const Shape& ws = wt->shape;
   if (!xs.rankKnown() || !ws.rankKnown()) {
-    ctx.setOutput(0, x->dtype, Shape::unknownRank());
+    ctx.setOutput(0, x->dtype, rankOnlyOutput(xs));
     return Status::ok();
   }
   if (xs.rank() < 3) return ctx.error("input rank {} is below 3 (N, C, spatial...)", xs.rank());
@@ -204,8 +212,8 @@ Status inferConvTranspose(InferenceContext& ctx) {
   if (outPad.size() != rank)
     return ctx.error("output_padding has {} values for {} spatial dims", outPad.size(), rank);
   for (size_t i = 0; i < rank; ++i)
-    if (outPad[i] < 0 || (outPad[i] >= w.strides[i] && outPad[i] >= w.dilations[i]))
-      return ctx.error("output_padding {} must be below the stride or dilation", outPad[i]);
+    if (outPad[i] < 0 || outPad[i] > kMaxWindowAttr)
+      return ctx.error("output_padding {} is out of range", outPad[i]);
   std::vector<int64_t> outShape = ctx.attrInts("output_shape");
   // Some exporters write the full N,C,spatial shape; the spatial tail is what counts.
   if (outShape.size() == rank + 2) outShape.erase(outShape.begin(), outShape.begin() + 2);

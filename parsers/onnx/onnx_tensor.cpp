@@ -2,6 +2,7 @@
 // decoded, external data mapped lazily and checked against the file size.
 #include <sys/stat.h>
 
+#include <cstdint>
 #include <cstring>
 
 #include "ir/onnx_dtype.h"
@@ -110,6 +111,9 @@ Expected<TensorPtr> importTensor(onnx::TensorProto& p, const TensorSource& src,
     t->docString = p.doc_string();
     return TensorPtr(t);
   }
+  const auto bits = static_cast<uint64_t>(dtypeBits(*dtype));
+  if (bits != 0 && static_cast<uint64_t>(*count) > (SIZE_MAX - 7) / bits)
+    return Status::invalid("{}: {} elements are too many to hold in memory", where, *count);
   const size_t need = dtypeStorageBytes(*dtype, *count);
   std::shared_ptr<Buffer> buf;
   if (p.data_location() == onnx::TensorProto::EXTERNAL) {

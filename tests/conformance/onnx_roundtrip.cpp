@@ -15,6 +15,7 @@
 #include "emitters/onnx/onnx_emitter.h"
 #include "ir/onnx_dtype.h"
 #include "ir/serialize/ir_json.h"
+#include "ir/verifier.h"
 #include "parsers/onnx/onnx_proto.h"
 #include "parsers/onnx/onnx_reader.h"
 
@@ -80,6 +81,7 @@ Result roundTrip(const fs::path& dir, const fs::path& outDir) {
   onnx::ModelProto original = *proto.value();
   auto model = onnxproto::importModel(*proto.value(), path);
   if (!model) return {"import-error", model.status().message()};
+  if (Status v = verifyModel(*model.value()); !v) return {"verify-error", v.message()};
   fs::create_directories(outDir);
   const std::string out = (outDir / "model.onnx").string();
   EmitOptions opts;

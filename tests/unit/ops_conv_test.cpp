@@ -163,6 +163,11 @@ TEST_CASE("conv with unknown input types infers nothing", "[ops][conv]") {
   Node* m = conv(g2, "c", g2.addInput("x", {DType::Float32, Shape()}), g2.addInput("w", f32({4, 3, 3, 3})), {});
   REQUIRE(infer(g2));
   CHECK(m->output()->type.str() == "f32[*]");
+  Graph g3;
+  Node* k = conv(g3, "c", g3.addInput("x", f32({Dim::symbolic("N"), 3, 8, 8})),
+                 g3.addInput("w", {DType::Float32, Shape()}), {});
+  REQUIRE(infer(g3));
+  CHECK(k->output()->type.str() == "f32[N,?,?,?]");
 }
 
 TEST_CASE("ConvTranspose: strides, pads, group, output_padding, output_shape", "[ops][conv]") {

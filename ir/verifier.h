@@ -1,0 +1,27 @@
+// The IR verifier: structural invariants (use lists, producers, dangling
+// references, cycles), schema conformance (arity, attribute kinds) and
+// type/shape consistency with the registry's inference. Passes and tests call
+// it; the pass manager runs it with --verify-each.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace nnport {
+
+struct VerifyOptions {
+  bool checkSchemas = true;  // arity and attribute kinds of known ops
+  bool checkTypes = true;    // recorded types agree with inference
+};
+
+// Returns the first problem found, naming the node and op.
+Status verifyGraph(const Graph& g, const std::unordered_map<std::string, int64_t>& opsets,
+                   const VerifyOptions& opts = {});
+inline Status verifyModel(const Model& m, const VerifyOptions& opts = {}) {
+  return verifyGraph(m.graph, m.opsetMap(), opts);
+}
+
+}  // namespace nnport
