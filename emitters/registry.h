@@ -15,6 +15,9 @@ struct EmitOptions {
   // Write weights to a side file ("<output>.data") instead of inline. Forced
   // on by the ONNX emitter when the model would pass protobuf's 2 GB limit.
   bool externalData = false;
+  // Serialized weight bytes past which external data is forced (protobuf's
+  // 2 GB message limit, less headroom); tests lower it.
+  size_t inlineLimitBytes = (size_t{2} << 30) - (size_t{64} << 20);
   // Run the target's own checker on the result (ONNX: check_model and strict
   // shape inference).
   bool verify = true;

@@ -2,6 +2,7 @@
 #include "lib/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -74,6 +75,10 @@ Status AtomicFile::open() {
   if (fd < 0)
     return Status::io("{}: cannot create a temporary file in {}: {}", target_, dirOf(target_),
                       std::strerror(errno));
+  // mkstemp creates 0600; outputs get the usual 0666 less the umask.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
   ::close(fd);
   temp_ = buf.data();
   registerTemp(temp_);

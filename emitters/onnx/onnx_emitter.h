@@ -11,7 +11,10 @@ namespace nnport::onnxproto {
 Expected<std::unique_ptr<onnx::ModelProto>> exportModel(const Model& m);
 
 // ONNX checker (and, at full level, strict shape inference) on a proto.
-Status verifyModelProto(const onnx::ModelProto& proto, const std::string& path);
+// `runChecker` false skips check_model (for protos whose external data is
+// not beside the current directory).
+Status verifyModelProto(const onnx::ModelProto& proto, const std::string& path,
+                        bool runChecker = true);
 
 Status writeOnnx(const Model& m, const std::string& path, const EmitOptions& opts);
 

@@ -17,8 +17,6 @@
 namespace nnport::onnxproto {
 namespace {
 
-// Past this many serialized bytes protobuf cannot write or read one message.
-constexpr size_t kInlineLimit = (size_t{2} << 30) - (size_t{64} << 20);
 constexpr size_t kExternalThreshold = 1024;  // smaller tensors stay inline
 constexpr size_t kExternalAlign = 64;
 
@@ -85,9 +83,10 @@ void setLocations(onnx::GraphProto& g, const std::string& location) {
 
 }  // namespace
 
-Status verifyModelProto(const onnx::ModelProto& proto, const std::string& path) {
+Status verifyModelProto(const onnx::ModelProto& proto, const std::string& path,
+                        bool runChecker) {
   try {
-    onnx::checker::check_model(proto);
+    if (runChecker) onnx::checker::check_model(proto);
     // Full check: strict type and shape inference on a copy whose large
     // weights are dropped (inference reads only small shape tensors).
     onnx::ModelProto light = proto;
@@ -119,7 +118,7 @@ Status verifyFile(const std::string& modelPath, const std::string& target) {
 Status writeOnnx(const Model& m, const std::string& path, const EmitOptions& opts) {
   NNP_ASSIGN_OR_RETURN(std::unique_ptr<onnx::ModelProto> proto, exportModel(m));
   onnx::GraphProto& g = *proto->mutable_graph();
-  const bool external = opts.externalData || weightBytes(g) > kInlineLimit;
+  const bool external = opts.externalData || weightBytes(g) > opts.inlineLimitBytes;
   AtomicFile model(path);
   NNP_RETURN_IF_ERROR(model.open());
   if (!external) {
@@ -132,10 +131,11 @@ Status writeOnnx(const Model& m, const std::string& path, const EmitOptions& opt
   NNP_RETURN_IF_ERROR(data.open());
   NNP_RETURN_IF_ERROR(externalize(g, data.tempPath(), baseOf(data.tempPath()), path));
   if (opts.verify) {
-    // Check the small proto in memory, then the file with its data beside it.
-    NNP_RETURN_IF_ERROR(verifyModelProto(*proto, path));
+    // The checker resolves external data beside the model file, so it runs
+    // on the written file; strict shape inference runs on the small proto.
     NNP_RETURN_IF_ERROR(serializeTo(*proto, model.tempPath(), path));
     NNP_RETURN_IF_ERROR(verifyFile(model.tempPath(), path));
+    NNP_RETURN_IF_ERROR(verifyModelProto(*proto, path, /*runChecker=*/false));
   }
   setLocations(g, baseOf(dataPath));
   NNP_RETURN_IF_ERROR(serializeTo(*proto, model.tempPath(), path));

@@ -42,7 +42,7 @@ Status inferClip(InferenceContext& ctx) {
 Status inferSoftmax(InferenceContext& ctx) {
   const TensorType* x = ctx.inputType(0);
   if (!x) return Status::ok();
-  const bool legacy = ctx.opset() > 0 && ctx.opset() < 13;
+  const bool legacy = opsetOf(ctx) < 13;
   const int64_t axis = ctx.hasAttr("axis") ? ctx.attrInt("axis") : (legacy ? 1 : -1);
   if (x->shape.rankKnown()) {
     const int64_t rank = static_cast<int64_t>(x->shape.rank());

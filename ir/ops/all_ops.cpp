@@ -12,7 +12,10 @@ void registerMatMulOps(OpRegistry& r);
 void registerQuantOps(OpRegistry& r);
 void registerReduceOps(OpRegistry& r);
 void registerShapeOps(OpRegistry& r);
+void registerConstantOps(OpRegistry& r);
 void registerDataMovementOps(OpRegistry& r);
+void registerGatherScatterOps(OpRegistry& r);
+void registerResizeOps(OpRegistry& r);
 void registerMiscOps(OpRegistry& r);
 
 void registerAllOps(OpRegistry& r) {
@@ -25,7 +28,10 @@ void registerAllOps(OpRegistry& r) {
   registerQuantOps(r);
   registerReduceOps(r);
   registerShapeOps(r);
+  registerConstantOps(r);
   registerDataMovementOps(r);
+  registerGatherScatterOps(r);
+  registerResizeOps(r);
   registerMiscOps(r);
 }
 

@@ -1,64 +1,13 @@
 // Convolutions: Conv, ConvTranspose, ConvInteger and QLinearConv. One
 // implementation serves 1-D, 2-D and 3-D (any number of spatial dims).
-#include <algorithm>
 
 #include "ir/ops/infer_util.h"
 
 namespace nnport {
 namespace {
 
-// Product with saturation at INT64_MAX (costs never overflow).
-int64_t satMul(int64_t a, int64_t b) {
-  if (a <= 0 || b <= 0) return 0;
-  return a > INT64_MAX / b ? INT64_MAX : a * b;
-}
-
-int64_t sizeOrOne(const Dim& d) { return d.isStatic() ? d.value : 1; }
-
-// Bounds that keep the window arithmetic far from int64 overflow: larger
-// attributes are rejected, larger input sizes give an unknown output size.
-constexpr int64_t kMaxWindowAttr = int64_t{1} << 30;
-constexpr int64_t kMaxDim = int64_t{1} << 32;
-
-// The sliding-window attributes of a conv, resolved for `rank` spatial dims.
-struct Window {
-  std::vector<int64_t> kernel;  // -1 where unknown
-  std::vector<int64_t> strides, dilations;
-  std::vector<int64_t> pads;  // begin[0..rank), end[0..rank)
-  std::string autoPad;
-};
-
-Status readWindow(const InferenceContext& ctx, size_t rank, Window& w) {
-  w.strides = ctx.attrInts("strides");
-  if (w.strides.empty()) w.strides.assign(rank, 1);
-  w.dilations = ctx.attrInts("dilations");
-  if (w.dilations.empty()) w.dilations.assign(rank, 1);
-  w.pads = ctx.attrInts("pads");
-  if (w.pads.empty()) w.pads.assign(2 * rank, 0);
-  w.autoPad = ctx.node().attrString("auto_pad", "NOTSET");
-  if (w.strides.size() != rank)
-    return ctx.error("strides has {} values for {} spatial dims", w.strides.size(), rank);
-  if (w.dilations.size() != rank)
-    return ctx.error("dilations has {} values for {} spatial dims", w.dilations.size(), rank);
-  if (w.pads.size() != 2 * rank)
-    return ctx.error("pads has {} values, expected {}", w.pads.size(), 2 * rank);
-  for (size_t i = 0; i < rank; ++i) {
-    if (w.strides[i] <= 0 || w.strides[i] > kMaxWindowAttr)
-      return ctx.error("stride {} is out of range", w.strides[i]);
-    if (w.dilations[i] <= 0 || w.dilations[i] > kMaxWindowAttr)
-      return ctx.error("dilation {} is out of range", w.dilations[i]);
-  }
-  for (int64_t p : w.pads)
-    if (p < 0 || p > kMaxWindowAttr) return ctx.error("pad {} is out of range", p);
-  if (w.autoPad != "NOTSET" && w.autoPad != "SAME_UPPER" && w.autoPad != "SAME_LOWER" &&
-      w.autoPad != "VALID")
-    return ctx.error("unknown auto_pad '{}'", w.autoPad);
-  if (w.autoPad == "VALID") std::fill(w.pads.begin(), w.pads.end(), 0);
-  return Status::ok();
-}
-
 // Kernel sizes from the kernel_shape attribute, else from W's spatial dims.
-Status readKernel(const InferenceContext& ctx, const Shape& wShape, size_t rank, Window& w) {
+Status readKernel(const InferenceContext& ctx, const Shape& wShape, size_t rank, WindowAttrs& w) {
   std::vector<int64_t> ks = ctx.attrInts("kernel_shape");
   if (!ks.empty()) {
     if (ks.size() != rank)
@@ -80,23 +29,6 @@ Status readKernel(const InferenceContext& ctx, const Shape& wShape, size_t rank,
     w.kernel.push_back(d.isStatic() ? d.value : -1);
   }
   return Status::ok();
-}
-
-// Output size of spatial dim i of a forward convolution.
-Expected<Dim> convOutDim(const InferenceContext& ctx, const Window& w, size_t i, const Dim& in) {
-  const int64_t stride = w.strides[i];
-  if (w.autoPad == "SAME_UPPER" || w.autoPad == "SAME_LOWER") {
-    if (in.isStatic()) return in.value > kMaxDim ? Dim() : Dim((in.value + stride - 1) / stride);
-    return stride == 1 ? in : Dim();
-  }
-  if (w.kernel[i] < 0 || in.value > kMaxDim) return Dim();
-  const int64_t begin = w.pads[i], end = w.pads[i + w.kernel.size()];
-  const int64_t effective = w.dilations[i] * (w.kernel[i] - 1) + 1;
-  if (!in.isStatic()) return effective == 1 && begin == 0 && end == 0 && stride == 1 ? in : Dim();
-  if (in.value + begin + end < effective)
-    return ctx.error("spatial dim {} of size {} (padded {}) is smaller than the kernel extent {}", i,
-                     in.value, in.value + begin + end, effective);
-  return windowOutputDim(in, w.kernel[i], stride, w.dilations[i], begin, end, false);
 }
 
 // X's rank fixes the output rank even when W's is unknown: [N, ?, ?...].
@@ -130,12 +62,12 @@ Status inferConv(InferenceContext& ctx, size_t xi, size_t wi, DType outDType) {
                      ws[1].value, group);
   if (ws[0].isStatic() && ws[0].value % group != 0)
     return ctx.error("{} output channels are not divisible by group {}", ws[0].value, group);
-  Window w;
-  NNP_RETURN_IF_ERROR(readWindow(ctx, rank, w));
+  WindowAttrs w;
+  NNP_RETURN_IF_ERROR(readWindowAttrs(ctx, rank, w));
   NNP_RETURN_IF_ERROR(readKernel(ctx, ws, rank, w));
   std::vector<Dim> out{xs[0], ws[0]};
   for (size_t i = 0; i < rank; ++i) {
-    NNP_ASSIGN_OR_RETURN(Dim d, convOutDim(ctx, w, i, xs[2 + i]));
+    NNP_ASSIGN_OR_RETURN(Dim d, windowOutDim(ctx, w, i, xs[2 + i], "kernel extent"));
     out.push_back(std::move(d));
   }
   ctx.setOutput(0, outDType, Shape(std::move(out)));
@@ -204,8 +136,8 @@ Status inferConvTranspose(InferenceContext& ctx) {
     return ctx.error("input has {} channels but weight has {}", xs[1].value, ws[0].value);
   if (xs[1].isStatic() && xs[1].value % group != 0)
     return ctx.error("{} input channels are not divisible by group {}", xs[1].value, group);
-  Window w;
-  NNP_RETURN_IF_ERROR(readWindow(ctx, rank, w));
+  WindowAttrs w;
+  NNP_RETURN_IF_ERROR(readWindowAttrs(ctx, rank, w));
   NNP_RETURN_IF_ERROR(readKernel(ctx, ws, rank, w));
   std::vector<int64_t> outPad = ctx.attrInts("output_padding");
   if (outPad.empty()) outPad.assign(rank, 0);
@@ -221,13 +153,14 @@ Status inferConvTranspose(InferenceContext& ctx) {
     return ctx.error("output_shape has {} values for {} spatial dims", outShape.size(), rank);
 
   std::vector<Dim> out{xs[0], ws[1]};
-  if (group != 1) out[1] = ws[1].isStatic() && ws[1].value <= kMaxDim ? Dim(ws[1].value * group) : Dim();
+  if (group != 1)
+    out[1] = ws[1].isStatic() && ws[1].value <= kMaxWindowDim ? Dim(ws[1].value * group) : Dim();
   for (size_t i = 0; i < rank; ++i) {
     const Dim& in = xs[2 + i];
     if (!outShape.empty()) {
       if (outShape[i] < 0) return ctx.error("negative output_shape value {}", outShape[i]);
       out.emplace_back(outShape[i]);
-    } else if (!in.isStatic() || in.value > kMaxDim || w.kernel[i] < 0) {
+    } else if (!in.isStatic() || in.value > kMaxWindowDim || w.kernel[i] < 0) {
       out.emplace_back();
     } else if (w.autoPad == "SAME_UPPER" || w.autoPad == "SAME_LOWER") {
       out.emplace_back(in.value * w.strides[i]);

@@ -8,13 +8,6 @@
 namespace nnport {
 namespace {
 
-int64_t satMul(int64_t a, int64_t b) {
-  if (a <= 0 || b <= 0) return 0;
-  return a > INT64_MAX / b ? INT64_MAX : a * b;
-}
-
-int64_t sizeOrOne(const Dim& d) { return d.isStatic() ? d.value : 1; }
-
 // numpy matmul: a 1-D A is a row [1,K] and a 1-D B a column [K,1], the
 // added dim being dropped from the result; leading dims broadcast.
 Status inferMatMulShapes(InferenceContext& ctx, size_t ai, size_t bi, DType outDType) {

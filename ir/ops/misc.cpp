@@ -8,11 +8,6 @@
 namespace nnport {
 namespace {
 
-// The ai.onnx opset; a model that does not import it reads as the newest.
-int64_t opsetOf(const InferenceContext& ctx) { return ctx.opset() > 0 ? ctx.opset() : INT64_MAX; }
-
-constexpr int64_t kMaxRank = 1024;
-
 Status inferTopK(InferenceContext& ctx) {
   const TensorType* in = ctx.inputType(0);
   if (!in) return Status::ok();
@@ -33,13 +28,12 @@ Status inferTopK(InferenceContext& ctx) {
   Shape out;
   if (in->shape.rankKnown()) {
     const auto rank = static_cast<int64_t>(in->shape.rank());
-    auto axis = normalizeAxis(ctx.attrInt("axis"), rank);
-    if (!axis) return ctx.error("axis {} is out of range for rank {}", ctx.attrInt("axis"), rank);
-    const Dim& d = in->shape[*axis];
+    NNP_ASSIGN_OR_RETURN(int64_t axis, axisAttr(ctx, "axis", rank));
+    const Dim& d = in->shape[axis];
     if (k.isStatic() && d.isStatic() && k.value > d.value)
       return ctx.error("k {} is larger than the axis size {}", k.value, d.value);
     out = in->shape;
-    out[*axis] = k;
+    out[axis] = k;
   }
   ctx.setOutput(0, in->dtype, out);
   if (ctx.hasOutput(1)) ctx.setOutput(1, DType::Int64, out);
@@ -73,12 +67,11 @@ Status inferUnique(InferenceContext& ctx) {
     ctx.setOutput(2, DType::Int64, unknown1d);
   } else {  // unique slices along axis
     const auto rank = static_cast<int64_t>(in->shape.rank());
-    auto axis = normalizeAxis(ctx.attrInt("axis"), rank);
-    if (!axis) return ctx.error("axis {} is out of range for rank {}", ctx.attrInt("axis"), rank);
+    NNP_ASSIGN_OR_RETURN(int64_t axis, axisAttr(ctx, "axis", rank));
     Shape out = in->shape;
-    out[*axis] = Dim();
+    out[axis] = Dim();
     ctx.setOutput(0, in->dtype, std::move(out));
-    ctx.setOutput(2, DType::Int64, Shape({in->shape[*axis]}));
+    ctx.setOutput(2, DType::Int64, Shape({in->shape[axis]}));
   }
   ctx.setOutput(1, DType::Int64, unknown1d);
   ctx.setOutput(3, DType::Int64, unknown1d);

@@ -1,5 +1,6 @@
 // Normalization: BatchNormalization, InstanceNormalization,
 // LayerNormalization, LpNormalization, LRN and MeanVarianceNormalization.
+#include "ir/onnx_dtype.h"
 #include "ir/ops/infer_util.h"
 
 namespace nnport {
@@ -50,46 +51,34 @@ Status inferInstanceNorm(InferenceContext& ctx) {
   return checkPerChannel(ctx, 2, x->shape[1], "B");
 }
 
-// The ONNX TensorProto element codes stash_type may name.
-DType stashDType(int64_t code) {
-  switch (code) {
-    case 1: return DType::Float32;
-    case 10: return DType::Float16;
-    case 11: return DType::Float64;
-    case 16: return DType::BFloat16;
-    default: return DType::Undefined;
-  }
-}
-
 // Mean and InvStdDev keep the dims before `axis` and are 1 from `axis` on;
 // they are computed in (and typed as) stash_type.
 Status inferLayerNorm(InferenceContext& ctx) {
   const TensorType* x = ctx.inputType(0);
   if (!x) return Status::ok();
   ctx.setOutput(0, *x);
-  const DType stash = stashDType(ctx.attrInt("stash_type"));
-  if (stash == DType::Undefined)
+  // stash_type is an ONNX element type code naming a float type.
+  const std::optional<DType> stash = dtypeFromOnnx(ctx.attrInt("stash_type"));
+  if (!stash || !isFloat(*stash))
     return ctx.error("unsupported stash_type {}", ctx.attrInt("stash_type"));
   if (!x->shape.rankKnown()) {
     for (size_t i = 1; i < ctx.numOutputs() && i < 3; ++i)
-      ctx.setOutput(i, stash, Shape::unknownRank());
+      ctx.setOutput(i, *stash, Shape::unknownRank());
     return Status::ok();
   }
   const int64_t rank = static_cast<int64_t>(x->shape.rank());
-  auto axis = normalizeAxis(ctx.attrInt("axis"), rank);
-  if (!axis) return ctx.error("axis {} is out of range for rank {}", ctx.attrInt("axis"), rank);
+  NNP_ASSIGN_OR_RETURN(int64_t axis, axisAttr(ctx, "axis", rank));
   std::vector<Dim> stats = x->shape.dims();
-  for (int64_t i = *axis; i < rank; ++i) stats[i] = Dim(1);
-  for (size_t i = 1; i < ctx.numOutputs() && i < 3; ++i) ctx.setOutput(i, stash, Shape(stats));
+  for (int64_t i = axis; i < rank; ++i) stats[i] = Dim(1);
+  for (size_t i = 1; i < ctx.numOutputs() && i < 3; ++i) ctx.setOutput(i, *stash, Shape(stats));
   return Status::ok();
 }
 
 Status inferSameWithAxis(InferenceContext& ctx) {
   const TensorType* x = ctx.inputType(0);
   if (!x) return Status::ok();
-  if (x->shape.rankKnown() &&
-      !normalizeAxis(ctx.attrInt("axis"), static_cast<int64_t>(x->shape.rank())))
-    return ctx.error("axis {} is out of range for rank {}", ctx.attrInt("axis"), x->shape.rank());
+  if (x->shape.rankKnown())
+    NNP_RETURN_IF_ERROR(axisAttr(ctx, "axis", static_cast<int64_t>(x->shape.rank())).status());
   ctx.setOutput(0, *x);
   return Status::ok();
 }

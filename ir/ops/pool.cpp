@@ -2,75 +2,20 @@
 // region-of-interest pools (MaxRoiPool, RoiAlign) and MaxUnpool. Windowed
 // pools take the kernel from the required kernel_shape attribute and work
 // for any number of spatial dims.
-#include <algorithm>
-
 #include "ir/ops/infer_util.h"
 
 namespace nnport {
 namespace {
 
-// Bounds that keep the window arithmetic far from int64 overflow: larger
-// attributes are rejected, larger input sizes give an unknown output size.
-constexpr int64_t kMaxWindowAttr = int64_t{1} << 30;
-constexpr int64_t kMaxDim = int64_t{1} << 32;
-
-struct PoolWindow {
-  std::vector<int64_t> kernel, strides, dilations;
-  std::vector<int64_t> pads;  // begin[0..rank), end[0..rank)
-  std::string autoPad;
-  bool ceilMode = false;
-};
-
-Status readPoolWindow(const InferenceContext& ctx, size_t rank, PoolWindow& w) {
+// The window attributes of a pool: the kernel from the required
+// kernel_shape attribute, strides, dilations, pads, auto_pad and ceil_mode.
+Status readPoolWindow(const InferenceContext& ctx, size_t rank, WindowAttrs& w) {
   w.kernel = ctx.attrInts("kernel_shape");
   if (w.kernel.empty()) return ctx.error("kernel_shape is required");
   if (w.kernel.size() != rank)
     return ctx.error("kernel_shape has {} values for {} spatial dims", w.kernel.size(), rank);
-  w.strides = ctx.attrInts("strides");
-  if (w.strides.empty()) w.strides.assign(rank, 1);
-  w.dilations = ctx.attrInts("dilations");
-  if (w.dilations.empty()) w.dilations.assign(rank, 1);
-  w.pads = ctx.attrInts("pads");
-  if (w.pads.empty()) w.pads.assign(2 * rank, 0);
-  w.autoPad = ctx.node().attrString("auto_pad", "NOTSET");
   w.ceilMode = ctx.attrInt("ceil_mode") != 0;
-  if (w.strides.size() != rank)
-    return ctx.error("strides has {} values for {} spatial dims", w.strides.size(), rank);
-  if (w.dilations.size() != rank)
-    return ctx.error("dilations has {} values for {} spatial dims", w.dilations.size(), rank);
-  if (w.pads.size() != 2 * rank)
-    return ctx.error("pads has {} values, expected {}", w.pads.size(), 2 * rank);
-  auto inRange = [](int64_t v) { return v > 0 && v <= kMaxWindowAttr; };
-  for (size_t i = 0; i < rank; ++i) {
-    if (!inRange(w.kernel[i])) return ctx.error("kernel size {} is out of range", w.kernel[i]);
-    if (!inRange(w.strides[i])) return ctx.error("stride {} is out of range", w.strides[i]);
-    if (!inRange(w.dilations[i])) return ctx.error("dilation {} is out of range", w.dilations[i]);
-  }
-  for (int64_t p : w.pads)
-    if (p < 0 || p > kMaxWindowAttr) return ctx.error("pad {} is out of range", p);
-  if (w.autoPad != "NOTSET" && w.autoPad != "SAME_UPPER" && w.autoPad != "SAME_LOWER" &&
-      w.autoPad != "VALID")
-    return ctx.error("unknown auto_pad '{}'", w.autoPad);
-  if (w.autoPad == "VALID") std::fill(w.pads.begin(), w.pads.end(), 0);
-  return Status::ok();
-}
-
-// Output size of spatial dim i; SAME_* pads so that out = ceil(in / stride).
-Expected<Dim> poolOutDim(const InferenceContext& ctx, const PoolWindow& w, size_t i,
-                         const Dim& in) {
-  const int64_t stride = w.strides[i];
-  if (w.autoPad == "SAME_UPPER" || w.autoPad == "SAME_LOWER") {
-    if (in.isStatic()) return in.value > kMaxDim ? Dim() : Dim((in.value + stride - 1) / stride);
-    return stride == 1 ? in : Dim();
-  }
-  const int64_t begin = w.pads[i], end = w.pads[i + w.kernel.size()];
-  const int64_t effective = w.dilations[i] * (w.kernel[i] - 1) + 1;
-  if (!in.isStatic()) return effective == 1 && begin == 0 && end == 0 && stride == 1 ? in : Dim();
-  if (in.value > kMaxDim) return Dim();
-  if (in.value + begin + end < effective)
-    return ctx.error("spatial dim {} of size {} (padded {}) is smaller than the window {}", i,
-                     in.value, in.value + begin + end, effective);
-  return windowOutputDim(in, w.kernel[i], stride, w.dilations[i], begin, end, w.ceilMode);
+  return readWindowAttrs(ctx, rank, w);
 }
 
 // MaxPool, AveragePool, LpPool. MaxPool's optional Indices output is int64
@@ -85,11 +30,11 @@ Status inferWindowPool(InferenceContext& ctx) {
   const Shape& xs = x->shape;
   if (xs.rank() < 3) return ctx.error("input rank {} is below 3 (N, C, spatial...)", xs.rank());
   const size_t rank = xs.rank() - 2;
-  PoolWindow w;
+  WindowAttrs w;
   NNP_RETURN_IF_ERROR(readPoolWindow(ctx, rank, w));
   std::vector<Dim> out{xs[0], xs[1]};
   for (size_t i = 0; i < rank; ++i) {
-    NNP_ASSIGN_OR_RETURN(Dim d, poolOutDim(ctx, w, i, xs[2 + i]));
+    NNP_ASSIGN_OR_RETURN(Dim d, windowOutDim(ctx, w, i, xs[2 + i], "window"));
     out.push_back(std::move(d));
   }
   Shape s(std::move(out));
@@ -181,12 +126,12 @@ Status inferMaxUnpool(InferenceContext& ctx) {
     ctx.setOutput(0, x->dtype, Shape(std::move(out)));
     return Status::ok();
   }
-  PoolWindow w;
+  WindowAttrs w;
   NNP_RETURN_IF_ERROR(readPoolWindow(ctx, rank, w));
   std::vector<Dim> out{xs[0], xs[1]};
   for (size_t i = 0; i < rank; ++i) {
     const Dim& in = xs[2 + i];
-    if (!in.isStatic() || in.value > kMaxDim) {
+    if (!in.isStatic() || in.value > kMaxWindowDim) {
       out.emplace_back();
       continue;
     }

@@ -5,20 +5,6 @@
 namespace nnport {
 namespace {
 
-// The ai.onnx opset; a model that does not import it reads as the newest.
-int64_t opsetOf(const InferenceContext& ctx) { return ctx.opset() > 0 ? ctx.opset() : INT64_MAX; }
-
-std::optional<std::vector<int64_t>> literalInts(const InferenceContext& ctx, size_t i) {
-  auto v = ctx.shapeValue(i);
-  if (!v) return std::nullopt;
-  std::vector<int64_t> out;
-  for (const Dim& d : *v) {
-    if (!d.symbol.empty()) return std::nullopt;
-    out.push_back(d.value);
-  }
-  return out;
-}
-
 // `axesInputSince`: the opset from which axes are input 1 rather than an
 // attribute (13 for ReduceSum, 18 for the others). noop_with_empty_axes came
 // with the input form.
@@ -60,13 +46,8 @@ Status inferReduce(InferenceContext& ctx, int64_t axesInputSince) {
     axes.emplace();
     for (size_t i = 0; i < rank; ++i) axes->push_back(static_cast<int64_t>(i));
   }
-  std::vector<bool> reduced(rank, false);
-  for (int64_t a : *axes) {
-    auto n = normalizeAxis(a, static_cast<int64_t>(rank));
-    if (!n) return ctx.error("axis {} is out of range for rank {}", a, rank);
-    if (reduced[*n]) return ctx.error("axis {} is repeated", a);
-    reduced[*n] = true;
-  }
+  NNP_ASSIGN_OR_RETURN(std::vector<bool> reduced,
+                       axisMask(ctx, *axes, static_cast<int64_t>(rank)));
   std::vector<Dim> out;
   for (size_t i = 0; i < rank; ++i) {
     if (!reduced[i]) out.push_back(in->shape[i]);
@@ -84,11 +65,10 @@ Status inferArgReduce(InferenceContext& ctx) {
     return Status::ok();
   }
   const auto rank = static_cast<int64_t>(in->shape.rank());
-  auto axis = normalizeAxis(ctx.attrInt("axis"), rank);
-  if (!axis) return ctx.error("axis {} is out of range for rank {}", ctx.attrInt("axis"), rank);
+  NNP_ASSIGN_OR_RETURN(int64_t axis, axisAttr(ctx, "axis", rank));
   std::vector<Dim> out = in->shape.dims();
-  if (ctx.attrInt("keepdims") != 0) out[*axis] = Dim(1);
-  else out.erase(out.begin() + *axis);
+  if (ctx.attrInt("keepdims") != 0) out[axis] = Dim(1);
+  else out.erase(out.begin() + axis);
   ctx.setOutput(0, DType::Int64, Shape(std::move(out)));
   return Status::ok();
 }

@@ -1,59 +1,20 @@
-// Shape computations and reshaping: Reshape, Flatten, Squeeze, Unsqueeze,
-// Transpose, Expand, Tile, Shape, Size, ConstantOfShape, Range, Identity,
-// Constant, Cast, CastLike, Dropout. The ops that make or pass small integer
-// tensors also propagate their contents as shape values (see
-// InferenceContext::shapeValue), so that the shape arithmetic torch exports
-// (Shape -> Gather -> Unsqueeze -> Concat -> Reshape) gives static or
-// symbolic output shapes.
+// Shapes and reshaping: Reshape, Flatten, Squeeze, Unsqueeze, Transpose,
+// Expand, Tile, Shape, Size, and the pass-throughs Identity and Dropout. The
+// ops that make or pass small integer tensors also propagate their contents
+// as shape values (see InferenceContext::shapeValue), so that the shape
+// arithmetic torch exports (Shape -> Gather -> Unsqueeze -> Concat ->
+// Reshape) gives static or symbolic output shapes.
 #include <algorithm>
-#include <cmath>
 
-#include "ir/onnx_dtype.h"
 #include "ir/ops/infer_util.h"
 
 namespace nnport {
 namespace {
 
-// The ai.onnx opset; a model that does not import it reads as the newest.
-int64_t opsetOf(const InferenceContext& ctx) { return ctx.opset() > 0 ? ctx.opset() : INT64_MAX; }
-
-// Larger ranks come only from malformed models; refusing them keeps inference
-// from allocating what a hostile shape tensor asks for.
-constexpr int64_t kMaxRank = 1024;
-// Constant tensors up to this many elements are propagated as shape values.
-constexpr int64_t kMaxShapeValueElements = 4096;
-
 // A dim as a shape-value element: unknown dims become the symbol "?".
 Dim dimAsShapeValue(const Dim& d) {
   if (d.isStatic() || !d.symbol.empty()) return d;
   return Dim::symbolic("?");
-}
-
-// Contents of input i when every element is a known integer.
-std::optional<std::vector<int64_t>> literalInts(const InferenceContext& ctx, size_t i) {
-  auto v = ctx.shapeValue(i);
-  if (!v) return std::nullopt;
-  std::vector<int64_t> out;
-  for (const Dim& d : *v) {
-    if (!d.symbol.empty()) return std::nullopt;
-    out.push_back(d.value);
-  }
-  return out;
-}
-
-// A scalar input's value when it is a constant or a known shape value.
-std::optional<double> scalarValue(const InferenceContext& ctx, size_t i) {
-  if (auto v = literalInts(ctx, i)) {
-    if (v->size() == 1) return static_cast<double>((*v)[0]);
-    return std::nullopt;
-  }
-  TensorPtr t = ctx.constantInput(i);
-  const Value* in = ctx.node().input(i);
-  const Node* p = in ? in->producer() : nullptr;
-  if (!t && p && p->opType() == "Constant" && (p->domain().empty() || p->domain() == "ai.onnx"))
-    t = p->attrs.getTensor("value");
-  if (!t || !t->validate().isOk() || t->numElements() != 1 || !t->rawData()) return std::nullopt;
-  return t->floatAt(0);
 }
 
 // Product of dims [b, e): static when all are; a lone symbol times 1 stays
@@ -76,19 +37,6 @@ Dim productDim(const std::vector<Dim>& dims, size_t b, size_t e) {
   if (unknown) return Dim();
   if (symbol) return n == 1 ? *symbol : Dim();
   return Dim(n);
-}
-
-Status checkElementCount(const InferenceContext& ctx, const Shape& s) {
-  int64_t n = 1;
-  for (const Dim& d : s.dims())
-    if (d.isStatic() && d.value != 0 && __builtin_mul_overflow(n, d.value, &n))
-      return ctx.error("output shape {} has more elements than fit in int64", s.str());
-  return Status::ok();
-}
-
-// Output 0 carries input 0's shape value (shape tensors passed through).
-void forwardShapeValue(InferenceContext& ctx) {
-  if (auto v = ctx.shapeValue(0)) ctx.setOutputShapeValue(0, std::move(*v));
 }
 
 // The -1 of a Reshape target: the input's element count over the other
@@ -137,11 +85,8 @@ Status inferReshape(InferenceContext& ctx) {
     target = ctx.shapeValue(1);
   }
   if (!target) {  // only the target's length may be known
-    const TensorType* st = ctx.inputType(1);
-    if (st && st->shape.rank() == 1 && st->shape[0].isStatic() && st->shape[0].value <= kMaxRank)
-      ctx.setOutput(0, in->dtype, Shape(std::vector<Dim>(static_cast<size_t>(st->shape[0].value))));
-    else
-      ctx.setOutput(0, in->dtype, Shape());
+    auto n = shapeOperandLength(ctx, 1);
+    ctx.setOutput(0, in->dtype, n ? Shape(std::vector<Dim>(*n)) : Shape());
     return Status::ok();
   }
   if (static_cast<int64_t>(target->size()) > kMaxRank)
@@ -216,19 +161,6 @@ std::optional<std::vector<int64_t>> axesOperand(const InferenceContext& ctx, int
   return v;
 }
 
-// Normalizes axes against `rank`; duplicates and out-of-range axes are errors.
-Expected<std::vector<bool>> axisMask(const InferenceContext& ctx, const std::vector<int64_t>& axes,
-                                     int64_t rank) {
-  std::vector<bool> mask(static_cast<size_t>(rank), false);
-  for (int64_t a : axes) {
-    auto n = normalizeAxis(a, rank);
-    if (!n) return ctx.error("axis {} is out of range for rank {}", a, rank);
-    if (mask[*n]) return ctx.error("axis {} is repeated", a);
-    mask[*n] = true;
-  }
-  return mask;
-}
-
 Status inferSqueeze(InferenceContext& ctx) {
   const TensorType* in = ctx.inputType(0);
   if (!in) return Status::ok();
@@ -270,14 +202,9 @@ Status inferUnsqueeze(InferenceContext& ctx) {
   bool known = true;
   auto axes = axesOperand(ctx, 13, known);
   if (!known || !in->shape.rankKnown()) {
-    const TensorType* at = ctx.inputType(1);
-    if (in->shape.rankKnown() && at && at->shape.rank() == 1 && at->shape[0].isStatic() &&
-        at->shape[0].value <= kMaxRank) {
-      const auto n = in->shape.rank() + static_cast<size_t>(at->shape[0].value);
-      ctx.setOutput(0, in->dtype, Shape(std::vector<Dim>(n)));
-    } else {
-      ctx.setOutput(0, in->dtype, Shape());
-    }
+    auto n = shapeOperandLength(ctx, 1);
+    ctx.setOutput(0, in->dtype, in->shape.rankKnown() && n
+                                    ? Shape(std::vector<Dim>(in->shape.rank() + *n)) : Shape());
     return Status::ok();
   }
   const auto outRank = static_cast<int64_t>(in->shape.rank() + axes->size());
@@ -324,24 +251,15 @@ Status inferExpand(InferenceContext& ctx) {
   if (!in) return Status::ok();
   auto target = ctx.shapeValue(1);
   if (!target) {
-    const TensorType* st = ctx.inputType(1);
-    if (in->shape.rankKnown() && st && st->shape.rank() == 1 && st->shape[0].isStatic() &&
-        st->shape[0].value <= kMaxRank) {
-      const auto n = std::max(in->shape.rank(), static_cast<size_t>(st->shape[0].value));
-      ctx.setOutput(0, in->dtype, Shape(std::vector<Dim>(n)));
-    } else {
-      ctx.setOutput(0, in->dtype, Shape());
-    }
+    auto n = shapeOperandLength(ctx, 1);
+    ctx.setOutput(0, in->dtype, in->shape.rankKnown() && n
+                                    ? Shape(std::vector<Dim>(std::max(in->shape.rank(), *n)))
+                                    : Shape());
     return Status::ok();
   }
   if (static_cast<int64_t>(target->size()) > kMaxRank)
     return ctx.error("target shape has {} dimensions", target->size());
-  std::vector<Dim> dims;
-  for (const Dim& e : *target) {
-    if (e.symbol.empty() && e.value < 0) return ctx.error("invalid target dimension {}", e.value);
-    dims.push_back(shapeValueToDim(e));
-  }
-  Shape targetShape(std::move(dims));
+  NNP_ASSIGN_OR_RETURN(Shape targetShape, shapeFromValue(ctx, *target, "invalid target dimension"));
   NNP_ASSIGN_OR_RETURN(Shape out, broadcastShapes(ctx, {&in->shape, &targetShape}));
   NNP_RETURN_IF_ERROR(checkElementCount(ctx, out));
   ctx.setOutput(0, in->dtype, std::move(out));
@@ -352,11 +270,7 @@ Status inferTile(InferenceContext& ctx) {
   const TensorType* in = ctx.inputType(0);
   if (!in) return Status::ok();
   auto repeats = literalInts(ctx, 1);
-  if (!in->shape.rankKnown() || !repeats) {
-    ctx.setOutput(0, in->dtype,
-                  in->shape.rankKnown() ? Shape(std::vector<Dim>(in->shape.rank())) : Shape());
-    return Status::ok();
-  }
+  if (!in->shape.rankKnown() || !repeats) return sameRankUnknownDims(ctx, *in);
   if (repeats->size() != in->shape.rank())
     return ctx.error("repeats has {} entries for an input of rank {}", repeats->size(),
                      in->shape.rank());
@@ -408,128 +322,9 @@ Status inferSize(InferenceContext& ctx) {
   return Status::ok();
 }
 
-Status inferConstantOfShape(InferenceContext& ctx) {
-  TensorPtr value = ctx.node().attrs.getTensor("value");
-  const DType dtype = value ? value->dtype() : DType::Float32;
-  if (value && value->numElements() != 1)
-    return ctx.error("attribute 'value' must hold one element, not {}", value->numElements());
-  auto target = ctx.shapeValue(0);
-  if (!target) {
-    const TensorType* st = ctx.inputType(0);
-    if (!st) return Status::ok();
-    if (st->shape.rank() == 1 && st->shape[0].isStatic() && st->shape[0].value <= kMaxRank)
-      ctx.setOutput(0, dtype, Shape(std::vector<Dim>(static_cast<size_t>(st->shape[0].value))));
-    else
-      ctx.setOutput(0, dtype, Shape());
-    return Status::ok();
-  }
-  if (static_cast<int64_t>(target->size()) > kMaxRank)
-    return ctx.error("target shape has {} dimensions", target->size());
-  std::vector<Dim> dims;
-  for (const Dim& e : *target) {
-    if (e.symbol.empty() && e.value < 0) return ctx.error("negative dimension {}", e.value);
-    dims.push_back(shapeValueToDim(e));
-  }
-  Shape out(std::move(dims));
-  NNP_RETURN_IF_ERROR(checkElementCount(ctx, out));
-  // A small integer fill (torch builds pads and shapes this way) is a shape value too.
-  auto n = out.numElements();
-  if (out.rank() <= 1 && n && *n <= kMaxShapeValueElements && isInteger(dtype)) {
-    int64_t fill = 0;
-    if (value && (!value->validate().isOk() || !value->rawData())) n.reset();
-    else if (value) fill = value->intAt(0);
-    if (n) ctx.setOutputShapeValue(0, std::vector<Dim>(static_cast<size_t>(*n), Dim(fill)));
-  }
-  ctx.setOutput(0, dtype, std::move(out));
-  return Status::ok();
-}
-
-Status inferRange(InferenceContext& ctx) {
-  const TensorType* start = ctx.inputType(0);
-  if (!start) return Status::ok();
-  auto s = scalarValue(ctx, 0), l = scalarValue(ctx, 1), d = scalarValue(ctx, 2);
-  if (!s || !l || !d) {
-    ctx.setOutput(0, start->dtype, Shape({Dim()}));
-    return Status::ok();
-  }
-  if (*d == 0) return ctx.error("delta is zero");
-  const double n = std::max(std::ceil((*l - *s) / *d), 0.0);
-  if (!(n < 9.0e18)) return ctx.error("range of {} elements is too large", n);
-  ctx.setOutput(0, start->dtype, Shape({Dim(static_cast<int64_t>(n))}));
-  return Status::ok();
-}
-
 Status inferIdentity(InferenceContext& ctx) {
   forwardShapeValue(ctx);
   return inferSameAsInput0(ctx);
-}
-
-Status inferConstant(InferenceContext& ctx) {
-  const auto& attrs = ctx.node().attrs;
-  const char* kinds[] = {"value",        "value_float",  "value_floats",  "value_int",
-                         "value_ints",   "value_string", "value_strings", "sparse_value"};
-  const Attribute* a = nullptr;
-  for (const char* k : kinds) {
-    if (const Attribute* found = attrs.find(k)) {
-      if (a) return ctx.error("has both '{}' and '{}'", a->name, found->name);
-      a = found;
-    }
-  }
-  if (!a) return ctx.error("has none of the value attributes");
-  auto vec = [](size_t n) { return Shape({Dim(static_cast<int64_t>(n))}); };
-  const Shape scalar(std::vector<Dim>{});
-  if (a->name == "value") {
-    TensorPtr t = attrs.getTensor("value");
-    if (!t) return ctx.error("attribute 'value' is not a tensor");
-    if (!checkedElementCount(t->dims())) return ctx.error("attribute 'value' has invalid dims");
-    ctx.setOutput(0, t->dtype(), Shape::ofSizes(t->dims()));
-    if (isInteger(t->dtype()) && t->dims().size() <= 1 && t->validate().isOk() && t->rawData() &&
-        t->numElements() <= kMaxShapeValueElements) {
-      std::vector<Dim> value;
-      for (int64_t v : t->toInt64Vector()) value.emplace_back(v);
-      ctx.setOutputShapeValue(0, std::move(value));
-    }
-  } else if (a->name == "value_float") {
-    ctx.setOutput(0, DType::Float32, scalar);
-  } else if (a->name == "value_floats") {
-    ctx.setOutput(0, DType::Float32, vec(a->floats.size()));
-  } else if (a->name == "value_int") {
-    ctx.setOutput(0, DType::Int64, scalar);
-    ctx.setOutputShapeValue(0, {Dim(a->i)});
-  } else if (a->name == "value_ints") {
-    ctx.setOutput(0, DType::Int64, vec(a->ints.size()));
-    if (static_cast<int64_t>(a->ints.size()) <= kMaxShapeValueElements)
-      ctx.setOutputShapeValue(0, std::vector<Dim>(a->ints.begin(), a->ints.end()));
-  } else if (a->name == "value_string") {
-    ctx.setOutput(0, DType::String, scalar);
-  } else if (a->name == "value_strings") {
-    ctx.setOutput(0, DType::String, vec(a->strings.size()));
-  }
-  // sparse_value is kept as serialized bytes: its type is left as declared.
-  return Status::ok();
-}
-
-Status inferCast(InferenceContext& ctx) {
-  const Attribute* to = ctx.node().attrs.find("to");
-  if (!to) return ctx.error("missing attribute 'to'");
-  // Cast-1 named the type; later versions use the TensorProto.DataType code.
-  std::optional<DType> dtype = to->kind == AttrKind::String ? dtypeFromOnnxName(to->s)
-                                                            : dtypeFromOnnx(to->i);
-  if (!dtype) return ctx.error("unsupported target type in attribute 'to'");
-  const TensorType* in = ctx.inputType(0);
-  if (!in) return Status::ok();
-  if (isInteger(*dtype)) forwardShapeValue(ctx);
-  ctx.setOutput(0, *dtype, in->shape);
-  return Status::ok();
-}
-
-Status inferCastLike(InferenceContext& ctx) {
-  const TensorType* in = ctx.inputType(0);
-  const TensorType* like = ctx.inputType(1);
-  if (!in || !like) return Status::ok();
-  if (isInteger(like->dtype)) forwardShapeValue(ctx);
-  ctx.setOutput(0, like->dtype, in->shape);
-  return Status::ok();
 }
 
 Status inferDropout(InferenceContext& ctx) {
@@ -563,20 +358,7 @@ void registerShapeOps(OpRegistry& r) {
   r.add("Shape").input("data").output("shape").attr("start", int64_t{0})
       .optionalAttr("end", AttrKind::Int).traits(kShapeOp).infer(inferShape);
   r.add("Size").input("data").output("size").traits(kShapeOp).infer(inferSize);
-  r.add("ConstantOfShape").input("input").output("output").optionalAttr("value", AttrKind::Tensor)
-      .infer(inferConstantOfShape);
-  r.add("Range").input("start").input("limit").input("delta").output("output")
-      .infer(inferRange);
   r.add("Identity").input("input").output("output").traits(kShapeOp).infer(inferIdentity);
-  r.add("Constant").output("output")
-      .optionalAttr("value", AttrKind::Tensor).optionalAttr("value_float", AttrKind::Float)
-      .optionalAttr("value_floats", AttrKind::Floats).optionalAttr("value_int", AttrKind::Int)
-      .optionalAttr("value_ints", AttrKind::Ints).optionalAttr("value_string", AttrKind::String)
-      .optionalAttr("value_strings", AttrKind::Strings)
-      .optionalAttr("sparse_value", AttrKind::SparseTensor).infer(inferConstant);
-  r.add("Cast").input("input").output("output").requiredAttr("to", AttrKind::Int)
-      .infer(inferCast);
-  r.add("CastLike").input("input").input("target_type").output("output").infer(inferCastLike);
   r.add("Dropout").input("data").optionalInput("ratio").optionalInput("training_mode")
       .output("output").optionalOutput("mask")
       .attr("ratio", 0.5f).attr("is_test", int64_t{0}).optionalAttr("seed", AttrKind::Int)

@@ -30,6 +30,17 @@ node "$src/tests/peers/ort_run.js" --manifest "$out/manifest.json" --rtol 1e-3 -
   | tee "$out/ort_torch.log"
 grep -q '^ORT conformance: [0-9]* passed, 0 failed, 0 skipped' "$out/ort_torch.log" || status=1
 
+echo "external data (--external-data), bit-identical:"
+mkdir -p "$out/external"
+"$build/nnport" convert "$models/resnet18_op17/model.onnx" "$out/external/model.onnx" --external-data
+test -s "$out/external/model.onnx.data" || status=1
+printf '[{"name":"resnet18_op17_external","model":"%s","data":"%s","reference_model":"%s"}]' \
+  "$out/external/model.onnx" "$models/resnet18_op17" "$models/resnet18_op17/model.onnx" \
+  > "$out/external/manifest.json"
+node "$src/tests/peers/ort_run.js" --manifest "$out/external/manifest.json" \
+  --expect-identical-to-reference --rtol 0 --atol 0 | tee "$out/ort_external.log"
+grep -q '^ORT conformance: 1 passed, 0 failed' "$out/ort_external.log" || status=1
+
 # Published figures: ResNet-18 11.69 M params / ~1.8 GMACs, ResNet-50 25.56 M / ~4.1 GMACs.
 check_inspect() {  # model expected_params min_macs max_macs
   "$build/nnport" inspect "$models/$1/model.onnx" --json > "$out/$1.inspect.json"
