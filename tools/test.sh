@@ -9,13 +9,13 @@ jobs=$(nproc)
 bash tools/install_deps.sh --test
 
 echo "== Release build + ctest (unit tests and conformance)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNNPORT_TESTS=ON >/dev/null
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j1)
 
 echo "== clang ASan+UBSan build: unit tests and fuzz smoke"
 CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DNNPORT_SANITIZE=ON -DNNPORT_FUZZ=ON >/dev/null
+  -DNNPORT_SANITIZE=ON -DNNPORT_FUZZ=ON -DNNPORT_TESTS=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j1 -LE conformance)
