@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "lib/format_registry.h"
 
 namespace nnport {
 
@@ -30,16 +31,9 @@ struct Emitter {
   std::function<Status(const Model&, const std::string& path, const EmitOptions&)> emit;
 };
 
-class EmitterRegistry {
+class EmitterRegistry : public FormatRegistry<Emitter> {
  public:
   static EmitterRegistry& instance();
-  void add(Emitter e) { emitters_.push_back(std::move(e)); }
-  const Emitter* find(const std::string& name) const;
-  const Emitter* forPath(const std::string& path) const;
-  std::vector<std::string> names() const;
-
- private:
-  std::vector<Emitter> emitters_;
 };
 
 void registerAllEmitters(EmitterRegistry& r);  // emitters/all_emitters.cpp

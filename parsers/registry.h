@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "lib/format_registry.h"
 
 namespace nnport {
 
@@ -23,21 +24,11 @@ struct Parser {
   std::function<Expected<std::unique_ptr<Model>>(const ParseRequest&)> parse;
 };
 
-class ParserRegistry {
+class ParserRegistry : public FormatRegistry<Parser> {
  public:
   static ParserRegistry& instance();
-  void add(Parser p) { parsers_.push_back(std::move(p)); }
-  const Parser* find(const std::string& name) const;
-  const Parser* forPath(const std::string& path) const;  // by extension
-  std::vector<std::string> names() const;
-
- private:
-  std::vector<Parser> parsers_;
 };
 
 void registerAllParsers(ParserRegistry& r);  // parsers/all_parsers.cpp
-
-// Lower-case extension with the dot ("model.ONNX" -> ".onnx"); "" if none.
-std::string fileExtension(const std::string& path);
 
 }  // namespace nnport

@@ -11,7 +11,15 @@ Status writeIrPair(const Model& m, const std::string& jsonPath, const std::strin
   AtomicFile json(jsonPath), bin(binPath);
   NNP_RETURN_IF_ERROR(json.open());
   NNP_RETURN_IF_ERROR(bin.open());
-  NNP_RETURN_IF_ERROR(writeIr(m, json.tempPath(), bin.tempPath()));
+  Status st = writeIr(m, json.tempPath(), bin.tempPath());
+  if (!st) {
+    // Name the files the user asked for, not our temporaries.
+    std::string msg = st.message();
+    for (const auto* f : {&json, &bin})
+      for (size_t at; (at = msg.find(f->tempPath())) != std::string::npos;)
+        msg.replace(at, f->tempPath().size(), f->target());
+    return {st.code(), msg};
+  }
   return commitAll({&bin, &json});
 }
 

@@ -3,29 +3,18 @@
 // the .bin, and the graph is rebuilt only through the Graph API after the
 // names have been checked, so use lists come out right and nothing the API
 // assumes (one producer per value, unique names) can be violated.
-#include <cfloat>
-#include <cmath>
-#include <cstring>
-#include <functional>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
-#include <nlohmann/json.hpp>
-
 #include "ir/serialize/ir_json.h"
+#include "ir/serialize/ir_json_fields.h"
 #include "lib/atomic_file.h"
 
 namespace nnport {
 namespace {
 
-using Json = nlohmann::json;
-
-// The .bin as the reader sees it: its bytes, and zero-copy slices of them.
-struct BinView {
-  const uint8_t* data = nullptr;
-  size_t size = 0;
-  std::function<std::shared_ptr<Buffer>(size_t offset, size_t size)> slice;
-};
+using namespace irjson;
 
 // A slice of an in-memory .bin (readIrFromMemory).
 class SharedSlice final : public Buffer {
@@ -40,16 +29,6 @@ class SharedSlice final : public Buffer {
   std::shared_ptr<Buffer> base_;
   size_t offset_, size_;
 };
-
-struct BlobRef {
-  size_t offset = 0, size = 0;
-};
-
-const Json* member(const Json& obj, const char* key) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
-}
 
 std::string describeNode(size_t index, const std::string& name, const std::string& domain,
                          const std::string& op) {
@@ -72,12 +51,12 @@ struct ValueRecord {
   std::optional<QuantParams> quant;
   std::string docString, foreignType;
   Value* value = nullptr;
-  std::string producer;  // "graph input", "initializer" or a node; empty if none
+  std::string producer;  // "a graph input", "an initializer" or a node; empty if none
 };
 
-class IrReader {
+class IrReader : private JsonFields {
  public:
-  explicit IrReader(const BinView& bin) : bin_(bin) {}
+  explicit IrReader(const BinView& bin) : JsonFields(bin) {}
 
   Expected<std::unique_ptr<Model>> read(const Json& root) {
     if (!root.is_object()) return Status::invalid("the document is not a JSON object");
@@ -101,175 +80,6 @@ class IrReader {
 
  private:
   // ------------------------------------------------------------ scalars
-
-  static Status need(const Json& obj, const char* key, const std::string& ctx, const Json** out) {
-    if (!obj.is_object()) return Status::invalid("{}: expected an object", ctx);
-    *out = member(obj, key);
-    if (!*out) return Status::invalid("{}: missing key '{}'", ctx, key);
-    return Status::ok();
-  }
-  static Status needList(const Json& obj, const char* key, const std::string& ctx,
-                         const Json** out) {
-    NNP_RETURN_IF_ERROR(need(obj, key, ctx, out));
-    if (!(*out)->is_array()) return Status::invalid("{}: {}: expected a list", ctx, key);
-    return Status::ok();
-  }
-  // An optional list: *out stays null when the key is absent.
-  static Status optList(const Json& obj, const char* key, const std::string& ctx,
-                        const Json** out) {
-    *out = member(obj, key);
-    if (*out && !(*out)->is_array()) return Status::invalid("{}: {}: expected a list", ctx, key);
-    return Status::ok();
-  }
-
-  static Status asInt(const Json& j, const std::string& what, int64_t* out) {
-    if (!j.is_number_integer()) return Status::invalid("{}: expected an integer", what);
-    if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
-      return Status::invalid("{}: {} does not fit in 64 bits", what, j.get<uint64_t>());
-    *out = j.get<int64_t>();
-    return Status::ok();
-  }
-  static Status asSize(const Json& j, const std::string& what, uint64_t* out) {
-    int64_t v = 0;
-    NNP_RETURN_IF_ERROR(asInt(j, what, &v));
-    if (v < 0) return Status::invalid("{}: {} is negative", what, v);
-    *out = static_cast<uint64_t>(v);
-    return Status::ok();
-  }
-
-  // A float is a JSON number within float range, or "0x" and 8 hex digits
-  // giving its bits (how infinities and NaNs are written).
-  static Status asFloat(const Json& j, const std::string& what, float* out) {
-    if (j.is_number()) {
-      const double d = j.get<double>();
-      if (!std::isfinite(d) || std::fabs(d) > FLT_MAX)
-        return Status::invalid("{}: {} is out of float range", what, d);
-      *out = static_cast<float>(d);
-      return Status::ok();
-    }
-    if (j.is_string()) {
-      const std::string& s = j.get_ref<const std::string&>();
-      uint32_t bits = 0;
-      bool ok = s.size() == 10 && s[0] == '0' && s[1] == 'x';
-      for (size_t k = 2; ok && k < s.size(); ++k) {
-        const char c = s[k];
-        const int digit = c >= '0' && c <= '9'   ? c - '0'
-                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                 : -1;
-        ok = digit >= 0;
-        bits = bits << 4 | static_cast<uint32_t>(digit < 0 ? 0 : digit);
-      }
-      if (ok) {
-        std::memcpy(out, &bits, sizeof bits);
-        return Status::ok();
-      }
-    }
-    return Status::invalid("{}: expected a number or \"0x\" and 8 hex digits", what);
-  }
-
-  Status checkRange(uint64_t offset, uint64_t size, const std::string& what, BlobRef* out) const {
-    if (offset % kIrBlobAlignment != 0)
-      return Status::invalid("{}: .bin offset {} is not a multiple of {}", what, offset,
-                             kIrBlobAlignment);
-    if (offset > bin_.size || size > bin_.size - offset)
-      return Status::invalid("{}: bytes [{}, {}+{}) lie outside the .bin ({} bytes)", what, offset,
-                             offset, size, bin_.size);
-    out->offset = static_cast<size_t>(offset);
-    out->size = static_cast<size_t>(size);
-    return Status::ok();
-  }
-
-  Status asBlob(const Json& j, const std::string& what, BlobRef* out) const {
-    if (!j.is_array() || j.size() != 2)
-      return Status::invalid("{}: expected [offset, size] into the .bin", what);
-    uint64_t offset = 0, size = 0;
-    NNP_RETURN_IF_ERROR(asSize(j[0], what, &offset));
-    NNP_RETURN_IF_ERROR(asSize(j[1], what, &size));
-    return checkRange(offset, size, what, out);
-  }
-
-  std::string blobBytes(const BlobRef& b) const {
-    if (b.size == 0) return {};
-    return std::string(reinterpret_cast<const char*>(bin_.data + b.offset), b.size);
-  }
-
-  Status asBlobBytes(const Json& j, const std::string& what, std::string* out) const {
-    BlobRef b;
-    NNP_RETURN_IF_ERROR(asBlob(j, what, &b));
-    *out = blobBytes(b);
-    return Status::ok();
-  }
-
-  // A string inline, or {"bin": [offset, size]} when it is not valid UTF-8.
-  Status asText(const Json& j, const std::string& what, std::string* out) const {
-    if (j.is_string()) {
-      *out = j.get_ref<const std::string&>();
-      return Status::ok();
-    }
-    if (const Json* b = member(j, "bin")) return asBlobBytes(*b, what, out);
-    return Status::invalid("{}: expected a string", what);
-  }
-  Status reqText(const Json& obj, const char* key, const std::string& ctx, std::string* out) const {
-    const Json* j = nullptr;
-    NNP_RETURN_IF_ERROR(need(obj, key, ctx, &j));
-    return asText(*j, ctx + ": " + key, out);
-  }
-  Status optText(const Json& obj, const char* key, const std::string& ctx, std::string* out) const {
-    const Json* j = member(obj, key);
-    return j ? asText(*j, ctx + ": " + key, out) : Status::ok();
-  }
-  static Status reqInt(const Json& obj, const char* key, const std::string& ctx, int64_t* out) {
-    const Json* j = nullptr;
-    NNP_RETURN_IF_ERROR(need(obj, key, ctx, &j));
-    return asInt(*j, ctx + ": " + key, out);
-  }
-
-  Status asDType(const Json& j, const std::string& what, DType* out) const {
-    std::string name;
-    NNP_RETURN_IF_ERROR(asText(j, what, &name));
-    auto t = dtypeFromName(name);
-    if (!t) return Status::invalid("{}: unknown dtype '{}'", what, name);
-    *out = *t;
-    return Status::ok();
-  }
-
-  // null: unknown rank; else a list of sizes, symbols and nulls (unknown).
-  Status asShape(const Json& j, const std::string& what, Shape* out) const {
-    if (j.is_null()) {
-      *out = Shape::unknownRank();
-      return Status::ok();
-    }
-    if (!j.is_array()) return Status::invalid("{}: expected a list or null", what);
-    std::vector<Dim> dims;
-    for (size_t k = 0; k < j.size(); ++k) {
-      const Json& d = j[k];
-      const std::string at = fmt::format("{}[{}]", what, k);
-      if (d.is_null()) {
-        dims.emplace_back();
-      } else if (d.is_number()) {
-        uint64_t size = 0;
-        NNP_RETURN_IF_ERROR(asSize(d, at, &size));
-        dims.emplace_back(static_cast<int64_t>(size));
-      } else {
-        std::string symbol;
-        NNP_RETURN_IF_ERROR(asText(d, at, &symbol));
-        if (symbol.empty()) return Status::invalid("{}: empty symbolic dim", at);
-        dims.push_back(Dim::symbolic(std::move(symbol)));
-      }
-    }
-    *out = Shape(std::move(dims));
-    return Status::ok();
-  }
-
-  Status asType(const Json& obj, const std::string& ctx, TensorType* out) const {
-    const Json* j = nullptr;
-    NNP_RETURN_IF_ERROR(need(obj, "dtype", ctx, &j));
-    NNP_RETURN_IF_ERROR(asDType(*j, ctx + ": dtype", &out->dtype));
-    NNP_RETURN_IF_ERROR(need(obj, "shape", ctx, &j));
-    return asShape(*j, ctx + ": shape", &out->shape);
-  }
-
   // ------------------------------------------------------------ tensors
 
   Expected<TensorPtr> readTensor(const Json& j, const std::string& ctx) const {
@@ -335,23 +145,6 @@ class IrReader {
 
   // ------------------------------------------------------------ attributes
 
-  Status floatList(const Json& list, const std::string& what, std::vector<float>* out) const {
-    for (size_t k = 0; k < list.size(); ++k) {
-      float f = 0;
-      NNP_RETURN_IF_ERROR(asFloat(list[k], fmt::format("{}[{}]", what, k), &f));
-      out->push_back(f);
-    }
-    return Status::ok();
-  }
-  static Status intList(const Json& list, const std::string& what, std::vector<int64_t>* out) {
-    for (size_t k = 0; k < list.size(); ++k) {
-      int64_t v = 0;
-      NNP_RETURN_IF_ERROR(asInt(list[k], fmt::format("{}[{}]", what, k), &v));
-      out->push_back(v);
-    }
-    return Status::ok();
-  }
-
   Expected<Attribute> readAttribute(const Json& j, const std::string& where) const {
     Attribute a;
     NNP_RETURN_IF_ERROR(reqText(j, "name", where, &a.name));
@@ -416,19 +209,6 @@ class IrReader {
   }
 
   // ------------------------------------------------------------ model
-
-  Status blobList(const Json& obj, const char* key, const std::string& ctx,
-                  std::vector<std::string>* out) const {
-    const Json* list = nullptr;
-    NNP_RETURN_IF_ERROR(needList(obj, key, ctx, &list));
-    for (size_t k = 0; k < list->size(); ++k) {
-      out->emplace_back();
-      NNP_RETURN_IF_ERROR(
-          asBlobBytes((*list)[k], fmt::format("{}: {}[{}]", ctx, key, k), &out->back()));
-    }
-    return Status::ok();
-  }
-
   Status readModel(const Json& j, Model& m) const {
     const std::string ctx = "model";
     NNP_RETURN_IF_ERROR(reqInt(j, "ir_version", ctx, &m.irVersion));
@@ -518,15 +298,6 @@ class IrReader {
     if (!r->value) r->value = g.addDetachedValue(name);
     return r->value;
   }
-
-  Status nameList(const Json& list, const std::string& what, std::vector<std::string>* out) const {
-    for (size_t k = 0; k < list.size(); ++k) {
-      out->emplace_back();
-      NNP_RETURN_IF_ERROR(asText(list[k], fmt::format("{}[{}]", what, k), &out->back()));
-    }
-    return Status::ok();
-  }
-
   Status readGraph(const Json& j, Graph& g) {
     const std::string ctx = "graph";
     NNP_RETURN_IF_ERROR(reqText(j, "name", ctx, &g.name));
@@ -661,7 +432,6 @@ class IrReader {
     return Status::ok();
   }
 
-  const BinView& bin_;
   std::vector<ValueRecord> records_;
   std::unordered_map<std::string, size_t> byName_;
 };
