@@ -6,14 +6,30 @@
 namespace nnport {
 namespace {
 
-// Kernel sizes from the kernel_shape attribute, else from W's spatial dims.
-Status readKernel(const InferenceContext& ctx, const Shape& wShape, size_t rank, WindowAttrs& w) {
+// X and W share one rank of at least 3 (N, C, spatial...); returns the
+// group attribute, checked to be in range.
+Expected<int64_t> checkRanksAndGroup(const InferenceContext& ctx, const Shape& xs,
+                                     const Shape& ws) {
+  if (xs.rank() < 3) return ctx.error("input rank {} is below 3 (N, C, spatial...)", xs.rank());
+  if (ws.rank() != xs.rank())
+    return ctx.error("weight rank {} does not match input rank {}", ws.rank(), xs.rank());
+  const int64_t group = ctx.attrInt("group");
+  if (group <= 0 || group > kMaxWindowAttr) return ctx.error("group {} is out of range", group);
+  return group;
+}
+
+// The window attributes, with the kernel sizes from the kernel_shape
+// attribute, else from W's spatial dims.
+Status readConvWindow(const InferenceContext& ctx, const Shape& wShape, size_t rank,
+                      WindowAttrs& w) {
+  NNP_RETURN_IF_ERROR(readWindowAttrs(ctx, rank, w));
   std::vector<int64_t> ks = ctx.attrInts("kernel_shape");
   if (!ks.empty()) {
     if (ks.size() != rank)
       return ctx.error("kernel_shape has {} values for {} spatial dims", ks.size(), rank);
     for (size_t i = 0; i < rank; ++i) {
-      if (ks[i] <= 0 || ks[i] > kMaxWindowAttr) return ctx.error("kernel size {} is out of range", ks[i]);
+      if (ks[i] <= 0 || ks[i] > kMaxWindowAttr)
+        return ctx.error("kernel size {} is out of range", ks[i]);
       const Dim& d = wShape[2 + i];
       if (d.isStatic() && d.value != ks[i])
         return ctx.error("kernel_shape {} does not match weight dim {}", ks[i], d.value);
@@ -50,12 +66,8 @@ Status inferConv(InferenceContext& ctx, size_t xi, size_t wi, DType outDType) {
     ctx.setOutput(0, outDType, rankOnlyOutput(xs));
     return Status::ok();
   }
-  if (xs.rank() < 3) return ctx.error("input rank {} is below 3 (N, C, spatial...)", xs.rank());
-  if (ws.rank() != xs.rank())
-    return ctx.error("weight rank {} does not match input rank {}", ws.rank(), xs.rank());
+  NNP_ASSIGN_OR_RETURN(const int64_t group, checkRanksAndGroup(ctx, xs, ws));
   const size_t rank = xs.rank() - 2;
-  const int64_t group = ctx.attrInt("group");
-  if (group <= 0 || group > kMaxWindowAttr) return ctx.error("group {} is out of range", group);
   if (xs[1].isStatic() && ws[1].isStatic() &&
       (xs[1].value % group != 0 || xs[1].value / group != ws[1].value))
     return ctx.error("input has {} channels but weight expects {} x group {}", xs[1].value,
@@ -63,8 +75,7 @@ Status inferConv(InferenceContext& ctx, size_t xi, size_t wi, DType outDType) {
   if (ws[0].isStatic() && ws[0].value % group != 0)
     return ctx.error("{} output channels are not divisible by group {}", ws[0].value, group);
   WindowAttrs w;
-  NNP_RETURN_IF_ERROR(readWindowAttrs(ctx, rank, w));
-  NNP_RETURN_IF_ERROR(readKernel(ctx, ws, rank, w));
+  NNP_RETURN_IF_ERROR(readConvWindow(ctx, ws, rank, w));
   std::vector<Dim> out{xs[0], ws[0]};
   for (size_t i = 0; i < rank; ++i) {
     NNP_ASSIGN_OR_RETURN(Dim d, windowOutDim(ctx, w, i, xs[2 + i], "kernel extent"));
@@ -126,19 +137,14 @@ Status inferConvTranspose(InferenceContext& ctx) {
     ctx.setOutput(0, x->dtype, rankOnlyOutput(xs));
     return Status::ok();
   }
-  if (xs.rank() < 3) return ctx.error("input rank {} is below 3 (N, C, spatial...)", xs.rank());
-  if (ws.rank() != xs.rank())
-    return ctx.error("weight rank {} does not match input rank {}", ws.rank(), xs.rank());
+  NNP_ASSIGN_OR_RETURN(const int64_t group, checkRanksAndGroup(ctx, xs, ws));
   const size_t rank = xs.rank() - 2;
-  const int64_t group = ctx.attrInt("group");
-  if (group <= 0 || group > kMaxWindowAttr) return ctx.error("group {} is out of range", group);
   if (xs[1].isStatic() && ws[0].isStatic() && xs[1].value != ws[0].value)
     return ctx.error("input has {} channels but weight has {}", xs[1].value, ws[0].value);
   if (xs[1].isStatic() && xs[1].value % group != 0)
     return ctx.error("{} input channels are not divisible by group {}", xs[1].value, group);
   WindowAttrs w;
-  NNP_RETURN_IF_ERROR(readWindowAttrs(ctx, rank, w));
-  NNP_RETURN_IF_ERROR(readKernel(ctx, ws, rank, w));
+  NNP_RETURN_IF_ERROR(readConvWindow(ctx, ws, rank, w));
   std::vector<int64_t> outPad = ctx.attrInts("output_padding");
   if (outPad.empty()) outPad.assign(rank, 0);
   if (outPad.size() != rank)
