@@ -1,14 +1,16 @@
 // Graph, use lists, replace-all-uses and topological order.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_graphs.h"
+
 #include "ir/graph.h"
 #include "ir/ops/registry.h"
 #include "ir/shape_inference.h"
 
 using namespace nnport;
+using namespace nnport::testing;
 
 namespace {
-TensorType f32(std::vector<Dim> dims) { return {DType::Float32, Shape(std::move(dims))}; }
 }  // namespace
 
 TEST_CASE("use lists follow setInput and replaceAllUsesWith", "[ir]") {

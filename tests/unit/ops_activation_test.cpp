@@ -6,27 +6,21 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_graphs.h"
+
 #include "ir/graph.h"
 #include "ir/ops/registry.h"
 #include "ir/shape_inference.h"
 
 using namespace nnport;
+using namespace nnport::testing;
 
 namespace {
 
-TensorType f32(std::vector<Dim> dims) { return {DType::Float32, Shape(std::move(dims))}; }
 Dim sym(const char* s) { return Dim::symbolic(s); }
 
 Expected<InferReport> infer(Graph& g, int64_t opset = 17) {
   return inferShapes(g, {{"", opset}}, {true});
-}
-
-void requireErrorNaming(Graph& g, const std::string& who, const std::string& what,
-                        int64_t opset = 17) {
-  auto r = infer(g, opset);
-  REQUIRE_FALSE(r);
-  CHECK(r.status().message().find(who) != std::string::npos);
-  CHECK(r.status().message().find(what) != std::string::npos);
 }
 
 }  // namespace

@@ -1,24 +1,19 @@
 // Conv, ConvTranspose, ConvInteger and QLinearConv: shapes, MACs, errors.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_graphs.h"
+
 #include "ir/graph.h"
 #include "ir/ops/registry.h"
 #include "ir/shape_inference.h"
 
 using namespace nnport;
+using namespace nnport::testing;
 
 namespace {
 
-TensorType tt(DType d, std::vector<Dim> dims) { return {d, Shape(std::move(dims))}; }
-TensorType f32(std::vector<Dim> dims) { return tt(DType::Float32, std::move(dims)); }
 
 Expected<InferReport> infer(Graph& g) { return inferShapes(g, {{"", 17}}, {true}); }
-
-int64_t macs(const Node* n) {
-  REQUIRE(n->schema());
-  REQUIRE(n->schema()->macs);
-  return n->schema()->macs(*n);
-}
 
 Node* conv(Graph& g, const std::string& name, Value* x, Value* w, std::vector<Attribute> attrs,
            Value* b = nullptr, const std::string& op = "Conv") {
@@ -27,13 +22,6 @@ Node* conv(Graph& g, const std::string& name, Value* x, Value* w, std::vector<At
   Node* n = g.addNode(op, "", ins, {name + "_y"}, name);
   for (auto& a : attrs) n->attrs.set(std::move(a));
   return n;
-}
-
-void requireErrorNaming(Graph& g, const std::string& who, const std::string& what) {
-  auto r = infer(g);
-  REQUIRE_FALSE(r);
-  CHECK(r.status().message().find(who) != std::string::npos);
-  CHECK(r.status().message().find(what) != std::string::npos);
 }
 
 }  // namespace

@@ -2,22 +2,19 @@
 // Upsample, DepthToSpace/SpaceToDepth, Compress, OneHot.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_graphs.h"
+
 #include <cstdint>
 
 #include "ir/graph.h"
 #include "ir/shape_inference.h"
 
 using namespace nnport;
+using namespace nnport::testing;
 
 namespace {
 
-TensorType f32(std::vector<Dim> dims) { return {DType::Float32, Shape(std::move(dims))}; }
 const Dim N = Dim::symbolic("N");
-
-Value* ints(Graph& g, const std::string& name, std::vector<int64_t> v) {
-  std::vector<int64_t> dims{static_cast<int64_t>(v.size())};
-  return g.addInitializer(name, std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, dims, v)));
-}
 
 Value* floats(Graph& g, const std::string& name, std::vector<float> v) {
   std::vector<int64_t> dims{static_cast<int64_t>(v.size())};

@@ -2,25 +2,20 @@
 // quantize/dequantize ops: shapes, types, MACs and errors.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_graphs.h"
+
 #include "ir/graph.h"
 #include "ir/ops/registry.h"
 #include "ir/shape_inference.h"
 
 using namespace nnport;
+using namespace nnport::testing;
 
 namespace {
 
-TensorType tt(DType d, std::vector<Dim> dims) { return {d, Shape(std::move(dims))}; }
-TensorType f32(std::vector<Dim> dims) { return tt(DType::Float32, std::move(dims)); }
 Dim sym(const char* s) { return Dim::symbolic(s); }
 
 Expected<InferReport> infer(Graph& g) { return inferShapes(g, {{"", 17}}, {true}); }
-
-int64_t macs(const Node* n) {
-  REQUIRE(n->schema());
-  REQUIRE(n->schema()->macs);
-  return n->schema()->macs(*n);
-}
 
 Node* op(Graph& g, const std::string& type, const std::string& name, std::vector<Value*> ins,
          std::vector<Attribute> attrs = {}, size_t numOutputs = 1) {
@@ -29,13 +24,6 @@ Node* op(Graph& g, const std::string& type, const std::string& name, std::vector
   Node* n = g.addNode(type, "", ins, outs, name);
   for (auto& a : attrs) n->attrs.set(std::move(a));
   return n;
-}
-
-void requireErrorNaming(Graph& g, const std::string& who, const std::string& what) {
-  auto r = infer(g);
-  REQUIRE_FALSE(r);
-  CHECK(r.status().message().find(who) != std::string::npos);
-  CHECK(r.status().message().find(what) != std::string::npos);
 }
 
 // Infers one Einsum over inputs of the given shapes; returns the output type.

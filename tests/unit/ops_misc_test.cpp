@@ -2,15 +2,17 @@
 // declared-only control-flow ops.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_graphs.h"
+
 #include "ir/graph.h"
 #include "ir/ops/registry.h"
 #include "ir/shape_inference.h"
 
 using namespace nnport;
+using namespace nnport::testing;
 
 namespace {
 
-TensorType f32(std::vector<Dim> dims) { return {DType::Float32, Shape(std::move(dims))}; }
 const Dim N = Dim::symbolic("N");
 
 std::string infer(Graph& g, int64_t opset = 13) {

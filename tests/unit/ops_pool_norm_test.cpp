@@ -1,16 +1,17 @@
 // Pooling and normalization ops: output shapes, defaults and errors.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_graphs.h"
+
 #include "ir/graph.h"
 #include "ir/ops/registry.h"
 #include "ir/shape_inference.h"
 
 using namespace nnport;
+using namespace nnport::testing;
 
 namespace {
 
-TensorType tt(DType d, std::vector<Dim> dims) { return {d, Shape(std::move(dims))}; }
-TensorType f32(std::vector<Dim> dims) { return tt(DType::Float32, std::move(dims)); }
 Dim sym(const char* s) { return Dim::symbolic(s); }
 
 Expected<InferReport> infer(Graph& g, int64_t opset = 17) {
@@ -24,13 +25,6 @@ Node* op(Graph& g, const std::string& type, const std::string& name, std::vector
   Node* n = g.addNode(type, "", ins, outs, name);
   for (auto& a : attrs) n->attrs.set(std::move(a));
   return n;
-}
-
-void requireErrorNaming(Graph& g, const std::string& who, const std::string& what) {
-  auto r = infer(g);
-  REQUIRE_FALSE(r);
-  CHECK(r.status().message().find(who) != std::string::npos);
-  CHECK(r.status().message().find(what) != std::string::npos);
 }
 
 }  // namespace

@@ -2,20 +2,17 @@
 // noop_with_empty_axes, ArgMax/ArgMin.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_graphs.h"
+
 #include "ir/graph.h"
 #include "ir/shape_inference.h"
 
 using namespace nnport;
+using namespace nnport::testing;
 
 namespace {
 
-TensorType f32(std::vector<Dim> dims) { return {DType::Float32, Shape(std::move(dims))}; }
 const Dim N = Dim::symbolic("N");
-
-Value* ints(Graph& g, const std::string& name, std::vector<int64_t> v) {
-  std::vector<int64_t> dims{static_cast<int64_t>(v.size())};
-  return g.addInitializer(name, std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, dims, v)));
-}
 
 std::string infer(Graph& g, int64_t opset) {
   auto r = inferShapes(g, {{"", opset}}, {true});

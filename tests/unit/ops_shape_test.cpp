@@ -3,21 +3,18 @@
 // shape-value propagation that resolves torch's exported shape arithmetic.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_graphs.h"
+
 #include "ir/graph.h"
 #include "ir/onnx_dtype.h"
 #include "ir/shape_inference.h"
 
 using namespace nnport;
+using namespace nnport::testing;
 
 namespace {
 
-TensorType f32(std::vector<Dim> dims) { return {DType::Float32, Shape(std::move(dims))}; }
 const Dim N = Dim::symbolic("N");
-
-Value* ints(Graph& g, const std::string& name, std::vector<int64_t> v) {
-  std::vector<int64_t> dims{static_cast<int64_t>(v.size())};
-  return g.addInitializer(name, std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, dims, v)));
-}
 
 Value* scalar(Graph& g, const std::string& name, int64_t v) {
   return g.addInitializer(

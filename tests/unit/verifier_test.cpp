@@ -1,14 +1,16 @@
 // The IR verifier catches each kind of broken graph it promises to.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_graphs.h"
+
 #include "ir/graph.h"
 #include "ir/verifier.h"
 
 using namespace nnport;
+using namespace nnport::testing;
 
 namespace {
 const std::unordered_map<std::string, int64_t> kOpsets = {{"", 17}};
-TensorType f32(std::vector<Dim> dims) { return {DType::Float32, Shape(std::move(dims))}; }
 
 struct ReluChain {
   Graph g;
