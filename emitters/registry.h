@@ -29,6 +29,7 @@ struct Emitter {
   std::vector<std::string> extensions;
   std::string description;
   std::function<Status(const Model&, const std::string& path, const EmitOptions&)> emit;
+  bool verifies = false;  // runs the target's own checker when EmitOptions::verify
 };
 
 class EmitterRegistry : public FormatRegistry<Emitter> {

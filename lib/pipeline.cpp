@@ -67,12 +67,14 @@ Expected<ConvertReport> convertModel(const ConvertOptions& o) {
     r.steps.push_back(fmt::format("pinned input shapes; shapes inferred for {} nodes", ir.inferred));
   }
   NNP_RETURN_IF_ERROR(saveModel(*m, o.dstFormat, o.output, o.emit));
-  r.dstFormat = o.dstFormat.empty() ? EmitterRegistry::instance().forPath(o.output)->name : o.dstFormat;
+  const Emitter* e = o.dstFormat.empty() ? EmitterRegistry::instance().forPath(o.output)
+                                         : EmitterRegistry::instance().find(o.dstFormat);
+  r.dstFormat = e->name;
   r.output = o.output;
   r.nodesOut = g.numNodes();
   for (Node* n : g.nodes()) ++r.opsOut[n->opType()];
   r.steps.push_back(fmt::format("wrote {} ({}): {} nodes{}", o.output, r.dstFormat, r.nodesOut,
-                                o.emit.verify ? ", verified" : ""));
+                                o.emit.verify && e->verifies ? ", verified with the target's checker" : ""));
   return r;
 }
 

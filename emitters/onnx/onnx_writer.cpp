@@ -143,7 +143,7 @@ Status writeOnnx(const Model& m, const std::string& path, const EmitOptions& opt
 }
 
 void registerOnnxEmitter(EmitterRegistry& r) {
-  r.add({"onnx", {".onnx"}, "ONNX ModelProto (checked with onnx::checker)", writeOnnx});
+  r.add({"onnx", {".onnx"}, "ONNX ModelProto (checked with onnx::checker)", writeOnnx, true});
 }
 
 }  // namespace nnport::onnxproto
