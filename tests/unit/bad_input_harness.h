@@ -73,8 +73,11 @@ inline std::string quoted(const std::string& s) {
   return q + "'";
 }
 
+// NNPORT_TEST_BINARY, when set, names the binary to run instead of this
+// build's (e.g. a sanitizer build of nnport).
 inline RunResult runNnport(const Workspace& ws, const std::vector<std::string>& args) {
-  const std::string binary = NNPORT_BINARY_DIR "/nnport";
+  const char* override = std::getenv("NNPORT_TEST_BINARY");
+  const std::string binary = override && *override ? override : NNPORT_BINARY_DIR "/nnport";
   REQUIRE(fs::exists(binary));  // build the `nnport` target before the tests
   std::string cmd = quoted(binary);
   for (const auto& a : args) cmd += " " + quoted(a);

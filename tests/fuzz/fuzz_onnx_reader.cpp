@@ -1,0 +1,28 @@
+// libFuzzer harness: arbitrary bytes as an ONNX file. Decodes the ModelProto,
+// imports it into the IR and, when that succeeds, exports it back to ONNX,
+// encodes it as the on-disk IR in memory, and runs shape inference (which
+// `nnport inspect` runs on any model it is given). Nothing is read from or
+// written to disk: the model "lives" in a directory that does not exist, so
+// external data never resolves.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "emitters/onnx/onnx_emitter.h"
+#include "ir/serialize/ir_json.h"
+#include "ir/shape_inference.h"
+#include "parsers/onnx/onnx_reader.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace nnport;
+  static const std::string kPath = "/nonexistent-nnport-fuzz-dir/model.onnx";
+  auto proto = onnxproto::parseModelProto(data, size, kPath);
+  if (!proto) return 0;
+  auto model = onnxproto::importModel(**proto, kPath);
+  if (!model) return 0;
+  auto back = onnxproto::exportModel(**model);
+  std::string json, bin;
+  (void)writeIrToStrings(**model, &json, &bin);
+  auto inferred = inferShapes(**model);
+  return 0;
+}

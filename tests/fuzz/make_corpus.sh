@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Seed corpora for the fuzz harnesses.
+#   make_corpus.sh CORPUS_DIR [NNPORT_BINARY]
+# Writes CORPUS_DIR/onnx/ (small ONNX backend node-test models plus a few
+# PyTorch-exported ones with initializers) and CORPUS_DIR/ir/ (IR pairs made
+# with `nnport toir`, framed as fuzz_ir_reader reads them: 4-byte
+# little-endian JSON length, the JSON, then the .bin).
+set -euo pipefail
+
+corpus=${1:?usage: make_corpus.sh CORPUS_DIR [NNPORT_BINARY]}
+nnport=${2:-}
+nodes=/usr/share/libonnx-testdata/data/node
+# Ops, attributes, subgraphs, sequences, optionals, strings and quantization.
+tests=(
+  test_add test_relu test_conv_with_strides_padding test_maxpool_2d_pads
+  test_batchnorm_example test_gemm_default_matrix_bias test_matmul_2d
+  test_reshape_reordered_all_dims test_transpose_default test_concat_1d_axis_0
+  test_slice test_gather_0 test_if test_loop11 test_scan9_sum
+  test_cast_FLOAT_to_STRING test_constant test_constant_pad test_quantizelinear
+  test_dequantizelinear test_lstm_defaults test_resize_upsample_scales_linear
+  test_softmax_axis_1 test_reduce_mean_default_axes_keepdims_example
+  test_split_equal_parts_1d test_sequence_insert_at_back test_optional_has_element
+  test_castlike_FLOAT_to_FLOAT16 test_strnormalizer_nostopwords_nochangecase
+  test_einsum_batch_diagonal test_top_k test_nonzero_example test_qlinearconv
+)
+
+mkdir -p "$corpus/onnx" "$corpus/ir"
+copied=0
+for t in "${tests[@]}"; do
+  if [[ -f $nodes/$t/model.onnx ]]; then
+    cp "$nodes/$t/model.onnx" "$corpus/onnx/$t.onnx"
+    copied=$((copied + 1))
+  fi
+done
+# Models with initializers (raw_data), which the node tests mostly lack.
+data=$(dirname "$nodes")
+for t in pytorch-converted/test_BatchNorm2d_eval pytorch-converted/test_PReLU_2d \
+  pytorch-operator/test_operator_params; do
+  if [[ -f $data/$t/model.onnx ]]; then
+    cp "$data/$t/model.onnx" "$corpus/onnx/$(basename "$t").onnx"
+    copied=$((copied + 1))
+  fi
+done
+echo "onnx seeds: $copied from $data"
+
+# Frames one IR pair as a single fuzz_ir_reader input.
+frame() {
+  local json=$1 bin=$2 out=$3 n
+  n=$(stat -c %s "$json")
+  printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((n & 255)) $((n >> 8 & 255)) \
+    $((n >> 16 & 255)) $((n >> 24 & 255)))" >"$out"
+  cat "$json" "$bin" >>"$out"
+}
+
+if [[ -z $nnport ]]; then
+  echo "no nnport binary given: skipping the IR seeds" >&2
+  exit 0
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+made=0
+for t in test_add test_conv_with_strides_padding test_if test_constant test_quantizelinear \
+  test_cast_FLOAT_to_STRING test_lstm_defaults test_loop11 test_BatchNorm2d_eval \
+  test_operator_params; do
+  [[ -f $corpus/onnx/$t.onnx ]] || continue
+  if "$nnport" toir -sf onnx -iw "$corpus/onnx/$t.onnx" -o "$work/$t" >/dev/null 2>&1; then
+    frame "$work/$t.json" "$work/$t.bin" "$corpus/ir/$t.irpair"
+    made=$((made + 1))
+  fi
+done
+echo "ir seeds: $made"
