@@ -37,13 +37,23 @@ Status exportNode(const Node& n, onnx::NodeProto* p) {
   return Status::ok();
 }
 
-Status exportGraph(const Model& m, onnx::GraphProto* gp) {
+Status exportGraph(const Model& m, size_t rawDataLimit, onnx::GraphProto* gp) {
   const Graph& g = m.graph;
   gp->set_name(g.name);
   if (!g.docString.empty()) gp->set_doc_string(g.docString);
   NNP_ASSIGN_OR_RETURN(std::vector<Node*> order, g.topologicalOrder());
   for (Node* n : order) NNP_RETURN_IF_ERROR(exportNode(*n, gp->add_node()));
-  for (Value* v : g.initializers()) exportTensor(*v->initializer(), v->name(), gp->add_initializer());
+  for (Value* v : g.initializers()) {
+    const Tensor& t = *v->initializer();
+    auto* tp = gp->add_initializer();
+    if (t.dtype() == DType::String || t.byteSize() < rawDataLimit) {
+      exportTensor(t, v->name(), tp);
+    } else {  // header only; the bytes go to external data
+      Tensor header(t.dtype(), t.dims(), nullptr);
+      header.docString = t.docString;
+      exportTensor(header, v->name(), tp);
+    }
+  }
   for (const auto& s : m.opaqueSparseInitializers) gp->add_sparse_initializer()->ParseFromString(s);
   for (Value* v : g.inputs()) exportValueInfo(*v, gp->add_input());
   for (Value* v : g.outputs()) exportValueInfo(*v, gp->add_output());
@@ -68,7 +78,7 @@ Status exportGraph(const Model& m, onnx::GraphProto* gp) {
 
 }  // namespace
 
-Expected<std::unique_ptr<onnx::ModelProto>> exportModel(const Model& m) {
+Expected<std::unique_ptr<onnx::ModelProto>> exportModel(const Model& m, size_t rawDataLimit) {
   auto p = std::make_unique<onnx::ModelProto>();
   p->set_ir_version(m.irVersion);
   for (const auto& o : m.opsets) {
@@ -88,7 +98,7 @@ Expected<std::unique_ptr<onnx::ModelProto>> exportModel(const Model& m) {
   }
   for (const auto& f : m.opaqueFunctions) p->add_functions()->ParseFromString(f);
   for (const auto& t : m.opaqueTrainingInfo) p->add_training_info()->ParseFromString(t);
-  NNP_RETURN_IF_ERROR(exportGraph(m, p->mutable_graph()));
+  NNP_RETURN_IF_ERROR(exportGraph(m, rawDataLimit, p->mutable_graph()));
   return p;
 }
 

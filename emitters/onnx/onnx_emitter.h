@@ -3,12 +3,17 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cstdint>
+
 #include "emitters/registry.h"
 
 namespace nnport::onnxproto {
 
 // Builds the ModelProto. Fails, naming the node, for IR ops ONNX cannot express.
-Expected<std::unique_ptr<onnx::ModelProto>> exportModel(const Model& m);
+// Initializers of `rawDataLimit` bytes or more get no raw_data (the writer
+// streams them to external data straight from the IR's buffers).
+Expected<std::unique_ptr<onnx::ModelProto>> exportModel(const Model& m,
+                                                        size_t rawDataLimit = SIZE_MAX);
 
 // ONNX checker (and, at full level, strict shape inference) on a proto.
 // `runChecker` false skips check_model (for protos whose external data is

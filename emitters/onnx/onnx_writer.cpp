@@ -25,9 +25,9 @@ std::string baseOf(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-size_t weightBytes(const onnx::GraphProto& g) {
+size_t weightBytes(const Graph& g) {
   size_t n = 0;
-  for (const auto& t : g.initializer()) n += t.raw_data().size();
+  for (const Value* v : g.initializers()) n += v->initializer()->byteSize();
   return n;
 }
 
@@ -44,20 +44,22 @@ Status serializeTo(const onnx::ModelProto& proto, const std::string& path, const
   return Status::ok();
 }
 
-// Moves large initializers' bytes into `dataPath`, recording `location`.
-Status externalize(onnx::GraphProto& g, const std::string& dataPath, const std::string& location,
-                   const std::string& target) {
+// Writes the bytes of the initializers exported without raw_data into
+// `dataPath`, straight from the IR's buffers, and records where they went.
+Status externalize(const Graph& ir, onnx::GraphProto& g, const std::string& dataPath,
+                   const std::string& location, const std::string& target) {
   std::ofstream out(dataPath, std::ios::binary | std::ios::trunc);
   if (!out) return Status::io("{}: cannot write external data", target);
   size_t offset = 0;
   for (auto& t : *g.mutable_initializer()) {
-    if (t.raw_data().size() < kExternalThreshold) continue;
+    if (t.has_raw_data() || t.data_type() == onnx::TensorProto::STRING) continue;
+    const Tensor& data = *ir.findValue(t.name())->initializer();
     const size_t pad = (kExternalAlign - offset % kExternalAlign) % kExternalAlign;
     static const char zeros[kExternalAlign] = {};
     out.write(zeros, static_cast<std::streamsize>(pad));
     offset += pad;
-    const std::string& bytes = t.raw_data();
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(data.rawData()),
+              static_cast<std::streamsize>(data.byteSize()));
     t.set_data_location(onnx::TensorProto::EXTERNAL);
     auto add = [&](const char* k, const std::string& v) {
       auto* kv = t.add_external_data();
@@ -66,9 +68,8 @@ Status externalize(onnx::GraphProto& g, const std::string& dataPath, const std::
     };
     add("location", location);
     add("offset", std::to_string(offset));
-    add("length", std::to_string(bytes.size()));
-    offset += bytes.size();
-    t.clear_raw_data();
+    add("length", std::to_string(data.byteSize()));
+    offset += data.byteSize();
   }
   out.close();
   if (!out) return Status::io("{}: writing external data failed (disk full?)", target);
@@ -116,9 +117,10 @@ Status verifyFile(const std::string& modelPath, const std::string& target) {
 }  // namespace
 
 Status writeOnnx(const Model& m, const std::string& path, const EmitOptions& opts) {
-  NNP_ASSIGN_OR_RETURN(std::unique_ptr<onnx::ModelProto> proto, exportModel(m));
+  const bool external = opts.externalData || weightBytes(m.graph) > opts.inlineLimitBytes;
+  NNP_ASSIGN_OR_RETURN(std::unique_ptr<onnx::ModelProto> proto,
+                       exportModel(m, external ? kExternalThreshold : SIZE_MAX));
   onnx::GraphProto& g = *proto->mutable_graph();
-  const bool external = opts.externalData || weightBytes(g) > opts.inlineLimitBytes;
   AtomicFile model(path);
   NNP_RETURN_IF_ERROR(model.open());
   if (!external) {
@@ -129,7 +131,7 @@ Status writeOnnx(const Model& m, const std::string& path, const EmitOptions& opt
   const std::string dataPath = path + ".data";
   AtomicFile data(dataPath);
   NNP_RETURN_IF_ERROR(data.open());
-  NNP_RETURN_IF_ERROR(externalize(g, data.tempPath(), baseOf(data.tempPath()), path));
+  NNP_RETURN_IF_ERROR(externalize(m.graph, g, data.tempPath(), baseOf(data.tempPath()), path));
   if (opts.verify) {
     // The checker resolves external data beside the model file, so it runs
     // on the written file; strict shape inference runs on the small proto.

@@ -144,6 +144,7 @@ void exportTensor(const Tensor& t, const std::string& name, onnx::TensorProto* p
     for (const auto& s : t.strings()) p->add_string_data(s);
     return;
   }
+  if (!t.buffer()) return;  // a header only: the bytes are written elsewhere
   p->set_raw_data(reinterpret_cast<const char*>(t.rawData()), t.byteSize());
 }
 
