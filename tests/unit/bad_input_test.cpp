@@ -171,7 +171,7 @@ TEST_CASE("a graph input declared with huge dims converts unchanged", "[bad-inpu
   CHECK(back.graph().input(0).type().tensor_type().shape().dim(0).dim_value() == INT64_MAX);
 }
 
-TEST_CASE("--inputShape pinning dims whose product overflows int64", "[bad-input]") {
+TEST_CASE("option --inputShape pinning dims whose product overflows int64", "[bad-input]") {
   Workspace ws;
   onnx::ModelProto m = validModel();
   auto* g = m.mutable_graph();

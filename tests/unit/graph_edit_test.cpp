@@ -51,7 +51,7 @@ TEST_CASE("cutting at inputs makes the value a graph input", "[graph-edit]") {
   CHECK(g.findNode("relu3")->input(0) == g.inputs()[0]);
 }
 
-TEST_CASE("--inputShape pins dims and substitutes the symbol everywhere", "[graph-edit]") {
+TEST_CASE("option --inputShape pins dims and substitutes the symbol everywhere", "[graph-edit]") {
   auto m = chain();
   auto spec = parseInputShape("x:8,3");
   REQUIRE(spec.hasValue());
@@ -62,7 +62,7 @@ TEST_CASE("--inputShape pins dims and substitutes the symbol everywhere", "[grap
   CHECK(m->graph.findValue("r2")->type.str() == "f32[8,3]");
 }
 
-TEST_CASE("--inputShape errors are usage errors", "[graph-edit]") {
+TEST_CASE("option --inputShape errors are usage errors", "[graph-edit]") {
   CHECK(parseInputShape("x:1,a,3").status().code() == ErrorCode::Usage);
   CHECK(parseInputShape("x:1,-3").status().code() == ErrorCode::Usage);
   auto m = chain();

@@ -69,7 +69,7 @@ TEST_CASE("metadata, doc strings and unknown ops survive a round trip", "[onnx-i
   CHECK(back->graph.outputs()[0]->declaredType->str() == "f32[N,128]");
 }
 
-TEST_CASE("--external-data writes weights beside the model and reads them lazily", "[onnx-io]") {
+TEST_CASE("option --external-data writes weights beside the model and reads them lazily", "[onnx-io]") {
   fs::path d = freshDir("ext");
   auto m = smallModel();
   EmitOptions opts;
