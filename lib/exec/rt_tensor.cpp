@@ -1,0 +1,89 @@
+// Runtime tensor storage and element access.
+#include "lib/exec/rt_tensor.h"
+
+#include <cstring>
+
+namespace nnport::exec {
+
+RtTensor RtTensor::allocate(DType dtype, std::vector<int64_t> dims) {
+  RtTensor t;
+  t.dtype_ = dtype;
+  t.numElements_ = checkedElementCount(dims).value_or(0);
+  t.dims_ = std::move(dims);
+  if (dtype == DType::String) {
+    t.strings_.resize(static_cast<size_t>(t.numElements_));
+    return t;
+  }
+  t.bytes_ = dtypeStorageBytes(dtype, t.numElements_);
+  auto buf = std::shared_ptr<uint8_t[]>(new uint8_t[t.bytes_ ? t.bytes_ : 1]());
+  t.data_ = buf.get();
+  t.owner_ = buf;
+  return t;
+}
+
+RtTensor RtTensor::view(const TensorPtr& src) {
+  RtTensor t;
+  t.dtype_ = src->dtype();
+  t.dims_ = src->dims();
+  t.numElements_ = std::max<int64_t>(src->numElements(), 0);
+  if (t.dtype_ == DType::String) {
+    t.strings_ = src->strings();
+    return t;
+  }
+  // Constants are never written: kernels receive inputs as const.
+  t.data_ = const_cast<uint8_t*>(src->rawData());
+  t.bytes_ = src->byteSize();
+  t.owner_ = src;
+  return t;
+}
+
+RtTensor RtTensor::copyOf(const Tensor& src) {
+  RtTensor t = allocate(src.dtype(), src.dims());
+  if (src.dtype() == DType::String) t.strings_ = src.strings();
+  else if (t.bytes_) std::memcpy(t.data_, src.rawData(), t.bytes_);
+  return t;
+}
+
+RtTensor RtTensor::withDims(std::vector<int64_t> dims) const {
+  RtTensor t = *this;
+  t.dims_ = std::move(dims);
+  return t;
+}
+
+double RtTensor::floatAt(int64_t i) const {
+  switch (dtype_) {
+    case DType::Float32: return data<float>()[i];
+    case DType::Float64: return data<double>()[i];
+    case DType::Float16: return halfToFloat(data<uint16_t>()[i]);
+    case DType::BFloat16: return bfloat16ToFloat(data<uint16_t>()[i]);
+    default: return static_cast<double>(intAt(i));
+  }
+}
+
+int64_t RtTensor::intAt(int64_t i) const {
+  switch (dtype_) {
+    case DType::Int8: return data<int8_t>()[i];
+    case DType::Int16: return data<int16_t>()[i];
+    case DType::Int32: return data<int32_t>()[i];
+    case DType::Int64: return data<int64_t>()[i];
+    case DType::UInt8:
+    case DType::Bool: return data<uint8_t>()[i];
+    case DType::UInt16: return data<uint16_t>()[i];
+    case DType::UInt32: return data<uint32_t>()[i];
+    case DType::UInt64: return static_cast<int64_t>(data<uint64_t>()[i]);
+    default: return isFloat(dtype_) ? static_cast<int64_t>(floatAt(i)) : 0;
+  }
+}
+
+std::vector<int64_t> RtTensor::toInt64Vector() const {
+  std::vector<int64_t> out(static_cast<size_t>(numElements_));
+  for (int64_t i = 0; i < numElements_; ++i) out[static_cast<size_t>(i)] = intAt(i);
+  return out;
+}
+
+Tensor RtTensor::toTensor() const {
+  if (dtype_ == DType::String) return Tensor::ofStrings(dims_, strings_);
+  return Tensor::copyOf(dtype_, dims_, data_, bytes_);
+}
+
+}  // namespace nnport::exec

@@ -1,0 +1,118 @@
+// Runs the reference interpreter on ONNX backend test directories whose ops
+// all have kernels and compares with the reference outputs.
+// usage: nnport_exec_backend_tests [--kernels reference|fast] [--json OUT] (TEST_DIR|SUITE_DIR)...
+// Exits 1 when a test whose ops all have kernels gives a wrong result.
+#include <google/protobuf/stubs/logging.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "lib/atomic_file.h"
+#include "lib/exec/executor.h"
+#include "lib/pipeline.h"
+#include "parsers/onnx/onnx_proto.h"
+
+namespace fs = std::filesystem;
+using namespace nnport;
+using namespace nnport::exec;
+
+namespace {
+
+struct Named {
+  std::string name;
+  RtTensor tensor;
+};
+
+Expected<Named> readPb(const fs::path& p) {
+  NNP_ASSIGN_OR_RETURN(std::string bytes, readWholeFile(p.string()));
+  onnx::TensorProto proto;
+  if (!proto.ParseFromString(bytes)) return Status::invalid("{}: not a TensorProto", p.string());
+  NNP_ASSIGN_OR_RETURN(TensorPtr t, onnxproto::importTensor(proto, {p.parent_path().string(), p.string()}, p.string()));
+  return Named{proto.name(), RtTensor::copyOf(*t)};
+}
+
+std::string compare(const RtTensor& got, const RtTensor& want, double rtol, double atol) {
+  if (got.dims() != want.dims()) return "shape differs";
+  if (got.dtype() != want.dtype()) return fmt::format("dtype {} != {}", dtypeName(got.dtype()), dtypeName(want.dtype()));
+  if (got.dtype() == DType::String) return got.strings() == want.strings() ? "" : "strings differ";
+  for (int64_t i = 0; i < got.numElements(); ++i) {
+    const double a = got.floatAt(i), b = want.floatAt(i);
+    if (std::isnan(a) && std::isnan(b)) continue;
+    if (a == b) continue;
+    if (!(std::fabs(a - b) <= atol + rtol * std::fabs(b)))
+      return fmt::format("element {}: got {} want {}", i, a, b);
+  }
+  return "";
+}
+
+// "pass", "fail: why" or "skip: why".
+std::string runTest(const fs::path& dir, KernelSet set) {
+  auto model = loadModel("onnx", {"", (dir / "model.onnx").string()});
+  if (!model) return "skip: " + model.status().message();
+  auto exec = Executor::create(**model, {set, 1});
+  if (!exec) return "skip: " + exec.status().message();
+  for (const auto& ds : fs::directory_iterator(dir)) {
+    if (ds.path().filename().string().rfind("test_data_set_", 0) != 0) continue;
+    std::map<std::string, RtTensor> inputs;
+    const auto& declared = (*exec)->inputs();
+    for (size_t k = 0;; ++k) {
+      fs::path p = ds.path() / fmt::format("input_{}.pb", k);
+      if (!fs::exists(p)) break;
+      auto t = readPb(p);
+      if (!t) return "skip: " + t.status().message();
+      std::string name = t->name.empty() && k < declared.size() ? declared[k]->name() : t->name;
+      inputs[name] = t->tensor;
+    }
+    auto outs = (*exec)->run(inputs);
+    if (!outs) return (outs.status().code() == ErrorCode::Unsupported ? "skip: " : "fail: ") + outs.status().message();
+    for (size_t k = 0; k < outs->size(); ++k) {
+      auto want = readPb(ds.path() / fmt::format("output_{}.pb", k));
+      if (!want) return "skip: " + want.status().message();
+      std::string diff = compare((*outs)[k].second, want->tensor, 1e-3, 1e-7);
+      if (!diff.empty()) return "fail: output " + (*outs)[k].first + ": " + diff;
+    }
+  }
+  return "pass";
+}
+
+void silence(google::protobuf::LogLevel, const char*, int, const std::string&) {}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  google::protobuf::SetLogHandler(silence);
+  KernelSet set = KernelSet::Fast;
+  std::string jsonPath;
+  std::vector<fs::path> dirs;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--kernels" && i + 1 < argc) set = std::string(argv[++i]) == "reference" ? KernelSet::Reference : KernelSet::Fast;
+    else if (a == "--json" && i + 1 < argc) jsonPath = argv[++i];
+    else if (fs::exists(fs::path(a) / "model.onnx")) dirs.emplace_back(a);
+    else if (fs::is_directory(a)) {  // a suite: every test below it, sorted
+      std::vector<fs::path> suite;
+      for (const auto& e : fs::directory_iterator(a)) suite.push_back(e.path());
+      std::sort(suite.begin(), suite.end());
+      dirs.insert(dirs.end(), suite.begin(), suite.end());
+    }
+  }
+  int pass = 0, fail = 0, skip = 0;
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& d : dirs) {
+    if (!fs::exists(d / "model.onnx")) continue;
+    std::string r = runTest(d, set);
+    const std::string name = d.parent_path().filename().string() + "/" + d.filename().string();
+    results.push_back({{"name", name}, {"result", r}});
+    if (r == "pass") ++pass;
+    else if (r.rfind("fail", 0) == 0) { ++fail; std::cout << "FAIL " << name << ": " << r.substr(6, 200) << "\n"; }
+    else ++skip;
+  }
+  if (!jsonPath.empty()) std::ofstream(jsonPath) << results.dump(1);
+  std::cout << "Interpreter conformance: " << pass << " passed, " << fail << " failed, " << skip
+            << " skipped (no kernel or unsupported input)\n";
+  return fail ? 1 : 0;
+}
