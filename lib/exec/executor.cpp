@@ -22,7 +22,10 @@ Status Executor::prepare() {
     return it->second;
   };
   for (const Value* v : g.inputs())
-    if (!v->isConstant()) inputs_.push_back(v);
+    if (!v->isConstant()) {
+      inputs_.push_back(v);
+      slot(v);  // even when nothing reads it
+    }
   std::unordered_map<size_t, size_t> lastUse;  // slot -> node index
   for (size_t k = 0; k < order_.size(); ++k) {
     const Node* n = order_[k];

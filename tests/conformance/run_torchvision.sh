@@ -41,6 +41,9 @@ node "$src/tests/peers/ort_run.js" --manifest "$out/external/manifest.json" \
   --expect-identical-to-reference --rtol 0 --atol 0 | tee "$out/ort_external.log"
 grep -q '^ORT conformance: 1 passed, 0 failed' "$out/ort_external.log" || status=1
 
+echo "reference interpreter vs torch's own outputs:"
+"$build/tests/nnport_exec_backend_tests" --kernels reference "$models" | tee "$out/interpreter.log" || status=1
+
 # Published figures: ResNet-18 11.69 M params / ~1.8 GMACs, ResNet-50 25.56 M / ~4.1 GMACs.
 check_inspect() {  # model expected_params min_macs max_macs
   "$build/nnport" inspect "$models/$1/model.onnx" --json > "$out/$1.inspect.json"

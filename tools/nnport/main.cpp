@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   addToIr(app, action);
   addFromIr(app, action);
   addInspect(app, action);
+  addRun(app, action);
 
   std::vector<std::string> args = rewriteMmdnnFlags(argc, argv);
   std::vector<char*> cargs;

@@ -148,14 +148,30 @@ Status whereKernel(KernelContext& ctx) {
   return Status::ok();
 }
 
+// Before opset 7 a 1-D slope of C values applies along axis 1 of X.
 Status preluKernel(KernelContext& ctx) {
+  const RtTensor& x = *ctx.input(0);
+  const RtTensor& slope = *ctx.input(1);
+  RtTensor perChannel;
+  if (!broadcastDims({&x, &slope}) && slope.rank() == 1 && x.rank() >= 2 && x.dim(1) == slope.dim(0)) {
+    std::vector<int64_t> dims(x.rank() - 1, 1);
+    dims[0] = slope.dim(0);
+    perChannel = slope.withDims(dims);
+  }
+  std::vector<const RtTensor*> ins{&x, perChannel.empty() ? &slope : &perChannel};
+  auto dims = broadcastDims(ins);
+  if (!dims) return ctx.error("inputs of shapes that do not broadcast");
   Status st = Status::ok();
-  const DType d = ctx.input(0)->dtype();
-  if (!dispatchFloat(d, [&](auto t) {
+  if (!dispatchFloat(x.dtype(), [&](auto t) {
         using T = decltype(t);
-        st = broadcastBinary<T, T>(ctx, d, [](T x, T s) { return x < 0 ? s * x : x; });
+        RtTensor& out = ctx.allocateOutput(0, x.dtype(), *dims);
+        BroadcastWalker w(*dims, ins);
+        for (int64_t i = 0; i < out.numElements(); ++i, w.next()) {
+          const T v = x.data<T>()[w.offset(0)];
+          out.data<T>()[i] = v < 0 ? ins[1]->data<T>()[w.offset(1)] * v : v;
+        }
       }))
-    return ctx.unsupported("no kernel for {} operands", dtypeName(d));
+    return ctx.unsupported("no kernel for {} operands", dtypeName(x.dtype()));
   return st;
 }
 
