@@ -4,20 +4,19 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <random>
 
 #include "lib/exec/executor.h"
 #include "lib/npy.h"
 #include "lib/pipeline.h"
 #include "tools/nnport/cli.h"
+#include "tools/nnport/run_inputs.h"
 
 namespace nnport::cli {
 namespace {
 
 struct RunArgs {
   std::string model, outputDir, kernels = "fast";
-  std::vector<std::string> inputs;
-  std::optional<uint64_t> seed;
+  InputArgs in;
   int threads = 1;
   bool json = false;
 };
@@ -30,47 +29,6 @@ std::string fileNameFor(const std::string& tensor) {
   return out.empty() ? "_" : out;
 }
 
-exec::RtTensor randomTensor(const Value& v, std::mt19937_64& rng) {
-  std::vector<int64_t> dims;
-  for (const Dim& d : v.type.shape.dims()) dims.push_back(d.isStatic() ? d.value : 1);
-  exec::RtTensor t = exec::RtTensor::allocate(v.type.dtype, dims);
-  std::uniform_real_distribution<double> uni(-1.0, 1.0);
-  std::uniform_int_distribution<int> small(0, 9);
-  for (int64_t i = 0; i < t.numElements(); ++i) {
-    switch (v.type.dtype) {
-      case DType::Float32: t.data<float>()[i] = static_cast<float>(uni(rng)); break;
-      case DType::Float64: t.data<double>()[i] = uni(rng); break;
-      case DType::Int64: t.data<int64_t>()[i] = small(rng); break;
-      case DType::Int32: t.data<int32_t>()[i] = small(rng); break;
-      case DType::UInt8:
-      case DType::Bool: t.data<uint8_t>()[i] = static_cast<uint8_t>(small(rng) & 1); break;
-      default: break;  // zeros
-    }
-  }
-  return t;
-}
-
-Expected<std::map<std::string, exec::RtTensor>> gatherInputs(const RunArgs& a, exec::Executor& e) {
-  std::map<std::string, exec::RtTensor> inputs;
-  for (const auto& spec : a.inputs) {
-    const auto eq = spec.find('=');
-    std::string name = eq == std::string::npos ? "" : spec.substr(0, eq);
-    const std::string file = eq == std::string::npos ? spec : spec.substr(eq + 1);
-    std::string pbName;
-    NNP_ASSIGN_OR_RETURN(exec::RtTensor t, readTensorFile(file, &pbName));
-    if (name.empty()) name = pbName;
-    if (name.empty() && e.inputs().size() == 1) name = e.inputs()[0]->name();
-    if (name.empty()) return Status::usage("--input {}: name the input (NAME=FILE)", spec);
-    inputs[name] = std::move(t);
-  }
-  if (a.seed) {
-    std::mt19937_64 rng(*a.seed);
-    for (const Value* v : e.inputs())
-      if (!inputs.count(v->name())) inputs[v->name()] = randomTensor(*v, rng);
-  }
-  return inputs;
-}
-
 int runModel(const RunArgs& a) {
   auto m = loadModel("", {"", a.model});
   if (!m) return reportError(m.status());
@@ -79,7 +37,7 @@ int runModel(const RunArgs& a) {
   opts.threads = a.threads;
   auto e = exec::Executor::create(**m, opts);
   if (!e) return reportError(e.status().withContext(a.model));
-  auto inputs = gatherInputs(a, **e);
+  auto inputs = gatherInputs(a.in, **e);
   if (!inputs) return reportError(inputs.status());
   auto outs = (*e)->run(*inputs);
   if (!outs) return reportError(outs.status().withContext(a.model));
@@ -109,8 +67,7 @@ void addRun(CLI::App& app, Action& action) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* c = app.add_subcommand("run", "Run a model with the reference interpreter");
   c->add_option("model", args->model, "Model file")->required();
-  c->add_option("--input", args->inputs, "NAME=FILE (.npy or ONNX TensorProto .pb), repeatable");
-  c->add_option("--random-inputs", args->seed, "Fill inputs not given with random data from SEED");
+  addInputOptions(c, args->in);
   c->add_option("--output-dir", args->outputDir, "Write each output as DIR/NAME.npy");
   c->add_option("--kernels", args->kernels, "fast (default) or reference")
       ->check(CLI::IsMember({"fast", "reference"}));

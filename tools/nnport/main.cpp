@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
       "  nnport convert model.onnx out.onnx\n"
       "  nnport convert -sf onnx -iw model.onnx -df onnx -om out.onnx --inputShape input:1,3,224,224\n"
       "  nnport inspect model.onnx --json\n"
+      "  nnport run model.onnx --random-inputs 0 --output-dir out/\n"
+      "  nnport compare model.onnx out.onnx --random-inputs 0\n"
       "  nnport toir -sf onnx -iw model.onnx -o model_ir && nnport fromir -in model_ir.json "
       "-iw model_ir.bin -df onnx -om back.onnx\n"
       "Exit codes: 0 ok, 1 check failed, 2 usage, 3 invalid input, 4 unsupported, 5 internal, "
@@ -54,6 +56,7 @@ int main(int argc, char** argv) {
   addFromIr(app, action);
   addInspect(app, action);
   addRun(app, action);
+  addCompare(app, action);
 
   std::vector<std::string> args = rewriteMmdnnFlags(argc, argv);
   std::vector<char*> cargs;
