@@ -1,15 +1,33 @@
-// Executor: kernel lookup and liveness at creation, then one pass over the
-// nodes per run.
+// Executor: kernel lookup, liveness and fusion at creation, then one pass
+// over the nodes per run.
 #include "lib/exec/executor.h"
 
+#include <chrono>
+#include <deque>
 #include <unordered_set>
 
+#include "lib/exec/arena.h"
+#include "lib/exec/layout.h"
+
 namespace nnport::exec {
+
+struct Executor::Plan : Arena {};
+
+Executor::Executor(const Model& m, ExecOptions opts) : model_(m), opts_(opts), plan_(new Plan) {}
+Executor::~Executor() = default;
 
 Expected<std::unique_ptr<Executor>> Executor::create(const Model& m, ExecOptions opts) {
   std::unique_ptr<Executor> e(new Executor(m, opts));
   NNP_RETURN_IF_ERROR(e->prepare());
   return e;
+}
+
+size_t Executor::arenaBytes() const { return plan_->bytes(); }
+
+size_t Executor::fusedNodes() const {
+  size_t n = 0;
+  for (const auto& f : fusion_) n += f.has_value();
+  return n;
 }
 
 Status Executor::prepare() {
@@ -29,7 +47,7 @@ Status Executor::prepare() {
   std::unordered_map<size_t, size_t> lastUse;  // slot -> node index
   for (size_t k = 0; k < order_.size(); ++k) {
     const Node* n = order_[k];
-    const Kernel* kernel = KernelRegistry::instance().find(n->domain(), n->opType(), opts_.kernels);
+    const KernelEntry* kernel = KernelRegistry::instance().find(n->domain(), n->opType(), opts_.kernels);
     if (!kernel)
       return Status::unsupported("{}: the interpreter has no kernel for this op", n->describe());
     if (!n->captures().empty())
@@ -42,10 +60,35 @@ Status Executor::prepare() {
       if (out) slot(out);
   }
   for (const Value* v : g.outputs()) lastUse[slot(v)] = order_.size();  // kept to the end
+  lastUse_.assign(slotOf_.size(), order_.size());
   releaseAfter_.assign(order_.size(), {});
-  for (const auto& [s, k] : lastUse)
+  for (const auto& [s, k] : lastUse) {
+    lastUse_[s] = k;
     if (k < order_.size()) releaseAfter_[k].push_back(s);
+  }
+  states_.resize(order_.size());
+  prepareFusion();
+  if (opts_.profile)
+    for (size_t k = 0; k < order_.size(); ++k) profile_.push_back({order_[k], 0.0, fusion_[k].has_value()});
   return Status::ok();
+}
+
+void Executor::prepareFusion() {
+  fusion_.assign(order_.size(), std::nullopt);
+  absorbed_.assign(order_.size(), 0);
+  if (!opts_.fuse) return;
+  std::unordered_map<const Node*, size_t> index;
+  for (size_t k = 0; k < order_.size(); ++k) index[order_[k]] = k;
+  for (size_t k = 0; k < order_.size(); ++k) {
+    if (!kernels_[k]->traits.fusesActivation || absorbed_[k]) continue;
+    auto match = matchActivation(*order_[k]);
+    if (!match) continue;
+    bool free = true;
+    for (const Node* a : match->absorbed) free = free && !absorbed_[index.at(a)] && !fusion_[index.at(a)];
+    if (!free) continue;
+    for (const Node* a : match->absorbed) absorbed_[index.at(a)] = 1;
+    fusion_[k] = std::move(match);
+  }
 }
 
 Status Executor::checkInput(const Value& v, const RtTensor& t) const {
@@ -65,40 +108,88 @@ Status Executor::checkInput(const Value& v, const RtTensor& t) const {
   return Status::ok();
 }
 
-Expected<NamedTensors> Executor::run(const std::map<std::string, RtTensor>& inputs) {
-  std::vector<RtTensor> slots = constants_;
+Status Executor::bindInputs(const std::map<std::string, RtTensor>& inputs,
+                            std::vector<RtTensor>& slots) const {
   std::unordered_set<std::string> known;
   for (const Value* v : inputs_) {
     known.insert(v->name());
     auto it = inputs.find(v->name());
     if (it == inputs.end()) return Status::usage("input '{}' is missing", v->name());
     NNP_RETURN_IF_ERROR(checkInput(*v, it->second));
-    slots[slotOf_.at(v)] = it->second;
+    slots[slotOf_.at(v)] = toPlain(it->second);
   }
   for (const auto& [name, t] : inputs)
     if (!known.count(name)) return Status::usage("the model has no input named '{}'", name);
+  return Status::ok();
+}
+
+std::vector<std::vector<int64_t>> Executor::planKey(const std::vector<RtTensor>& slots,
+                                                    bool fuse) const {
+  std::vector<std::vector<int64_t>> key{{fuse ? 1 : 0}};
+  for (const Value* v : inputs_) key.push_back(slots[slotOf_.at(v)].dims());
+  return key;
+}
+
+Expected<NamedTensors> Executor::run(const std::map<std::string, RtTensor>& inputs) {
+  std::vector<RtTensor> slots = constants_;
+  NNP_RETURN_IF_ERROR(bindInputs(inputs, slots));
+  setKernelThreads(opts_.threads);
+  const bool fuse = !observer_;
+  Arena& arena = *plan_;
+  const auto key = planKey(slots, fuse);
+  const bool usePlan = opts_.memoryPlan && arena.planned(key);
+  const bool record = opts_.memoryPlan && !usePlan;
+  if (record) arena.beginRecording(key);
 
   for (size_t k = 0; k < order_.size(); ++k) {
     const Node& n = *order_[k];
-    std::vector<const RtTensor*> ins;
-    for (const Value* v : n.inputs()) ins.push_back(v ? &slots[slotOf_.at(v)] : nullptr);
-    std::vector<RtTensor> outs(n.numOutputs());
-    auto opset = opsets_.find(n.domain() == "ai.onnx" ? "" : n.domain());
-    KernelContext ctx(n, opset == opsets_.end() ? 0 : opset->second, std::move(ins), outs,
-                      opts_.threads);
-    NNP_RETURN_IF_ERROR((*kernels_[k])(ctx));
-    for (size_t i = 0; i < n.numOutputs(); ++i) {
-      const Value* v = n.output(i);
-      if (!v) continue;
-      if (outs[i].empty())
-        return Status::internal("{}: the kernel did not produce output {}", n.describe(), i);
-      if (observer_) observer_(*v, outs[i]);
-      slots[slotOf_.at(v)] = std::move(outs[i]);
+    const KernelEntry& kernel = *kernels_[k];
+    if (!(fuse && absorbed_[k])) {
+      std::deque<RtTensor> converted;
+      std::vector<const RtTensor*> ins;
+      for (const Value* v : n.inputs()) {
+        const RtTensor* t = v ? &slots[slotOf_.at(v)] : nullptr;
+        if (t && t->blocked() && !kernel.traits.blockedInputs) t = &converted.emplace_back(toPlain(*t));
+        ins.push_back(t);
+      }
+      std::vector<RtTensor> outs(n.numOutputs());
+      std::vector<char> requested(n.numOutputs(), 0);
+      OutputAllocator alloc = [&](size_t i, DType d, const std::vector<int64_t>& dims, int block) {
+        requested[i] = 1;
+        return usePlan ? arena.allocate(k, i, d, dims, block) : RtTensor();
+      };
+      auto opset = opsets_.find(n.domain() == "ai.onnx" ? "" : n.domain());
+      KernelContext ctx(n, opset == opsets_.end() ? 0 : opset->second, ins, outs, opts_.threads);
+      ctx.setState(&states_[k]);
+      if (opts_.memoryPlan) ctx.setAllocator(&alloc);
+      const ActivationFusion* fused = fuse && fusion_[k] ? &*fusion_[k] : nullptr;
+      if (fused) ctx.setFused(&fused->act);
+      const auto start = std::chrono::steady_clock::now();
+      NNP_RETURN_IF_ERROR(kernel.fn(ctx));
+      if (opts_.profile)
+        profile_[k].ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      for (size_t i = 0; i < n.numOutputs(); ++i) {
+        const Value* v = i == 0 && fused ? fused->result : n.output(i);
+        if (!v) continue;
+        if (outs[i].empty())
+          return Status::internal("{}: the kernel did not produce output {}", n.describe(), i);
+        const size_t s = slotOf_.at(v);
+        if (record) {
+          Arena::Output o{k, i, s, outs[i].byteSize(), false, std::nullopt};
+          for (size_t j = 0; j < ins.size() && !o.viewOfSlot; ++j)
+            if (ins[j] && n.input(j) && ins[j]->owner() == outs[i].owner()) o.viewOfSlot = slotOf_.at(n.input(j));
+          o.fresh = requested[i] && !o.viewOfSlot;
+          arena.record(o);
+        }
+        if (observer_) observer_(*v, toPlain(outs[i]));
+        slots[s] = std::move(outs[i]);
+      }
     }
     for (size_t s : releaseAfter_[k]) slots[s] = constants_[s];
   }
+  if (record) arena.finishRecording(lastUse_, order_.size());
   NamedTensors result;
-  for (const Value* v : model_.graph.outputs()) result.emplace_back(v->name(), slots[slotOf_.at(v)]);
+  for (const Value* v : model_.graph.outputs()) result.emplace_back(v->name(), toPlain(slots[slotOf_.at(v)]));
   return result;
 }
 

@@ -1,16 +1,28 @@
-// The reference interpreter: runs a Model on CPU with the registered kernels.
+// The interpreter: runs a Model on CPU with the registered kernels.
 // Every node's kernel is looked up when the executor is created, so an op
-// without a kernel is an error naming it before anything runs. Intermediate
-// tensors are released after their last use.
+// without a kernel is an error naming it before anything runs.
+//
+// Memory: the first run with given input shapes records every output's size
+// and which outputs alias which (views); later runs with the same shapes
+// place the intermediates in one arena by a liveness-based plan
+// (lib/exec/memory_plan.h). Graph outputs always get memory of their own.
+// Fast kernels may keep activations channel-blocked; the executor converts
+// to plain for kernels that are not layout-aware, for graph outputs and for
+// the observer. With the fast set and no observer, activations that alone
+// consume a Conv-like node's output run fused into it (lib/exec/fusion.h).
+//
+// An Executor keeps per-node state between runs: use one per thread.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "lib/exec/fusion.h"
 #include "lib/exec/kernel.h"
 
 namespace nnport::exec {
@@ -18,10 +30,20 @@ namespace nnport::exec {
 struct ExecOptions {
   KernelSet kernels = KernelSet::Fast;
   int threads = 1;
+  bool memoryPlan = true;  // the arena; off: one heap block per tensor
+  bool fuse = true;        // run-time activation fusion (fast set only)
+  bool profile = false;    // time every node (see Executor::profile)
 };
 
-// Called with every value a node produces, in execution order. With no
-// observer set the executor pays one branch per node.
+// Accumulated kernel time per node over the runs made with profiling on.
+struct NodeProfile {
+  const Node* node = nullptr;
+  double ms = 0;
+  bool fused = false;  // ran with its activation fused in
+};
+
+// Called with every value a node produces, in execution order, in the plain
+// layout. With no observer set the executor pays one branch per node.
 using Observer = std::function<void(const Value&, const RtTensor&)>;
 
 using NamedTensors = std::vector<std::pair<std::string, RtTensor>>;
@@ -29,6 +51,7 @@ using NamedTensors = std::vector<std::pair<std::string, RtTensor>>;
 class Executor {
  public:
   static Expected<std::unique_ptr<Executor>> create(const Model& m, ExecOptions opts = {});
+  ~Executor();
 
   // Runs on inputs keyed by graph input name; returns the graph outputs in
   // order. Missing, unknown or mistyped inputs are errors naming the input.
@@ -37,21 +60,38 @@ class Executor {
 
   // Non-constant graph inputs, in order.
   const std::vector<const Value*>& inputs() const { return inputs_; }
+  // Size of the planned arena (0 until a run with the same shapes repeats).
+  size_t arenaBytes() const;
+  // Nodes whose activation consumer runs fused into them.
+  size_t fusedNodes() const;
+  // Per node in execution order (empty unless ExecOptions::profile).
+  const std::vector<NodeProfile>& profile() const { return profile_; }
+
+  struct Plan;  // lib/exec/executor.cpp
 
  private:
-  explicit Executor(const Model& m, ExecOptions opts) : model_(m), opts_(opts) {}
+  explicit Executor(const Model& m, ExecOptions opts);
   Status prepare();
+  void prepareFusion();
   Status checkInput(const Value& v, const RtTensor& t) const;
+  Status bindInputs(const std::map<std::string, RtTensor>& inputs, std::vector<RtTensor>& slots) const;
+  std::vector<std::vector<int64_t>> planKey(const std::vector<RtTensor>& slots, bool fuse) const;
 
   const Model& model_;
   ExecOptions opts_;
   std::unordered_map<std::string, int64_t> opsets_;
   std::vector<Node*> order_;
-  std::vector<const Kernel*> kernels_;
+  std::vector<const KernelEntry*> kernels_;
+  std::vector<std::unique_ptr<KernelState>> states_;  // per node
+  std::vector<std::optional<ActivationFusion>> fusion_;  // per node
+  std::vector<char> absorbed_;                           // per node
   std::vector<const Value*> inputs_;
   std::unordered_map<const Value*, size_t> slotOf_;
-  std::vector<RtTensor> constants_;              // per slot, prepared once
+  std::vector<RtTensor> constants_;                // per slot, prepared once
+  std::vector<size_t> lastUse_;                    // per slot: node index (size() = kept)
   std::vector<std::vector<size_t>> releaseAfter_;  // per node: slots dead after it
+  std::unique_ptr<Plan> plan_;
+  std::vector<NodeProfile> profile_;
   Observer observer_;
 };
 

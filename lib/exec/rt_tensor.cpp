@@ -21,6 +21,25 @@ RtTensor RtTensor::allocate(DType dtype, std::vector<int64_t> dims) {
   return t;
 }
 
+size_t RtTensor::storageBytes(DType dtype, const std::vector<int64_t>& dims, int block) {
+  std::vector<int64_t> padded = dims;
+  if (block && padded.size() >= 2) padded[1] = (padded[1] + block - 1) / block * block;
+  return dtypeStorageBytes(dtype, checkedElementCount(padded).value_or(0));
+}
+
+RtTensor RtTensor::borrow(DType dtype, std::vector<int64_t> dims, uint8_t* data,
+                          std::shared_ptr<const void> owner, int block) {
+  RtTensor t;
+  t.dtype_ = dtype;
+  t.numElements_ = checkedElementCount(dims).value_or(0);
+  t.bytes_ = storageBytes(dtype, dims, block);
+  t.dims_ = std::move(dims);
+  t.data_ = data;
+  t.block_ = block;
+  t.owner_ = std::move(owner);
+  return t;
+}
+
 RtTensor RtTensor::view(const TensorPtr& src) {
   RtTensor t;
   t.dtype_ = src->dtype();
@@ -47,6 +66,13 @@ RtTensor RtTensor::copyOf(const Tensor& src) {
 RtTensor RtTensor::withDims(std::vector<int64_t> dims) const {
   RtTensor t = *this;
   t.dims_ = std::move(dims);
+  return t;
+}
+
+RtTensor RtTensor::withBlock(int block) const {
+  RtTensor t = *this;
+  t.block_ = block;
+  t.bytes_ = storageBytes(dtype_, dims_, block);
   return t;
 }
 

@@ -1,0 +1,85 @@
+// oneDNN engine, descriptors, post-ops and the reference fallback.
+#include "lib/exec/fast/dnnl_util.h"
+
+#include <deque>
+
+#include "lib/exec/fusion.h"
+#include "lib/exec/layout.h"
+
+extern "C" void omp_set_num_threads(int);  // oneDNN's threading runtime (OpenMP)
+
+namespace nnport::exec {
+
+void setKernelThreads(int threads) { omp_set_num_threads(threads > 0 ? threads : 1); }
+
+namespace fast {
+
+dnnl::engine& engine() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+
+dnnl::stream& stream() {
+  static dnnl::stream s(engine());
+  return s;
+}
+
+dnnl::memory::dims toDims(const std::vector<int64_t>& v) { return dnnl::memory::dims(v.begin(), v.end()); }
+
+dnnl::memory::desc layoutDesc(const RtTensor& t) {
+  return dnnl::memory::desc(toDims(t.dims()), dt::f32, t.blocked() ? tag::nChw8c : tag::nchw);
+}
+
+bool isLayout(const dnnl::memory::desc& md, const std::vector<int64_t>& dims, int block) {
+  return md == dnnl::memory::desc(toDims(dims), dt::f32, block ? tag::nChw8c : tag::nchw);
+}
+
+dnnl::memory wrap(const RtTensor& t, const dnnl::memory::desc& md) {
+  return dnnl::memory(md, engine(), const_cast<uint8_t*>(t.raw()));
+}
+
+dnnl::post_ops activationPostOps(const FusedActivation* act) {
+  dnnl::post_ops ops;
+  if (!act) return ops;
+  using alg = dnnl::algorithm;
+  const std::string& op = act->op;
+  if (op == "Relu") ops.append_eltwise(1.f, alg::eltwise_relu, 0.f, 0.f);
+  else if (op == "LeakyRelu") ops.append_eltwise(1.f, alg::eltwise_relu, act->alpha, 0.f);
+  else if (op == "Clip") ops.append_eltwise(1.f, alg::eltwise_clip, act->alpha, act->beta);
+  else if (op == "Sigmoid") ops.append_eltwise(1.f, alg::eltwise_logistic, 0.f, 0.f);
+  else if (op == "Tanh") ops.append_eltwise(1.f, alg::eltwise_tanh, 0.f, 0.f);
+  else if (op == "Elu") ops.append_eltwise(1.f, alg::eltwise_elu, act->alpha, 0.f);
+  else if (op == "HardSwish") ops.append_eltwise(1.f, alg::eltwise_hardswish, 0.f, 0.f);
+  else if (op == "Swish") ops.append_eltwise(1.f, alg::eltwise_swish, 1.f, 0.f);
+  else if (op == "HardSigmoid") {
+    ops.append_eltwise(1.f, alg::eltwise_linear, act->alpha, act->beta);
+    ops.append_eltwise(1.f, alg::eltwise_clip, 0.f, 1.f);
+  }
+  return ops;
+}
+
+Status runReference(KernelContext& ctx) {
+  const Node& n = ctx.node();
+  const KernelEntry* ref = KernelRegistry::instance().find(n.domain(), n.opType(), KernelSet::Reference);
+  if (!ref) return ctx.unsupported("no reference kernel");
+  std::deque<RtTensor> plain;
+  for (size_t i = 0; i < ctx.numInputs(); ++i)
+    if (const RtTensor* t = ctx.input(i); t && t->blocked()) ctx.replaceInput(i, &plain.emplace_back(toPlain(*t)));
+  NNP_RETURN_IF_ERROR(ref->fn(ctx));
+  if (const FusedActivation* act = ctx.fused()) {
+    RtTensor& y = ctx.output(0);
+    if (y.blocked()) return Status::internal("{}: fused activation on a blocked output", n.describe());
+    if (y.dtype() == DType::Float32) applyActivation(*act, y.data<float>(), y.numElements());
+    else if (y.dtype() == DType::Float64) applyActivation(*act, y.data<double>(), y.numElements());
+    else return ctx.unsupported("a fused {} on a {} output", act->op, dtypeName(y.dtype()));
+  }
+  return Status::ok();
+}
+
+Status dnnlError(const KernelContext& ctx, const dnnl::error& e) {
+  return Status::internal("{}: oneDNN: {} (status {})", ctx.node().describe(), e.what(),
+                          static_cast<int>(e.status));
+}
+
+}  // namespace fast
+}  // namespace nnport::exec
