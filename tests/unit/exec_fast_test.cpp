@@ -126,6 +126,32 @@ TEST_CASE("fast Conv matches the reference on grouped, depthwise, dilated and pa
   }
 }
 
+TEST_CASE("fast ConvTranspose matches the reference", "[exec][fast]") {
+  struct Case {
+    int64_t cin, cout, group;
+    std::vector<Attribute> attrs;
+  };
+  std::vector<Case> cases{
+      {16, 8, 1, window({2, 2}, {1, 1, 1, 1})},
+      {8, 16, 2, window({2, 1}, {0, 1, 1, 0})},
+      {16, 16, 16, window({1, 1}, {1, 1, 1, 1}, {2, 2})},
+      {8, 8, 1, {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("output_padding", {1, 1})}},
+      {8, 8, 1, {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("output_shape", {15, 16})}},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    DYNAMIC_SECTION("case " << i) {
+      Case& c = cases[i];
+      Builder b({1, c.cin, 7, 8});
+      b.then("Conv", {b.weight({c.cin, c.cin, 1, 1})});  // a blocked input
+      std::vector<Attribute> attrs = c.attrs;
+      attrs.push_back(Attribute::ofInt("group", c.group));
+      b.then("ConvTranspose", {b.weight({c.cin, c.cout / c.group, 3, 3}), b.weight({c.cout})}, attrs);
+      b.then("Relu");
+      crossCheck(b.finish(), {1, c.cin, 7, 8});
+    }
+  }
+}
+
 TEST_CASE("fast kernels keep blocked activations through a CNN block and fuse activations", "[exec][fast]") {
   Builder b({1, 3, 20, 20});
   b.conv(3, 16, 3, window({1, 1}, {1, 1, 1, 1}));

@@ -15,6 +15,11 @@ void registerReduceKernels(KernelRegistry& r);
 void registerGatherKernels(KernelRegistry& r);
 void registerSliceKernels(KernelRegistry& r);
 void registerCastKernels(KernelRegistry& r);
+void registerQuantKernels(KernelRegistry& r);
+void registerQLinearKernels(KernelRegistry& r);
+void registerResizeKernels(KernelRegistry& r);
+void registerEinsumKernels(KernelRegistry& r);
+void registerTopKKernels(KernelRegistry& r);
 
 void registerAllKernels(KernelRegistry& r) {
   registerBinaryKernels(r);
@@ -29,6 +34,11 @@ void registerAllKernels(KernelRegistry& r) {
   registerGatherKernels(r);
   registerSliceKernels(r);
   registerCastKernels(r);
+  registerQuantKernels(r);
+  registerQLinearKernels(r);
+  registerResizeKernels(r);
+  registerEinsumKernels(r);
+  registerTopKKernels(r);
 }
 
 }  // namespace nnport::exec

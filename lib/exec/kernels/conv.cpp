@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "lib/exec/kernels/elementwise_util.h"
+#include "lib/exec/kernels/integer_ops.h"
 #include "lib/exec/kernels/window.h"
 
 namespace nnport::exec {
@@ -188,38 +189,6 @@ Status convKernel(KernelContext& ctx) {
   return Status::ok();
 }
 
-// Output sizes and pads of ConvTranspose: from output_shape (pads derived,
-// the odd one at the start unless SAME_UPPER), from SAME_* (out = in *
-// stride), else from the explicit pads.
-Status transposeGeometry(KernelContext& ctx, WindowGeometry& g) {
-  const size_t rank = g.rank();
-  std::vector<int64_t> outPad = ctx.attrInts("output_padding");
-  if (outPad.empty()) outPad.assign(rank, 0);
-  if (outPad.size() != rank)
-    return ctx.error("output_padding has {} values for {} spatial dims", outPad.size(), rank);
-  for (int64_t p : outPad)
-    if (p < 0 || p > kMaxWindowAttr) return ctx.error("output_padding {} is out of range", p);
-  std::vector<int64_t> outShape = ctx.attrInts("output_shape");
-  if (outShape.size() == rank + 2) outShape.erase(outShape.begin(), outShape.begin() + 2);
-  if (!outShape.empty() && outShape.size() != rank)
-    return ctx.error("output_shape has {} values for {} spatial dims", outShape.size(), rank);
-  const bool same = g.autoPad == "SAME_UPPER" || g.autoPad == "SAME_LOWER";
-  g.out.assign(rank, 0);
-  for (size_t i = 0; i < rank; ++i) {
-    const int64_t full = g.strides[i] * (g.in[i] - 1) + outPad[i] + g.effectiveKernel(i);
-    if (outShape.empty() && !same) {
-      g.out[i] = full - g.padBegin[i] - g.padEnd[i];
-    } else {
-      g.out[i] = outShape.empty() ? g.in[i] * g.strides[i] : outShape[i];
-      const int64_t total = full - g.out[i];
-      g.padBegin[i] = g.autoPad == "SAME_UPPER" ? floorDiv(total, 2) : total - floorDiv(total, 2);
-    }
-    if (g.out[i] < 0 || g.out[i] > kMaxWindowDim)
-      return ctx.error("spatial dim {} has output size {} out of range", i, g.out[i]);
-  }
-  return Status::ok();
-}
-
 Status convTransposeKernel(KernelContext& ctx) {
   const RtTensor& x = *ctx.input(0);
   const RtTensor& w = *ctx.input(1);
@@ -274,11 +243,19 @@ Expected<std::vector<int32_t>> centered(KernelContext& ctx, const RtTensor& t, c
   return v;
 }
 
+Status convIntegerKernel(KernelContext& ctx) {
+  NNP_ASSIGN_OR_RETURN(RtTensor y,
+                       integerConv(ctx, *ctx.input(0), ctx.input(2), *ctx.input(1), ctx.input(3)));
+  ctx.setOutput(0, std::move(y));
+  return Status::ok();
+}
+
+}  // namespace
+
 // Y = conv(X - x_zero_point, W - w_zero_point) in int32; padding reads as
 // the zero point, i.e. contributes nothing.
-Status convIntegerKernel(KernelContext& ctx) {
-  const RtTensor& x = *ctx.input(0);
-  const RtTensor& w = *ctx.input(1);
+Expected<RtTensor> integerConv(KernelContext& ctx, const RtTensor& x, const RtTensor* xZero,
+                               const RtTensor& w, const RtTensor* wZero) {
   ConvShape s;
   WindowGeometry g;
   NNP_RETURN_IF_ERROR(readConvShape(ctx, x, w, s, g));
@@ -295,14 +272,12 @@ Status convIntegerKernel(KernelContext& ctx) {
   std::vector<int64_t> dims{s.batch, w.dim(0)};
   dims.insert(dims.end(), g.out.begin(), g.out.end());
   NNP_RETURN_IF_ERROR(checkOutputSize(ctx, dims));
-  NNP_ASSIGN_OR_RETURN(std::vector<int32_t> xs, centered(ctx, x, ctx.input(2), 1, "input"));
-  NNP_ASSIGN_OR_RETURN(std::vector<int32_t> ws, centered(ctx, w, ctx.input(3), w.dim(0), "weight"));
-  RtTensor& y = ctx.allocateOutput(0, DType::Int32, dims);
+  NNP_ASSIGN_OR_RETURN(std::vector<int32_t> xs, centered(ctx, x, xZero, 1, "input"));
+  NNP_ASSIGN_OR_RETURN(std::vector<int32_t> ws, centered(ctx, w, wZero, w.dim(0), "weight"));
+  RtTensor y = RtTensor::allocate(DType::Int32, dims);
   convForward<int32_t>(s, g, xs.data(), ws.data(), nullptr, y.data<int32_t>());
-  return Status::ok();
+  return y;
 }
-
-}  // namespace
 
 void registerConvKernels(KernelRegistry& r) {
   r.add("Conv", convKernel);

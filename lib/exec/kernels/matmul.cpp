@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "lib/exec/kernels/elementwise_util.h"
+#include "lib/exec/kernels/integer_ops.h"
 
 namespace nnport::exec {
 namespace {
@@ -194,20 +195,26 @@ Expected<std::vector<int32_t>> centered(const KernelContext& ctx, const RtTensor
 }
 
 Status matMulInteger(KernelContext& ctx) {
-  const RtTensor& a = *ctx.input(0);
-  const RtTensor& b = *ctx.input(1);
-  for (const RtTensor* t : {&a, &b, ctx.input(2), ctx.input(3)})
-    if (t && t->dtype() != DType::UInt8 && t->dtype() != DType::Int8)
-      return ctx.unsupported("no kernel for {} operands", dtypeName(t->dtype()));
-  NNP_ASSIGN_OR_RETURN(MatMulPlan p, planMatMul(ctx, a.dims(), b.dims()));
-  NNP_ASSIGN_OR_RETURN(std::vector<int32_t> ca, centered(ctx, a, ctx.input(2), true, p.k));
-  NNP_ASSIGN_OR_RETURN(std::vector<int32_t> cb, centered(ctx, b, ctx.input(3), false, p.k));
-  RtTensor& y = ctx.allocateOutput(0, DType::Int32, p.outDims);
-  runMatMul<int32_t, int64_t, int32_t>(p, ca.data(), cb.data(), y.data<int32_t>());
+  NNP_ASSIGN_OR_RETURN(RtTensor y,
+                       integerMatMul(ctx, *ctx.input(0), ctx.input(2), *ctx.input(1), ctx.input(3)));
+  ctx.setOutput(0, std::move(y));
   return Status::ok();
 }
 
 }  // namespace
+
+Expected<RtTensor> integerMatMul(KernelContext& ctx, const RtTensor& a, const RtTensor* aZero,
+                                 const RtTensor& b, const RtTensor* bZero) {
+  for (const RtTensor* t : {&a, &b, aZero, bZero})
+    if (t && t->dtype() != DType::UInt8 && t->dtype() != DType::Int8)
+      return ctx.unsupported("no kernel for {} operands", dtypeName(t->dtype()));
+  NNP_ASSIGN_OR_RETURN(MatMulPlan p, planMatMul(ctx, a.dims(), b.dims()));
+  NNP_ASSIGN_OR_RETURN(std::vector<int32_t> ca, centered(ctx, a, aZero, true, p.k));
+  NNP_ASSIGN_OR_RETURN(std::vector<int32_t> cb, centered(ctx, b, bZero, false, p.k));
+  RtTensor y = RtTensor::allocate(DType::Int32, p.outDims);
+  runMatMul<int32_t, int64_t, int32_t>(p, ca.data(), cb.data(), y.data<int32_t>());
+  return y;
+}
 
 void registerMatMulKernels(KernelRegistry& r) {
   r.add("MatMul", matMul);

@@ -94,6 +94,38 @@ inline void computeForwardOutput(WindowGeometry& g) {
   }
 }
 
+// Output sizes and pads of ConvTranspose: from output_shape (pads derived,
+// the odd one at the start unless SAME_UPPER), from SAME_* (out = in *
+// stride), else from the explicit pads.
+inline Status transposeGeometry(KernelContext& ctx, WindowGeometry& g) {
+  const size_t rank = g.rank();
+  std::vector<int64_t> outPad = ctx.attrInts("output_padding");
+  if (outPad.empty()) outPad.assign(rank, 0);
+  if (outPad.size() != rank)
+    return ctx.error("output_padding has {} values for {} spatial dims", outPad.size(), rank);
+  for (int64_t p : outPad)
+    if (p < 0 || p > kMaxWindowAttr) return ctx.error("output_padding {} is out of range", p);
+  std::vector<int64_t> outShape = ctx.attrInts("output_shape");
+  if (outShape.size() == rank + 2) outShape.erase(outShape.begin(), outShape.begin() + 2);
+  if (!outShape.empty() && outShape.size() != rank)
+    return ctx.error("output_shape has {} values for {} spatial dims", outShape.size(), rank);
+  const bool same = g.autoPad == "SAME_UPPER" || g.autoPad == "SAME_LOWER";
+  g.out.assign(rank, 0);
+  for (size_t i = 0; i < rank; ++i) {
+    const int64_t full = g.strides[i] * (g.in[i] - 1) + outPad[i] + g.effectiveKernel(i);
+    if (outShape.empty() && !same) {
+      g.out[i] = full - g.padBegin[i] - g.padEnd[i];
+    } else {
+      g.out[i] = outShape.empty() ? g.in[i] * g.strides[i] : outShape[i];
+      const int64_t total = full - g.out[i];
+      g.padBegin[i] = g.autoPad == "SAME_UPPER" ? floorDiv(total, 2) : total - floorDiv(total, 2);
+    }
+    if (g.out[i] < 0 || g.out[i] > kMaxWindowDim)
+      return ctx.error("spatial dim {} has output size {} out of range", i, g.out[i]);
+  }
+  return Status::ok();
+}
+
 // The j in [0, count) with j*stride + offset in [0, limit), as [lo, hi);
 // lo >= hi when there are none.
 inline std::pair<int64_t, int64_t> insideRange(int64_t count, int64_t limit, int64_t stride,
