@@ -87,7 +87,7 @@ std::string runTest(const fs::path& dir, KernelSet set) {
     // That test data also gives some inputs other shapes than the model's.
     if (!outs && staleInputs) return "skip: bfloat16 test data from ONNX < 1.14: " + outs.status().message();
     if (!outs) {
-      const std::string& msg = outs.status().message();
+      const std::string msg = outs.status().message();
       // A few backend tests ship inputs that contradict the model's own
       // declared shapes (castlike bf16); the executor rightly refuses them.
       const bool badData = msg.rfind("input '", 0) == 0;
