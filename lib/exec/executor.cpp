@@ -133,7 +133,14 @@ std::vector<std::vector<int64_t>> Executor::planKey(const std::vector<RtTensor>&
 Expected<NamedTensors> Executor::run(const std::map<std::string, RtTensor>& inputs) {
   std::vector<RtTensor> slots = constants_;
   NNP_RETURN_IF_ERROR(bindInputs(inputs, slots));
-  setKernelThreads(opts_.threads);
+  // The fast set runs with denormals flushed (as TensorRT and OpenVINO do);
+  // the reference set keeps IEEE arithmetic. The caller's mode is restored.
+  const unsigned callerMode = saveFloatMode();
+  struct Restore {
+    unsigned mode;
+    ~Restore() { restoreFloatMode(mode); }
+  } restore{callerMode};
+  if (opts_.kernels == KernelSet::Fast) setKernelThreads(opts_.threads);
   const bool fuse = !observer_;
   Arena& arena = *plan_;
   const auto key = planKey(slots, fuse);

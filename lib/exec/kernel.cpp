@@ -74,6 +74,8 @@ std::vector<std::string> KernelRegistry::fastOps() const {
 #ifndef NNPORT_HAVE_DNNL
 void registerFastKernels(KernelRegistry&) {}
 void setKernelThreads(int) {}
+unsigned saveFloatMode() { return 0; }
+void restoreFloatMode(unsigned) {}
 #endif
 
 }  // namespace nnport::exec

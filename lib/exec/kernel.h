@@ -137,7 +137,12 @@ class KernelRegistry {
 void registerAllKernels(KernelRegistry& r);
 // The oneDNN kernels (lib/exec/fast/), when built with oneDNN.
 void registerFastKernels(KernelRegistry& r);
-// Sets the thread count of the fast kernels' runtime (no-op without them).
+// Sets the thread count of the fast kernels' runtime and makes its threads
+// (the calling one included) flush denormals to zero; no-op without them.
 void setKernelThreads(int threads);
+// The calling thread's floating-point mode (x86 MXCSR), to restore after a
+// fast run.
+unsigned saveFloatMode();
+void restoreFloatMode(unsigned mode);
 
 }  // namespace nnport::exec

@@ -2,8 +2,10 @@
 # Real architectures: torchvision models exported by Debian's python3-torch
 # (random weights, fixed seed) at opsets 13 and 17 go ONNX -> IR -> ONNX
 # losslessly, and ONNX Runtime gives bit-identical outputs for original and
-# converted models. Then `nnport inspect` must report the published
-# parameter and MAC counts of ResNet-18/50.
+# converted models. The interpreter must match torch (rtol 1e-3) and, with
+# both --kernels reference and --kernels fast, ONNX Runtime (rtol 1e-4).
+# Then `nnport inspect` must report the published parameter and MAC counts
+# of ResNet-18/50.
 # usage: run_torchvision.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -43,6 +45,13 @@ grep -q '^ORT conformance: 1 passed, 0 failed' "$out/ort_external.log" || status
 
 echo "reference interpreter vs torch's own outputs:"
 "$build/tests/nnport_exec_backend_tests" --kernels reference "$models" | tee "$out/interpreter.log" || status=1
+
+# Within 1e-4 relative of ONNX Runtime, with both kernel sets; the criterion
+# (elementwise, atol scaled to the output's max) is in exec_vs_ort.js.
+echo "interpreter (reference and fast kernels) vs ONNX Runtime:"
+node "$src/tests/conformance/exec_vs_ort.js" --nnport "$build/nnport" --work "$out/exec_vs_ort" \
+  --kernels reference,fast --rtol 1e-4 --atol-scale 1e-5 "$models"/*/ | tee "$out/exec_vs_ort.log" || status=1
+grep -q '^interpreter vs ORT: [0-9]* passed, 0 failed' "$out/exec_vs_ort.log" || status=1
 
 # Published figures: ResNet-18 11.69 M params / ~1.8 GMACs, ResNet-50 25.56 M / ~4.1 GMACs.
 check_inspect() {  # model expected_params min_macs max_macs

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
       "  nnport inspect model.onnx --json\n"
       "  nnport run model.onnx --random-inputs 0 --output-dir out/\n"
       "  nnport compare model.onnx out.onnx --random-inputs 0\n"
+      "  nnport bench model.onnx --threads 2 --iters 100 --json\n"
       "  nnport toir -sf onnx -iw model.onnx -o model_ir && nnport fromir -in model_ir.json "
       "-iw model_ir.bin -df onnx -om back.onnx\n"
       "Exit codes: 0 ok, 1 check failed, 2 usage, 3 invalid input, 4 unsupported, 5 internal, "
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   addInspect(app, action);
   addRun(app, action);
   addCompare(app, action);
+  addBench(app, action);
 
   std::vector<std::string> args = rewriteMmdnnFlags(argc, argv);
   std::vector<char*> cargs;

@@ -60,12 +60,13 @@ Status readGeometry(KernelContext& ctx, ConvGeometry& cg) {
   NNP_RETURN_IF_ERROR(readWindow(ctx, g));
   if (cg.transposed) NNP_RETURN_IF_ERROR(transposeGeometry(ctx, g));
   else computeForwardOutput(g);
-  cg.padR.resize(2);
-  for (size_t i = 0; i < 2; ++i) {  // the right pad that gives exactly the output size
-    const int64_t extent = g.effectiveKernel(i) - g.padBegin[i];
-    cg.padR[i] = cg.transposed ? (g.in[i] - 1) * g.strides[i] + extent - g.out[i]
-                               : (g.out[i] - 1) * g.strides[i] + extent - g.in[i];
-  }
+  // oneDNN's output size is floor((in + padL + padR - extent) / stride) + 1
+  // for Conv, as ONNX's, so the ONNX end pads serve; ConvTranspose's is exact,
+  // so its right pad follows from the output size (output_padding can make
+  // it negative: then the reference kernel runs).
+  cg.padR = toDims(g.padEnd);
+  for (size_t i = 0; i < 2 && cg.transposed; ++i)
+    cg.padR[i] = (g.in[i] - 1) * g.strides[i] + g.effectiveKernel(i) - g.padBegin[i] - g.out[i];
   cg.outDims = {x.dim(0), cg.outChannels, g.out[0], g.out[1]};
   return Status::ok();
 }

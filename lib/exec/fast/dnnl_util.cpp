@@ -6,11 +6,55 @@
 #include "lib/exec/fusion.h"
 #include "lib/exec/layout.h"
 
-extern "C" void omp_set_num_threads(int);  // oneDNN's threading runtime (OpenMP)
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
+
+// oneDNN's threading runtime is OpenMP (libgomp). nnport itself is not
+// built with OpenMP (the clang builds would pull in a second runtime), so it
+// calls the two libgomp entry points it needs directly.
+extern "C" void omp_set_num_threads(int);
+extern "C" void GOMP_parallel(void (*fn)(void*), void* data, unsigned threads, unsigned flags);
 
 namespace nnport::exec {
 
-void setKernelThreads(int threads) { omp_set_num_threads(threads > 0 ? threads : 1); }
+namespace {
+
+// Flush-to-zero and denormals-are-zero: random-weight and real networks
+// alike produce denormal activations deep in a ResNet, and x86 arithmetic on
+// them is ~100x slower (ResNet-50: 410 ms instead of 120 ms per run).
+constexpr unsigned kFlushDenormals = 0x8040;
+
+void flushDenormalsOnThisThread(void*) {
+#if defined(__SSE__)
+  _mm_setcsr(_mm_getcsr() | kFlushDenormals);
+#endif
+}
+
+}  // namespace
+
+void setKernelThreads(int threads) {
+  threads = threads > 0 ? threads : 1;
+  omp_set_num_threads(threads);
+  // Every thread of the team oneDNN will use, the caller's included.
+  GOMP_parallel(flushDenormalsOnThisThread, nullptr, static_cast<unsigned>(threads), 0);
+}
+
+unsigned saveFloatMode() {
+#if defined(__SSE__)
+  return _mm_getcsr();
+#else
+  return 0;
+#endif
+}
+
+void restoreFloatMode(unsigned mode) {
+#if defined(__SSE__)
+  _mm_setcsr(mode);
+#else
+  (void)mode;
+#endif
+}
 
 namespace fast {
 
