@@ -3,7 +3,9 @@
 // Table of benchmarks/bench_vs_ort.sh: reads a list file whose lines are
 //   MODEL THREADS NNPORT_JSON ORT_JSON
 // (outputs of `nnport bench --json` and ort_bench.js --json; a missing or
-// empty file marks a failed run), prints a fixed-width table, and with
+// empty file marks a failed run). Lines repeating a MODEL THREADS pair are
+// rounds: each side's p50 is the median of its rounds' p50s and its peak
+// RSS the largest. Prints a fixed-width table, and with
 // --out FILE also writes it: FILE ending in .json gets the rows and the raw
 // results, anything else a markdown table.
 //
@@ -18,19 +20,38 @@ function readResult(file) {
   }
 }
 
-function rowOf(line) {
-  const [model, threads, nnportFile, ortFile] = line.trim().split(/\s+/);
-  const n = readResult(nnportFile);
-  const o = readResult(ortFile);
+function median(v) {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+// One row per MODEL THREADS over its rounds; null when any round failed.
+function rowOf(model, threads, rounds) {
+  const n = rounds.map((r) => readResult(r[0]));
+  const o = rounds.map((r) => readResult(r[1]));
+  const ok = (v) => v.every((x) => x);
   const ratio = (a, b) => (a != null && b ? a / b : null);
   const row = {
-    model, threads: Number(threads),
-    nnport_p50_ms: n ? n.latency_ms.p50 : null, ort_p50_ms: o ? o.latency_ms.p50 : null,
-    nnport_peak_mib: n ? n.peak_rss_mb : null, ort_peak_mib: o ? o.peak_rss_mb : null,
+    model, threads: Number(threads), rounds: rounds.length,
+    nnport_p50_ms: ok(n) ? median(n.map((x) => x.latency_ms.p50)) : null,
+    ort_p50_ms: ok(o) ? median(o.map((x) => x.latency_ms.p50)) : null,
+    nnport_peak_mib: ok(n) ? Math.max(...n.map((x) => x.peak_rss_mb)) : null,
+    ort_peak_mib: ok(o) ? Math.max(...o.map((x) => x.peak_rss_mb)) : null,
   };
   row.latency_ratio = ratio(row.nnport_p50_ms, row.ort_p50_ms);
   row.memory_ratio = ratio(row.nnport_peak_mib, row.ort_peak_mib);
   return { row, raw: { nnport: n, ort: o } };
+}
+
+function rowsOf(lines) {
+  const groups = new Map();
+  for (const line of lines) {
+    const [model, threads, nnportFile, ortFile] = line.trim().split(/\s+/);
+    const key = `${model} ${threads}`;
+    if (!groups.has(key)) groups.set(key, { model, threads, rounds: [] });
+    groups.get(key).rounds.push([nnportFile, ortFile]);
+  }
+  return [...groups.values()].map((g) => rowOf(g.model, g.threads, g.rounds));
 }
 
 const COLUMNS = [
@@ -68,7 +89,7 @@ function main() {
     process.exit(2);
   }
   const lines = fs.readFileSync(list, 'utf8').split('\n').filter((l) => l.trim());
-  const results = lines.map(rowOf);
+  const results = rowsOf(lines);
   const rows = results.map((r) => r.row);
   console.log(plainTable(rows));
   console.log('latency x = nnport p50 / ORT p50; memory x = nnport peak RSS / ORT peak RSS (each its own process)');

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <numeric>
 
@@ -32,7 +33,15 @@ struct BenchArgs {
   std::string model, kernels = "fast";
   InputArgs in;
   int threads = 1, warmup = 5, iters = 50;
-  bool json = false;
+  bool json = false, profile = false;
+};
+
+// Kernel time per op type per run (with --profile); a producer that ran an
+// activation fused in is listed as "Op+act".
+struct OpTime {
+  std::string op;
+  double ms = 0;
+  size_t nodes = 0;
 };
 
 struct BenchTimes {
@@ -40,6 +49,7 @@ struct BenchTimes {
   double loadMs = 0, createMs = 0, firstRunMs = 0;
   std::vector<double> latencyMs;          // one per timed iteration, in run order
   size_t arenaBytes = 0, fusedNodes = 0;  // as the executor reports after the runs
+  std::vector<OpTime> profile;            // by time, largest first
 };
 
 struct LatencyStats {
@@ -85,6 +95,21 @@ Status runOnce(exec::Executor& e, const std::map<std::string, exec::RtTensor>& i
   return outs.status();
 }
 
+std::vector<OpTime> opTimes(const exec::Executor& e, int runs) {
+  std::map<std::string, OpTime> byOp;
+  for (const exec::NodeProfile& p : e.profile()) {
+    const std::string op = p.node->opType() + (p.fused ? "+act" : "");
+    OpTime& t = byOp[op];
+    t.op = op;
+    t.ms += p.ms / runs;
+    ++t.nodes;
+  }
+  std::vector<OpTime> out;
+  for (auto& [op, t] : byOp) out.push_back(t);
+  std::sort(out.begin(), out.end(), [](const OpTime& x, const OpTime& y) { return x.ms > y.ms; });
+  return out;
+}
+
 Expected<BenchTimes> measure(const BenchArgs& a) {
   BenchTimes t;
   t.baselineRssMiB = peakRssMiB();
@@ -95,6 +120,7 @@ Expected<BenchTimes> measure(const BenchArgs& a) {
   exec::ExecOptions opts;
   opts.kernels = a.kernels == "reference" ? exec::KernelSet::Reference : exec::KernelSet::Fast;
   opts.threads = a.threads;
+  opts.profile = a.profile;
   start = Clock::now();
   auto e = exec::Executor::create(**model, opts);
   if (!e) return e.status().withContext(a.model);
@@ -110,12 +136,13 @@ Expected<BenchTimes> measure(const BenchArgs& a) {
     if (Status s = runOnce(**e, inputs, &ms); !s) return s.withContext(a.model);
   t.arenaBytes = (*e)->arenaBytes();
   t.fusedNodes = (*e)->fusedNodes();
+  if (a.profile) t.profile = opTimes(**e, 1 + a.warmup + a.iters);
   return t;
 }
 
 nlohmann::ordered_json toJson(const BenchArgs& a, const BenchTimes& t, const LatencyStats& s,
                               double rss) {
-  return {{"model", a.model},
+  nlohmann::ordered_json j = {{"model", a.model},
           {"kernels", a.kernels},
           {"threads", a.threads},
           {"warmup", a.warmup},
@@ -135,6 +162,11 @@ nlohmann::ordered_json toJson(const BenchArgs& a, const BenchTimes& t, const Lat
           {"baseline_rss_mb", t.baselineRssMiB},
           {"arena_mb", static_cast<double>(t.arenaBytes) / (1024.0 * 1024.0)},
           {"fused_nodes", t.fusedNodes}};
+  if (a.profile) {
+    j["profile"] = nlohmann::ordered_json::array();
+    for (const OpTime& o : t.profile) j["profile"].push_back({{"op", o.op}, {"ms", o.ms}, {"nodes", o.nodes}});
+  }
+  return j;
 }
 
 void printHuman(const BenchArgs& a, const BenchTimes& t, const LatencyStats& s, double rss) {
@@ -152,6 +184,8 @@ void printHuman(const BenchArgs& a, const BenchTimes& t, const LatencyStats& s, 
                            t.baselineRssMiB)
             << fmt::format("arena       {:10.1f} MiB, {} node(s) with a fused activation\n",
                            static_cast<double>(t.arenaBytes) / (1024.0 * 1024.0), t.fusedNodes);
+  for (const OpTime& o : t.profile)
+    std::cout << fmt::format("  {:<24} {:9.3f} ms/run  {:4} node(s)\n", o.op, o.ms, o.nodes);
 }
 
 int runBench(const BenchArgs& a) {
@@ -181,6 +215,8 @@ void addBench(CLI::App& app, Action& action) {
   c->add_option("--kernels", args->kernels, "fast (default) or reference")
       ->check(CLI::IsMember({"fast", "reference"}));
   c->add_flag("--json", args->json, "Print one JSON object");
+  c->add_flag("--profile", args->profile,
+              "Also report kernel time per op type (averaged over every run, the first included)");
   c->footer(
       "Without --input or --random-inputs, inputs are random with seed 0 (dynamic dims 1).\n"
       "Percentiles are nearest-rank; peak_rss_mb is ru_maxrss / 1024 (MiB).\n"
