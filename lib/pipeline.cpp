@@ -66,6 +66,12 @@ Expected<ConvertReport> convertModel(const ConvertOptions& o) {
     NNP_ASSIGN_OR_RETURN(InferReport ir, inferShapes(*m));
     r.steps.push_back(fmt::format("pinned input shapes; shapes inferred for {} nodes", ir.inferred));
   }
+  if (!o.passes.empty()) {
+    NNP_ASSIGN_OR_RETURN(Pipeline p, parsePipeline(o.passes));
+    NNP_ASSIGN_OR_RETURN(PassReport pr, runPipeline(*m, p, o.passOptions));
+    r.steps.push_back(fmt::format("passes {}: {} nodes -> {}", o.passes, pr.nodesBefore, pr.nodesAfter));
+    r.passes = std::move(pr);
+  }
   NNP_RETURN_IF_ERROR(saveModel(*m, o.dstFormat, o.output, o.emit));
   const Emitter* e = o.dstFormat.empty() ? EmitterRegistry::instance().forPath(o.output)
                                          : EmitterRegistry::instance().find(o.dstFormat);

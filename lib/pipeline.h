@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "ir/graph.h"
 #include "parsers/registry.h"
 #include "passes/graph_edit.h"
+#include "passes/pass_manager.h"
 
 namespace nnport {
 
@@ -26,6 +28,8 @@ struct ConvertOptions {
   std::string output;
   std::vector<InputShapeSpec> inputShapes;
   std::vector<std::string> inNodes, outNodes;
+  std::string passes;  // a pipeline string (passes/pass_manager.h); empty: none
+  PassManagerOptions passOptions;
   EmitOptions emit;
 };
 
@@ -34,6 +38,7 @@ struct ConvertReport {
   size_t nodesIn = 0, nodesOut = 0;
   std::map<std::string, size_t> opsOut;
   std::vector<std::string> steps;  // what was done, in order
+  std::optional<PassReport> passes;
 };
 
 Expected<ConvertReport> convertModel(const ConvertOptions& opts);

@@ -16,7 +16,30 @@ struct ConvertArgs {
   std::string srcFormat, dstFormat, network, weights, output, prefix;
   std::vector<std::string> inputShapes, inNodes, outNodes;
   bool externalData = false, noVerify = false, json = false;
+  // Optimization (convert: none by default; optimize: -O2 by default).
+  std::string optLevel, passes;
+  std::vector<std::string> printAfter;
+  bool verifyEach = false, stats = false;
 };
+
+void addPassOptions(CLI::App* c, ConvertArgs& a) {
+  c->add_option("-O,--opt-level", a.optLevel, "Optimization level: 0, 1 or 2 (-O2)");
+  c->add_option("--passes", a.passes, "Pass pipeline, e.g. \"dce,{eliminate-identity,fuse-conv-bn}\"");
+  c->add_option("--print-after", a.printAfter, "Print the text IR after this pass (repeatable; 'all')");
+  c->add_flag("--verify-each", a.verifyEach, "Run the IR verifier after every pass");
+  c->add_flag("--stats", a.stats, "Report what each pass changed and how long it took");
+}
+
+// The pipeline string from -O / --passes (not both).
+Expected<std::string> pipelineOf(const ConvertArgs& a, const std::string& defaultLevel) {
+  if (!a.optLevel.empty() && !a.passes.empty()) return Status::usage("give either -O or --passes, not both");
+  if (!a.passes.empty()) {
+    NNP_RETURN_IF_ERROR(parsePipeline(a.passes).status());
+    return a.passes;
+  }
+  const std::string level = a.optLevel.empty() ? defaultLevel : a.optLevel;
+  return levelPipeline(level.rfind('O', 0) == 0 ? level : "O" + level);
+}
 
 void addSourceOptions(CLI::App* c, ConvertArgs& a) {
   c->add_option("--srcFramework", a.srcFormat, "Source format: onnx, ir (-sf; default: extension)");
@@ -60,6 +83,13 @@ Expected<ConvertOptions> toOptions(const ConvertArgs& a) {
   o.outNodes = splitList(a.outNodes);
   o.emit.externalData = a.externalData;
   o.emit.verify = !a.noVerify;
+  NNP_ASSIGN_OR_RETURN(o.passes, pipelineOf(a, "O0"));
+  for (const auto& p : splitList(a.printAfter)) {
+    if (p != "all" && !PassRegistry::instance().find(p))
+      return Status::usage("--print-after: unknown pass '{}'; valid passes: {}", p, PassRegistry::instance().namesList());
+    o.passOptions.printAfter.insert(p);
+  }
+  o.passOptions.verifyEach = a.verifyEach;
   return o;
 }
 
@@ -75,6 +105,7 @@ int run(const ConvertArgs& a, const ConvertOptions& o) {
   } else {
     for (const auto& s : report->steps) std::cout << s << "\n";
   }
+  if (a.stats && report->passes) std::cerr << report->passes->str();
   return kExitOk;
 }
 
@@ -87,6 +118,7 @@ void addConvert(CLI::App& app, Action& action) {
   c->add_option("output", args->positionalOut, "Output model (short form)");
   addSourceOptions(c, *args);
   addDestinationOptions(c, *args);
+  addPassOptions(c, *args);
   c->add_option("--outputModel", args->output, "Output model file (-om)");
   c->footer(
       "Examples:\n"
@@ -100,6 +132,31 @@ void addConvert(CLI::App& app, Action& action) {
       auto o = toOptions(*args);
       if (!o) return reportError(o.status());
       return run(*args, *o);
+    };
+  });
+}
+
+void addOptimize(CLI::App& app, Action& action) {
+  auto args = std::make_shared<ConvertArgs>();
+  CLI::App* c = app.add_subcommand("optimize", "Run optimization passes on a model (default -O2)");
+  c->add_option("input", args->positionalIn, "Input model")->required();
+  c->add_option("-o,--output", args->output, "Output model")->required();
+  addPassOptions(c, *args);
+  addDestinationOptions(c, *args);
+  c->add_flag("--json", args->json, "Print the report as JSON");
+  c->footer(
+      "Examples:\n"
+      "  nnport optimize model.onnx -o opt.onnx\n"
+      "  nnport optimize model.onnx -o opt.onnx -O1 --stats\n"
+      "  nnport optimize model.onnx -o opt.onnx --passes \"{eliminate-identity,fuse-conv-bn},dce\" --verify-each\n"
+      "  nnport passes   # lists the passes and levels");
+  c->callback([&action, args] {
+    action = [args] {
+      ConvertArgs a = *args;
+      if (a.optLevel.empty() && a.passes.empty()) a.optLevel = "2";
+      auto o = toOptions(a);
+      if (!o) return reportError(o.status());
+      return run(a, *o);
     };
   });
 }

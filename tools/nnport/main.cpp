@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
   addRun(app, action);
   addCompare(app, action);
   addBench(app, action);
+  addOptimize(app, action);
+  addPasses(app, action);
 
   std::vector<std::string> args = rewriteMmdnnFlags(argc, argv);
   std::vector<char*> cargs;

@@ -1,0 +1,172 @@
+// The pass manager (pipeline strings, fixed points, reports) and the first
+// passes: dce, eliminate-identity, fuse-conv-bn, each checked structurally
+// and numerically through the interpreter.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <sstream>
+
+#include "lib/exec/executor.h"
+#include "passes/pass_manager.h"
+#include "tests/unit/test_graphs.h"
+
+using namespace nnport;
+using namespace nnport::testing;
+
+namespace {
+
+TensorPtr randomTensor(std::vector<int64_t> dims, uint32_t seed, float lo = -1.f, float hi = 1.f) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(lo, hi);
+  int64_t n = 1;
+  for (int64_t d : dims) n *= d;
+  std::vector<float> v(static_cast<size_t>(n));
+  for (float& f : v) f = u(rng);
+  return std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, std::move(dims), v));
+}
+
+std::map<std::string, size_t> opCounts(const Model& m) {
+  std::map<std::string, size_t> c;
+  for (const Node* n : m.graph.nodes()) ++c[n->opType()];
+  return c;
+}
+
+// Conv -> BatchNormalization -> Relu, x [1, 4, 6, 6].
+void convBn(Model& m, bool extraReader) {
+  m.opsets = {{"", 13}};
+  Graph& g = m.graph;
+  Value* x = g.addInput("x", f32({1, 4, 6, 6}));
+  Node* conv = g.addNode("Conv", "", {x, g.addInitializer("w", randomTensor({8, 4, 3, 3}, 1)),
+                                      g.addInitializer("b", randomTensor({8}, 2))},
+                         {"c"}, "conv");
+  conv->attrs.set(Attribute::ofInts("pads", {1, 1, 1, 1}));
+  Node* bn = g.addNode("BatchNormalization", "",
+                       {conv->output(0), g.addInitializer("gamma", randomTensor({8}, 3)),
+                        g.addInitializer("beta", randomTensor({8}, 4)), g.addInitializer("mean", randomTensor({8}, 5)),
+                        g.addInitializer("var", randomTensor({8}, 6, 0.5f, 2.f))},
+                       {"n"}, "bn");
+  Node* relu = g.addNode("Relu", "", {bn->output(0)}, {"y"}, "relu");
+  g.addOutput(relu->output(0));
+  if (extraReader) g.addOutput(g.addNode("Sigmoid", "", {conv->output(0)}, {"z"}, "sig")->output(0));
+}
+
+exec::NamedTensors run(const Model& m, std::vector<int64_t> dims = {1, 4, 6, 6}) {
+  auto e = exec::Executor::create(m, {exec::KernelSet::Reference, 1});
+  REQUIRE(e);
+  auto x = exec::RtTensor::copyOf(*randomTensor(std::move(dims), 9));
+  auto r = (*e)->run({{"x", x}});
+  REQUIRE(r);
+  return *r;
+}
+
+PassReport runPasses(Model& m, const std::string& pipeline) {
+  auto p = parsePipeline(pipeline);
+  REQUIRE(p);
+  PassManagerOptions o;
+  o.verifyEach = true;
+  auto r = runPipeline(m, *p, o);
+  if (!r) FAIL(r.status().message());
+  return *r;
+}
+
+}  // namespace
+
+TEST_CASE("pipelines parse names and fixed-point groups and reject unknown passes", "[passes]") {
+  auto p = parsePipeline("dce, {eliminate-identity,fuse-conv-bn},dce");
+  REQUIRE(p);
+  REQUIRE(p->size() == 3);
+  CHECK((*p)[0].pass == "dce");
+  CHECK((*p)[1].pass.empty());
+  CHECK((*p)[1].group.size() == 2);
+  auto bad = parsePipeline("dce,fold-everything");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.status().code() == ErrorCode::Usage);
+  CHECK(bad.status().message().find("fold-everything") != std::string::npos);
+  CHECK(bad.status().message().find("eliminate-identity") != std::string::npos);  // lists valid ones
+  CHECK_FALSE(parsePipeline("{dce"));
+  CHECK_FALSE(parsePipeline("dce}"));
+  CHECK_FALSE(parsePipeline("{}"));
+  for (const std::string& level : levelNames()) {
+    auto text = levelPipeline(level);
+    REQUIRE(text);
+    CHECK(parsePipeline(*text));
+  }
+  CHECK_FALSE(levelPipeline("O9"));
+}
+
+TEST_CASE("eliminate-identity bypasses Identity and inference Dropout and keeps output names", "[passes]") {
+  Model m;
+  m.opsets = {{"", 13}};
+  Graph& g = m.graph;
+  Value* x = g.addInput("x", f32({2, 3}));
+  Value* a = g.addNode("Identity", "", {x}, {"a"}, "id1")->output(0);
+  Value* b = g.addNode("Relu", "", {a}, {"b"}, "relu")->output(0);
+  Value* c = g.addNode("Dropout", "", {b}, {"c"}, "drop")->output(0);
+  g.addOutput(g.addNode("Identity", "", {c}, {"y"}, "id2")->output(0));
+  const auto before = run(m, {2, 3});
+  PassReport r = runPasses(m, "eliminate-identity");
+  CHECK(opCounts(m) == std::map<std::string, size_t>{{"Relu", 1}});
+  REQUIRE(m.graph.outputs().size() == 1);
+  CHECK(m.graph.outputs()[0]->name() == "y");
+  CHECK(m.graph.findNode("relu")->input(0)->name() == "x");
+  CHECK(r.passes.at(0).changes == 3);
+  const auto after = run(m, {2, 3});
+  CHECK(after.at(0).first == "y");
+  for (int64_t i = 0; i < 6; ++i) CHECK(after[0].second.floatAt(i) == before[0].second.floatAt(i));
+}
+
+TEST_CASE("eliminate-identity keeps an Identity from a graph input to a graph output", "[passes]") {
+  Model m;
+  m.opsets = {{"", 13}};
+  Value* x = m.graph.addInput("x", f32({2}));
+  m.graph.addOutput(m.graph.addNode("Identity", "", {x}, {"y"}, "id")->output(0));
+  PassReport r = runPasses(m, "eliminate-identity");
+  CHECK(m.graph.numNodes() == 1);
+  REQUIRE(r.passes.at(0).notes.size() == 1);
+  CHECK(r.passes.at(0).notes[0].find("kept") != std::string::npos);
+}
+
+TEST_CASE("fuse-conv-bn folds BatchNormalization into the Conv with the same outputs", "[passes]") {
+  Model m;
+  convBn(m, false);
+  const auto before = run(m);
+  PassReport r = runPasses(m, "fuse-conv-bn,dce");
+  CHECK(opCounts(m) == std::map<std::string, size_t>{{"Conv", 1}, {"Relu", 1}});
+  CHECK(m.graph.findValue("gamma") == nullptr);  // dce removed the BN's parameters
+  CHECK(r.passes.at(0).changes == 1);
+  const auto after = run(m);
+  double scale = 0;
+  for (int64_t i = 0; i < before[0].second.numElements(); ++i) scale = std::max(scale, std::fabs(before[0].second.floatAt(i)));
+  for (int64_t i = 0; i < before[0].second.numElements(); ++i)
+    CHECK(std::fabs(after[0].second.floatAt(i) - before[0].second.floatAt(i)) <= 1e-5 * scale);
+}
+
+TEST_CASE("fuse-conv-bn refuses a Conv whose output has other readers and says why", "[passes]") {
+  Model m;
+  convBn(m, true);
+  PassReport r = runPasses(m, "fuse-conv-bn");
+  CHECK(opCounts(m).count("BatchNormalization") == 1);
+  CHECK(r.passes.at(0).changes == 0);
+  REQUIRE(r.passes.at(0).notes.size() == 1);
+  CHECK(r.passes.at(0).notes[0].find("other consumers") != std::string::npos);
+  CHECK(r.str().find("other consumers") != std::string::npos);  // in --stats
+}
+
+TEST_CASE("the pass manager prints after a pass and runs groups to a fixed point", "[passes]") {
+  Model m;
+  convBn(m, false);
+  m.graph.addOutput(m.graph.addNode("Identity", "", {m.graph.findValue("n")}, {"extra"}, "id")->output(0));
+  std::ostringstream printed;
+  PassManagerOptions o;
+  o.printAfter = {"fuse-conv-bn"};
+  o.printTo = &printed;
+  auto p = parsePipeline("{eliminate-identity,fuse-conv-bn},dce");
+  REQUIRE(p);
+  auto r = runPipeline(m, *p, o);
+  REQUIRE(r);
+  CHECK(printed.str().find("// after fuse-conv-bn") != std::string::npos);
+  CHECK(printed.str().find("Conv(") != std::string::npos);
+  // Round 1 changes something, round 2 confirms nothing is left to do.
+  for (const PassStat& s : r->passes)
+    if (s.pass != "dce") CHECK(s.runs == 2);
+}
