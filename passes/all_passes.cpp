@@ -6,11 +6,15 @@ namespace nnport {
 void registerDcePass(PassRegistry& r);
 void registerEliminateIdentityPass(PassRegistry& r);
 void registerFuseConvBnPass(PassRegistry& r);
+void registerFoldConstantsPass(PassRegistry& r);
+void registerFoldShapesPass(PassRegistry& r);
 
 void registerAllPasses(PassRegistry& r) {
   registerDcePass(r);
   registerEliminateIdentityPass(r);
   registerFuseConvBnPass(r);
+  registerFoldConstantsPass(r);
+  registerFoldShapesPass(r);
 }
 
 }  // namespace nnport

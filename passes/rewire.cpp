@@ -18,4 +18,20 @@ void bypass(Graph& g, Value* from, Value* to) {
   g.renameValue(to, name);
 }
 
+bool replaceWithConstant(Graph& g, Value* v, TensorPtr t) {
+  if (v->isGraphOutput()) return false;
+  const std::string name = v->name();
+  Node* producer = v->producer();
+  Value* c = g.addInitializer(g.uniqueName(name + "__folded"), std::move(t));
+  g.replaceAllUsesWith(v, c);
+  bool used = false;
+  for (Value* out : producer->outputs()) used = used || (out && (out->hasUses() || out->isGraphOutput()));
+  if (!used) {
+    g.eraseNode(producer);
+    g.removeUnusedValues(/*keepInitializers=*/true);  // frees `name`
+    g.renameValue(c, name);
+  }
+  return true;
+}
+
 }  // namespace nnport

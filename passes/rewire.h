@@ -20,4 +20,9 @@ bool canBypass(const Value& from, const Value& to);
 // used outputs.
 void bypass(Graph& g, Value* from, Value* to);
 
+// Replaces the node output `v` by an initializer holding `t` under the same
+// name; the producer is erased once none of its outputs is read. False when
+// `v` is a graph output (the output would become an initializer).
+bool replaceWithConstant(Graph& g, Value* v, TensorPtr t);
+
 }  // namespace nnport
