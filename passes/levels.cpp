@@ -11,8 +11,8 @@ namespace {
 const std::map<std::string, std::string>& levels() {
   static const std::map<std::string, std::string> table{
       {"O0", ""},
-      {"O1", "eliminate-identity,dce"},
-      {"O2", "{eliminate-identity,fuse-conv-bn},dce"},
+      {"O1", "eliminate-identity,fold-constants,dce"},
+      {"O2", "{eliminate-identity,fold-shapes,fold-constants,fuse-conv-bn},dce"},
   };
   return table;
 }

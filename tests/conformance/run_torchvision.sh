@@ -54,6 +54,25 @@ node "$src/tests/conformance/exec_vs_ort.js" --nnport "$build/nnport" --work "$o
 grep -q '^interpreter vs ORT: [0-9]* passed, 0 failed' "$out/exec_vs_ort.log" || status=1
 
 # Published figures: ResNet-18 11.69 M params / ~1.8 GMACs, ResNet-50 25.56 M / ~4.1 GMACs.
+echo "nnport optimize -O2 on the BatchNorm-preserved exports: no BatchNormalization left, ORT outputs within 1e-4:"
+mkdir -p "$out/optimized"
+printf '[' > "$out/optimized/manifest.json"
+sep=""
+for m in resnet18_op13_bn resnet50_op13_bn; do
+  "$build/nnport" optimize "$models/$m/model.onnx" -o "$out/optimized/$m.onnx" -O2 --verify-each > /dev/null || status=1
+  "$build/nnport" inspect "$out/optimized/$m.onnx" --json > "$out/optimized/$m.inspect.json" || status=1
+  node -e 'const j = require(process.argv[1]); const bn = j.ops.BatchNormalization || 0;
+    console.log(`${process.argv[1]}: ${j.nodes} nodes, ${bn} BatchNormalization`); process.exit(bn ? 1 : 0);' \
+    "$out/optimized/$m.inspect.json" || status=1
+  printf '%s{"name":"%s_O2","model":"%s","data":"%s","reference_model":"%s"}' "$sep" "$m" \
+    "$out/optimized/$m.onnx" "$models/$m" "$models/$m/model.onnx" >> "$out/optimized/manifest.json"
+  sep=","
+done
+printf ']' >> "$out/optimized/manifest.json"
+node "$src/tests/peers/ort_run.js" --manifest "$out/optimized/manifest.json" --expect-identical-to-reference \
+  --rtol 1e-4 --atol 0 --atol-scale 1e-5 | tee "$out/ort_optimized.log"
+grep -q '^ORT conformance: 2 passed, 0 failed, 0 skipped' "$out/ort_optimized.log" || status=1
+
 check_inspect() {  # model expected_params min_macs max_macs
   "$build/nnport" inspect "$models/$1/model.onnx" --json > "$out/$1.inspect.json"
   node -e '

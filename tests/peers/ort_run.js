@@ -2,7 +2,7 @@
 'use strict';
 // ONNX Runtime conformance runner for nnport.
 //
-//   node ort_run.js --manifest FILE.json [--rtol 1e-3] [--atol 1e-7] [--json OUT.json]
+//   node ort_run.js --manifest FILE.json [--rtol 1e-3] [--atol 1e-7] [--atol-scale S] [--json OUT.json]
 //                   [--threads 1] [--expect-identical-to-reference] [--verbose]
 //
 // The manifest is a JSON array of
@@ -25,7 +25,7 @@ const path = require('path');
 const tp = require('./tensor_proto');
 
 function parseArgs(argv) {
-  const a = { rtol: 1e-3, atol: 1e-7, threads: 1, json: null, manifest: null, identical: false, verbose: false };
+  const a = { rtol: 1e-3, atol: 1e-7, atolScale: 0, threads: 1, json: null, manifest: null, identical: false, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const val = () => {
@@ -40,6 +40,8 @@ function parseArgs(argv) {
     if (k === '--manifest') a.manifest = val();
     else if (k === '--rtol') a.rtol = num();
     else if (k === '--atol') a.atol = num();
+    // atol += S * max|expected| over each output (outputs of large magnitude).
+    else if (k === '--atol-scale') a.atolScale = num();
     else if (k === '--threads') a.threads = num();
     else if (k === '--json') a.json = val();
     else if (k === '--expect-identical-to-reference') a.identical = true;
@@ -96,7 +98,7 @@ const FLOATS = new Set(['float32', 'float64', 'float16']);
 const fmt = (v) => (typeof v === 'number' ? Number(v.toPrecision(7)).toString() : typeof v === 'string' ? JSON.stringify(v) : String(v));
 
 // null if equal within tolerance, else a short reason.
-function compare(label, got, exp, rtol, atol) {
+function compare(label, got, exp, rtol, atol, atolScale = 0) {
   if (got.type !== exp.type) return `${label}: type ${got.type}, expected ${exp.type}`;
   if (got.dims.length !== exp.dims.length || got.dims.some((d, i) => d !== exp.dims[i]))
     return `${label}: shape [${got.dims}], expected [${exp.dims}]`;
@@ -105,6 +107,11 @@ function compare(label, got, exp, rtol, atol) {
   const val = (arr) => (exp.type === 'float16' && arr instanceof Uint16Array ? (v) => tp.halfToFloat(v) : (v) => v);
   const gv = val(got.data);
   const ev = val(exp.data);
+  if (isFloat && atolScale) {
+    let maxB = 0;
+    for (let i = 0; i < exp.data.length; i++) maxB = Math.max(maxB, Math.abs(ev(exp.data[i])) || 0);
+    atol += atolScale * maxB;
+  }
   let bad = 0;
   let first = -1;
   let maxDiff = 0;
@@ -142,7 +149,7 @@ async function checkSets(ort, session, sets, expectedOf, args) {
     const matched = matchByName(exp.map((t) => t.name), got);
     for (let i = 0; i < exp.length; i++) {
       const label = `${s.set} output '${matched[i].name}'`;
-      const r = compare(label, matched[i], exp[i], args.rtol, args.atol);
+      const r = compare(label, matched[i], exp[i], args.rtol, args.atol, args.atolScale);
       if (r) return r;
     }
   }
