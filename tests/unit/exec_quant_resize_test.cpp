@@ -6,7 +6,7 @@
 #include <map>
 
 #include "lib/exec/executor.h"
-#include "tests/unit/test_graphs.h"
+#include "tests/unit/exec_test_util.h"
 
 using namespace nnport;
 using namespace nnport::exec;
@@ -14,55 +14,8 @@ using namespace nnport::testing;
 
 namespace {
 
-template <typename T>
-RtTensor tensor(DType d, std::vector<int64_t> dims, std::vector<T> values) {
-  RtTensor t = RtTensor::allocate(d, std::move(dims));
-  REQUIRE(static_cast<int64_t>(values.size()) == t.numElements());
-  std::copy(values.begin(), values.end(), t.data<T>());
-  return t;
-}
-
-RtTensor floats(std::vector<int64_t> dims, std::vector<float> v) {
-  return tensor<float>(DType::Float32, std::move(dims), std::move(v));
-}
 RtTensor int64s(std::vector<int64_t> dims, std::vector<int64_t> v) {
   return tensor<int64_t>(DType::Int64, std::move(dims), std::move(v));
-}
-
-// One `op` node whose inputs are graph inputs (an empty tensor omits one).
-Expected<NamedTensors> tryOp(const std::string& op, int64_t opset, const std::vector<RtTensor>& inputs,
-                             std::vector<Attribute> attrs = {}, size_t numOutputs = 1) {
-  Model m;
-  m.opsets = {{"", opset}};
-  Graph& g = m.graph;
-  std::vector<Value*> ins;
-  std::map<std::string, RtTensor> feed;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].empty()) {
-      ins.push_back(nullptr);
-      continue;
-    }
-    const std::string name = "in" + std::to_string(i);
-    std::vector<Dim> dims(inputs[i].dims().begin(), inputs[i].dims().end());
-    ins.push_back(g.addInput(name, tt(inputs[i].dtype(), dims)));
-    feed[name] = inputs[i];
-  }
-  std::vector<std::string> outs;
-  for (size_t i = 0; i < numOutputs; ++i) outs.push_back("out" + std::to_string(i));
-  Node* n = g.addNode(op, "", ins, outs, "node");
-  for (Attribute& a : attrs) n->attrs.set(std::move(a));
-  for (size_t i = 0; i < numOutputs; ++i) g.addOutput(n->output(i));
-  auto e = Executor::create(m, {KernelSet::Reference, 1});
-  if (!e) return e.status();
-  return (*e)->run(feed);
-}
-
-NamedTensors runOp(const std::string& op, int64_t opset, const std::vector<RtTensor>& inputs,
-                   std::vector<Attribute> attrs = {}, size_t numOutputs = 1) {
-  auto r = tryOp(op, opset, inputs, std::move(attrs), numOutputs);
-  INFO((r.hasValue() ? "" : r.status().message()));
-  REQUIRE(r.hasValue());
-  return *r;
 }
 
 void checkValues(const RtTensor& t, std::vector<int64_t> dims, std::vector<double> want) {
