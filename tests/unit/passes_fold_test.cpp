@@ -4,8 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "lib/exec/executor.h"
-#include "passes/pass_manager.h"
-#include "tests/unit/test_graphs.h"
+#include "tests/unit/pass_test_util.h"
 
 using namespace nnport;
 using namespace nnport::testing;
@@ -14,22 +13,6 @@ namespace {
 
 TensorPtr i64(std::vector<int64_t> dims, std::vector<int64_t> v) {
   return std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, std::move(dims), v));
-}
-
-std::map<std::string, size_t> opCounts(const Model& m) {
-  std::map<std::string, size_t> c;
-  for (const Node* n : m.graph.nodes()) ++c[n->opType()];
-  return c;
-}
-
-PassReport runPasses(Model& m, const std::string& pipeline) {
-  auto p = parsePipeline(pipeline);
-  REQUIRE(p);
-  PassManagerOptions o;
-  o.verifyEach = true;
-  auto r = runPipeline(m, *p, o);
-  if (!r) FAIL(r.status().message());
-  return *r;
 }
 
 exec::RtTensor runOn(const Model& m, const exec::RtTensor& x) {

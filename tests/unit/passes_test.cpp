@@ -7,43 +7,26 @@
 #include <sstream>
 
 #include "lib/exec/executor.h"
-#include "passes/pass_manager.h"
-#include "tests/unit/test_graphs.h"
+#include "tests/unit/pass_test_util.h"
 
 using namespace nnport;
 using namespace nnport::testing;
 
 namespace {
 
-TensorPtr randomTensor(std::vector<int64_t> dims, uint32_t seed, float lo = -1.f, float hi = 1.f) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(lo, hi);
-  int64_t n = 1;
-  for (int64_t d : dims) n *= d;
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& f : v) f = u(rng);
-  return std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, std::move(dims), v));
-}
-
-std::map<std::string, size_t> opCounts(const Model& m) {
-  std::map<std::string, size_t> c;
-  for (const Node* n : m.graph.nodes()) ++c[n->opType()];
-  return c;
-}
-
 // Conv -> BatchNormalization -> Relu, x [1, 4, 6, 6].
 void convBn(Model& m, bool extraReader) {
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
   Value* x = g.addInput("x", f32({1, 4, 6, 6}));
-  Node* conv = g.addNode("Conv", "", {x, g.addInitializer("w", randomTensor({8, 4, 3, 3}, 1)),
-                                      g.addInitializer("b", randomTensor({8}, 2))},
+  Node* conv = g.addNode("Conv", "", {x, g.addInitializer("w", randomFloats({8, 4, 3, 3}, 1)),
+                                      g.addInitializer("b", randomFloats({8}, 2))},
                          {"c"}, "conv");
   conv->attrs.set(Attribute::ofInts("pads", {1, 1, 1, 1}));
   Node* bn = g.addNode("BatchNormalization", "",
-                       {conv->output(0), g.addInitializer("gamma", randomTensor({8}, 3)),
-                        g.addInitializer("beta", randomTensor({8}, 4)), g.addInitializer("mean", randomTensor({8}, 5)),
-                        g.addInitializer("var", randomTensor({8}, 6, 0.5f, 2.f))},
+                       {conv->output(0), g.addInitializer("gamma", randomFloats({8}, 3)),
+                        g.addInitializer("beta", randomFloats({8}, 4)), g.addInitializer("mean", randomFloats({8}, 5)),
+                        g.addInitializer("var", randomFloats({8}, 6, 0.5f, 2.f))},
                        {"n"}, "bn");
   Node* relu = g.addNode("Relu", "", {bn->output(0)}, {"y"}, "relu");
   g.addOutput(relu->output(0));
@@ -53,19 +36,9 @@ void convBn(Model& m, bool extraReader) {
 exec::NamedTensors run(const Model& m, std::vector<int64_t> dims = {1, 4, 6, 6}) {
   auto e = exec::Executor::create(m, {exec::KernelSet::Reference, 1});
   REQUIRE(e);
-  auto x = exec::RtTensor::copyOf(*randomTensor(std::move(dims), 9));
+  auto x = exec::RtTensor::copyOf(*randomFloats(std::move(dims), 9));
   auto r = (*e)->run({{"x", x}});
   REQUIRE(r);
-  return *r;
-}
-
-PassReport runPasses(Model& m, const std::string& pipeline) {
-  auto p = parsePipeline(pipeline);
-  REQUIRE(p);
-  PassManagerOptions o;
-  o.verifyEach = true;
-  auto r = runPipeline(m, *p, o);
-  if (!r) FAIL(r.status().message());
   return *r;
 }
 

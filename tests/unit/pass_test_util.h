@@ -1,0 +1,43 @@
+// Shared helpers of the pass tests: random constants, op histograms, and a
+// pipeline run with --verify-each that fails the test on an error.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "passes/pass_manager.h"
+#include "tests/unit/test_graphs.h"
+
+namespace nnport::testing {
+
+inline TensorPtr randomFloats(std::vector<int64_t> dims, uint32_t seed, float lo = -1.f, float hi = 1.f) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(lo, hi);
+  int64_t n = 1;
+  for (int64_t d : dims) n *= d;
+  std::vector<float> v(static_cast<size_t>(n));
+  for (float& f : v) f = u(rng);
+  return std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, std::move(dims), v));
+}
+
+inline std::map<std::string, size_t> opCounts(const Model& m) {
+  std::map<std::string, size_t> c;
+  for (const Node* n : m.graph.nodes()) ++c[n->opType()];
+  return c;
+}
+
+inline PassReport runPasses(Model& m, const std::string& pipeline) {
+  auto p = parsePipeline(pipeline);
+  REQUIRE(p);
+  PassManagerOptions o;
+  o.verifyEach = true;
+  auto r = runPipeline(m, *p, o);
+  if (!r) FAIL(r.status().message());
+  return *r;
+}
+
+}  // namespace nnport::testing
