@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "ir/printer.h"
+#include "ir/text_parser.h"
 #include "passes/pass_manager.h"
 #include "tests/unit/test_graphs.h"
 
@@ -38,6 +40,18 @@ inline PassReport runPasses(Model& m, const std::string& pipeline) {
   auto r = runPipeline(m, *p, o);
   if (!r) FAIL(r.status().message());
   return *r;
+}
+
+// Runs `pipeline` on the text graph `before` and requires the result to
+// print exactly as the text graph `expected` does (structure, attributes,
+// types and names; constant values print only up to 8 elements).
+inline void requireRewrite(const std::string& before, const std::string& pipeline, const std::string& expected) {
+  auto m = parseModelText(before);
+  if (!m) FAIL(m.status().message());
+  auto want = parseModelText(expected);
+  if (!want) FAIL(want.status().message());
+  runPasses(**m, pipeline);
+  CHECK(printGraph((*m)->graph) == printGraph((*want)->graph));
 }
 
 }  // namespace nnport::testing

@@ -1,0 +1,438 @@
+// The text IR reader: one statement per line, tokens as the printer writes
+// them.
+#include "ir/text_parser.h"
+
+#include <cctype>
+#include <cmath>
+#include <functional>
+#include <sstream>
+
+namespace nnport {
+namespace {
+
+struct Token {
+  enum Kind { End, Word, Str, Ref, Punct } kind = End;
+  std::string text;
+  size_t col = 0;
+};
+
+bool wordChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == '/' ||
+         c == '+' || c == ':';
+}
+
+// Splits one line into tokens; "# name" at the end is kept as `comment`.
+class Lexer {
+ public:
+  Lexer(const std::string& line, size_t lineNo) : s_(line), line_(lineNo) {}
+
+  Expected<std::vector<Token>> tokens(std::string& comment) {
+    std::vector<Token> out;
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_];
+      if (std::isspace(static_cast<unsigned char>(c))) {
+        ++pos_;
+      } else if (c == '#') {
+        comment = trim(s_.substr(pos_ + 1));
+        if (comment.size() > 1 && comment.front() == '"') comment = comment.substr(1, comment.size() - 2);
+        break;
+      } else if (c == '"') {
+        NNP_ASSIGN_OR_RETURN(std::string str, quoted());
+        out.push_back({Token::Str, str, pos_});
+      } else if (c == '%') {
+        const size_t at = pos_++;
+        NNP_ASSIGN_OR_RETURN(std::string name, name());
+        out.push_back({Token::Ref, name, at});
+      } else if (wordChar(c) && c != ':') {
+        // A ':' continues a word only inside it ("ai.onnx:13", "dom::Op").
+        const size_t at = pos_;
+        while (pos_ < s_.size() && wordChar(s_[pos_]) &&
+               (s_[pos_] != ':' || (pos_ + 1 < s_.size() && (s_[pos_ + 1] == ':' || std::isalnum(static_cast<unsigned char>(s_[pos_ + 1]))))))
+          ++pos_;
+        out.push_back({Token::Word, s_.substr(at, pos_ - at), at});
+      } else {
+        out.push_back({Token::Punct, std::string(1, c), pos_++});
+      }
+    }
+    out.push_back({Token::End, "", s_.size()});
+    return out;
+  }
+
+ private:
+  static std::string trim(std::string s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(s.begin());
+    return s;
+  }
+  Expected<std::string> name() {
+    if (pos_ < s_.size() && s_[pos_] == '"') return quoted();
+    const size_t at = pos_;
+    while (pos_ < s_.size() && wordChar(s_[pos_]) && s_[pos_] != ':') ++pos_;
+    if (at == pos_) return Status::invalid("line {}: a name must follow '%'", line_);
+    return s_.substr(at, pos_ - at);
+  }
+  Expected<std::string> quoted() {
+    std::string out;
+    for (++pos_; pos_ < s_.size(); ++pos_) {
+      char c = s_[pos_];
+      if (c == '"') {
+        ++pos_;
+        return out;
+      }
+      if (c == '\\' && pos_ + 1 < s_.size()) {
+        c = s_[++pos_];
+        if (c == 'n') c = '\n';
+        else if (c == 't') c = '\t';
+        else if (c == 'r') c = '\r';
+        else if (c == 'x' && pos_ + 2 < s_.size()) {
+          c = static_cast<char>(std::stoi(s_.substr(pos_ + 1, 2), nullptr, 16));
+          pos_ += 2;
+        }
+      }
+      out += c;
+    }
+    return Status::invalid("line {}: unterminated string", line_);
+  }
+  const std::string& s_;
+  size_t line_, pos_ = 0;
+};
+
+uint64_t nameSeed(const std::string& s) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return h;
+}
+
+// Builds the model statement by statement.
+class Parser {
+ public:
+  Expected<std::unique_ptr<Model>> run(const std::string& text) {
+    model_ = std::make_unique<Model>();
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+      ++lineNo_;
+      comment_.clear();
+      NNP_ASSIGN_OR_RETURN(toks_, Lexer(line, lineNo_).tokens(comment_));
+      at_ = 0;
+      if (peek().kind == Token::End) continue;
+      NNP_RETURN_IF_ERROR(statement());
+    }
+    if (!sawGraph_) return Status::invalid("text IR: no graph");
+    if (!closed_) return Status::invalid("text IR: the graph is not closed with '}}'");
+    if (model_->opsets.empty()) model_->opsets = {{"", 17}};
+    return resolveOutputs();
+  }
+
+ private:
+  const Token& peek() const { return toks_[at_]; }
+  const Token& next() { return toks_[at_ < toks_.size() - 1 ? at_++ : at_]; }
+  bool accept(const char* p) {
+    if (peek().kind != Token::Punct || peek().text != p) return false;
+    ++at_;
+    return true;
+  }
+  bool word(const char* w) {
+    if (peek().kind != Token::Word || peek().text != w) return false;
+    ++at_;
+    return true;
+  }
+  Status fail(const std::string& what) const {
+    return Status::invalid("text IR line {}, column {}: {}", lineNo_, peek().col + 1, what);
+  }
+  Status expect(const char* p) { return accept(p) ? Status::ok() : fail(std::string("expected '") + p + "'"); }
+
+  Status statement() {
+    const Token& t = peek();
+    if (t.kind == Token::Word && t.text == "model") return modelLine();
+    if (t.kind == Token::Word && t.text == "graph") return graphLine();
+    if (!sawGraph_ || closed_) return fail("a statement outside the graph");
+    if (accept("}")) {
+      closed_ = true;
+      return Status::ok();
+    }
+    return assignment();
+  }
+
+  Status modelLine() {
+    next();
+    while (peek().kind == Token::Word) {
+      const std::string key = next().text;
+      NNP_RETURN_IF_ERROR(expect("="));
+      if (key == "opsets") {
+        NNP_RETURN_IF_ERROR(opsets());
+      } else if (key == "ir_version" || key == "model_version") {
+        NNP_ASSIGN_OR_RETURN(int64_t v, integer());
+        (key == "ir_version" ? model_->irVersion : model_->modelVersion) = v;
+      } else if (key == "producer" || key == "producer_version" || key == "domain") {
+        if (peek().kind != Token::Str) return fail("expected a string");
+        std::string& dst = key == "producer" ? model_->producerName
+                           : key == "domain" ? model_->domain
+                                             : model_->producerVersion;
+        dst = next().text;
+      } else {
+        return fail("unknown model field '" + key + "'");
+      }
+    }
+    return peek().kind == Token::End ? Status::ok() : fail("unexpected token");
+  }
+
+  Status opsets() {
+    NNP_RETURN_IF_ERROR(expect("["));
+    while (!accept("]")) {
+      if (peek().kind != Token::Word) return fail("expected domain:version");
+      const std::string item = next().text;
+      const size_t colon = item.rfind(':');
+      if (colon == std::string::npos) return fail("expected domain:version");
+      const std::string domain = item.substr(0, colon);
+      model_->opsets.push_back({domain == "ai.onnx" ? "" : domain, std::stoll(item.substr(colon + 1))});
+      accept(",");
+    }
+    return Status::ok();
+  }
+
+  Status graphLine() {
+    if (sawGraph_) return fail("a second graph");
+    next();
+    sawGraph_ = true;
+    if (peek().kind == Token::Word || peek().kind == Token::Str) model_->graph.name = next().text;
+    NNP_RETURN_IF_ERROR(expect("("));
+    while (!accept(")")) {
+      if (peek().kind != Token::Ref) return fail("expected %input");
+      const std::string name = next().text;
+      NNP_RETURN_IF_ERROR(expect(":"));
+      NNP_ASSIGN_OR_RETURN(TensorType type, tensorType());
+      model_->graph.addInput(name, type);
+      accept(",");
+    }
+    if (!word("-")) return fail("expected '->'");
+    NNP_RETURN_IF_ERROR(expect(">"));
+    NNP_RETURN_IF_ERROR(expect("("));
+    while (!accept(")")) {
+      if (peek().kind != Token::Ref) return fail("expected %output");
+      outputs_.push_back(next().text);
+      if (accept(":")) {
+        NNP_ASSIGN_OR_RETURN(TensorType type, tensorType());
+        outputTypes_.push_back(type);
+      } else {
+        outputTypes_.push_back({});
+      }
+      accept(",");
+    }
+    return expect("{");
+  }
+
+  Expected<int64_t> integer() {
+    if (peek().kind != Token::Word) return fail("expected an integer");
+    const std::string t = next().text;
+    char* end = nullptr;
+    const long long v = std::strtoll(t.c_str(), &end, 10);
+    if (*end) return fail("'" + t + "' is not an integer");
+    return static_cast<int64_t>(v);
+  }
+
+  Expected<TensorType> tensorType() {
+    if (peek().kind != Token::Word) return fail("expected a type such as f32[1,3]");
+    const std::string dt = next().text;
+    auto d = dtypeFromName(dt);
+    if (!d) return fail("unknown dtype '" + dt + "'");
+    NNP_RETURN_IF_ERROR(expect("["));
+    if (accept("*")) {
+      NNP_RETURN_IF_ERROR(expect("]"));
+      return TensorType{*d, Shape()};
+    }
+    std::vector<Dim> dims;
+    while (!accept("]")) {
+      if (accept("?")) dims.emplace_back(Dim::symbolic(""));
+      else if (peek().kind == Token::Word && std::isdigit(static_cast<unsigned char>(peek().text[0])))
+        dims.emplace_back(std::stoll(next().text));
+      else if (peek().kind == Token::Word || peek().kind == Token::Str) dims.push_back(Dim::symbolic(next().text));
+      else return fail("expected a dim");
+      accept(",");
+    }
+    return TensorType{*d, Shape(std::move(dims))};
+  }
+
+  Value* find(const std::string& name) const { return model_->graph.findValue(name); }
+
+  Status assignment() {
+    std::vector<std::string> lhs;
+    do {
+      if (word("_")) lhs.emplace_back();
+      else if (peek().kind == Token::Ref) lhs.push_back(next().text);
+      else return fail("expected %name");
+    } while (accept(","));
+    NNP_RETURN_IF_ERROR(expect("="));
+    if (peek().kind == Token::Word && peek().text == "const") {
+      next();
+      if (lhs.size() != 1 || lhs[0].empty()) return fail("a constant defines one value");
+      NNP_ASSIGN_OR_RETURN(TensorPtr t, tensorLiteral(lhs[0]));
+      model_->graph.addInitializer(lhs[0], t);
+      return peek().kind == Token::End ? Status::ok() : fail("unexpected token after the constant");
+    }
+    return nodeCall(lhs);
+  }
+
+  Status nodeCall(const std::vector<std::string>& lhs) {
+    if (peek().kind != Token::Word && peek().kind != Token::Str) return fail("expected an op name");
+    std::string op = next().text, domain;
+    const size_t sep = op.rfind("::");
+    if (sep != std::string::npos) {
+      domain = op.substr(0, sep);
+      op = op.substr(sep + 2);
+    }
+    NNP_RETURN_IF_ERROR(expect("("));
+    std::vector<Value*> ins;
+    while (!accept(")")) {
+      if (word("_")) {
+        ins.push_back(nullptr);
+      } else if (peek().kind == Token::Ref) {
+        Value* v = find(peek().text);
+        if (!v) return fail("%" + peek().text + " is used before it is defined");
+        next();
+        ins.push_back(v);
+      } else {
+        return fail("expected %input or _");
+      }
+      accept(",");
+    }
+    AttributeMap attrs;
+    if (accept("{")) NNP_RETURN_IF_ERROR(attributes(attrs));
+    Node* n = model_->graph.addNode(op, domain, ins, lhs, comment_);
+    n->attrs = std::move(attrs);
+    if (accept(":"))
+      for (size_t i = 0; i < lhs.size(); ++i) {
+        if (word("_")) {
+          accept(",");
+          continue;
+        }
+        NNP_ASSIGN_OR_RETURN(TensorType t, tensorType());
+        if (n->output(i)) n->output(i)->type = t;
+        accept(",");
+      }
+    return peek().kind == Token::End ? Status::ok() : fail("unexpected token after the node");
+  }
+
+  Status attributes(AttributeMap& attrs) {
+    while (!accept("}")) {
+      if (peek().kind != Token::Word) return fail("expected an attribute name");
+      const std::string name = next().text;
+      NNP_RETURN_IF_ERROR(expect("="));
+      NNP_ASSIGN_OR_RETURN(Attribute a, attribute(name));
+      attrs.set(std::move(a));
+      accept(",");
+    }
+    return Status::ok();
+  }
+
+  static bool isFloatText(const std::string& t) {
+    return t.find_first_of(".eE") != std::string::npos || t == "inf" || t == "-inf" || t == "nan";
+  }
+
+  Expected<Attribute> attribute(const std::string& name) {
+    if (peek().kind == Token::Str) return Attribute::ofString(name, next().text);
+    if (peek().kind == Token::Word && peek().text == "tensor") {
+      next();
+      NNP_ASSIGN_OR_RETURN(TensorPtr t, tensorLiteral(name));
+      return Attribute::ofTensor(name, t);
+    }
+    if (accept("[")) {
+      std::vector<std::string> items;
+      bool strings = false;
+      while (!accept("]")) {
+        if (peek().kind != Token::Word && peek().kind != Token::Str) return fail("expected a list item");
+        strings = strings || peek().kind == Token::Str;
+        items.push_back(next().text);
+        accept(",");
+      }
+      bool floats = false;
+      for (const auto& i : items) floats = floats || isFloatText(i);
+      if (strings) {
+        Attribute a;
+        a.name = name;
+        a.kind = AttrKind::Strings;
+        a.strings = items;
+        return a;
+      }
+      Attribute a = floats ? Attribute::ofFloats(name, {}) : Attribute::ofInts(name, {});
+      for (const auto& i : items) floats ? a.floats.push_back(std::stof(i)) : a.ints.push_back(std::stoll(i));
+      return a;
+    }
+    if (peek().kind != Token::Word) return fail("expected an attribute value");
+    const std::string t = next().text;
+    if (isFloatText(t)) return Attribute::ofFloat(name, std::stof(t));
+    return Attribute::ofInt(name, std::stoll(t));
+  }
+
+  // TYPE [values]? ; without values: deterministic values from the name.
+  Expected<TensorPtr> tensorLiteral(const std::string& name) {
+    NNP_ASSIGN_OR_RETURN(TensorType type, tensorType());
+    std::vector<int64_t> dims;
+    for (size_t i = 0; i < type.shape.rank(); ++i) {
+      if (!type.shape[i].isStatic()) return fail("a constant needs static dims");
+      dims.push_back(type.shape[i].value);
+    }
+    int64_t n = 1;
+    for (int64_t d : dims) n *= d;
+    std::vector<double> v;
+    if (accept("[")) {
+      while (!accept("]")) {
+        if (peek().kind != Token::Word) return fail("expected a number");
+        const std::string t = next().text;
+        v.push_back(t == "true" ? 1.0 : t == "false" ? 0.0 : std::stod(t));
+        accept(",");
+      }
+      if (static_cast<int64_t>(v.size()) != n) return fail(fmt::format("{} values for {} elements", v.size(), n));
+    } else {
+      uint64_t s = nameSeed(name);
+      for (int64_t i = 0; i < n; ++i) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        v.push_back(static_cast<double>((s >> 33) % 2001) / 1000.0 - 1.0);  // [-1, 1]
+      }
+    }
+    return makeTensor(type.dtype, dims, v);
+  }
+
+  Expected<TensorPtr> makeTensor(DType d, std::vector<int64_t> dims, const std::vector<double>& v) {
+    auto as = [&](auto zero) -> TensorPtr {
+      using T = decltype(zero);
+      std::vector<T> out(v.begin(), v.end());
+      return std::make_shared<Tensor>(Tensor::fromVector(d, std::move(dims), out));
+    };
+    switch (d) {
+      case DType::Float32: return as(float{});
+      case DType::Float64: return as(double{});
+      case DType::Int64: return as(int64_t{});
+      case DType::Int32: return as(int32_t{});
+      case DType::Int8: return as(int8_t{});
+      case DType::UInt8:
+      case DType::Bool: return as(uint8_t{});
+      default: return fail(fmt::format("constants of {} cannot be read from text", dtypeName(d)));
+    }
+  }
+
+  Expected<std::unique_ptr<Model>> resolveOutputs() {
+    for (size_t i = 0; i < outputs_.size(); ++i) {
+      Value* v = find(outputs_[i]);
+      if (!v) return Status::invalid("text IR: graph output %{} is never defined", outputs_[i]);
+      if (outputTypes_[i].dtype != DType::Undefined) v->type = outputTypes_[i];
+      model_->graph.addOutput(v);
+    }
+    model_->graph.bindSchemas(model_->opsetMap());
+    return std::move(model_);
+  }
+
+  std::unique_ptr<Model> model_;
+  std::vector<Token> toks_;
+  size_t at_ = 0, lineNo_ = 0;
+  std::string comment_;
+  bool sawGraph_ = false, closed_ = false;
+  std::vector<std::string> outputs_;
+  std::vector<TensorType> outputTypes_;
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<Model>> parseModelText(const std::string& text) { return Parser().run(text); }
+
+}  // namespace nnport
