@@ -8,6 +8,13 @@ void registerEliminateIdentityPass(PassRegistry& r);
 void registerFuseConvBnPass(PassRegistry& r);
 void registerFoldConstantsPass(PassRegistry& r);
 void registerFoldShapesPass(PassRegistry& r);
+void registerEliminateNoopPass(PassRegistry& r);
+void registerCsePass(PassRegistry& r);
+void registerDedupInitializersPass(PassRegistry& r);
+void registerFuseBnPass(PassRegistry& r);
+void registerFuseConvMulAddPass(PassRegistry& r);
+void registerFuseMatMulAddPass(PassRegistry& r);
+void registerFusePadPass(PassRegistry& r);
 
 void registerAllPasses(PassRegistry& r) {
   registerDcePass(r);
@@ -15,6 +22,13 @@ void registerAllPasses(PassRegistry& r) {
   registerFuseConvBnPass(r);
   registerFoldConstantsPass(r);
   registerFoldShapesPass(r);
+  registerEliminateNoopPass(r);
+  registerCsePass(r);
+  registerDedupInitializersPass(r);
+  registerFuseBnPass(r);
+  registerFuseConvMulAddPass(r);
+  registerFuseMatMulAddPass(r);
+  registerFusePadPass(r);
 }
 
 }  // namespace nnport

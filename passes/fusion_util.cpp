@@ -1,0 +1,92 @@
+// Shared steps of the fusion passes.
+#include "passes/fusion_util.h"
+
+#include <cmath>
+
+#include "passes/rewire.h"
+
+namespace nnport {
+
+bool isFloatConstant(const Value* v) {
+  if (!v || !v->isConstant()) return false;
+  const DType d = v->initializer()->dtype();
+  return d == DType::Float32 || d == DType::Float64;
+}
+
+std::vector<double> constantValues(const Value& v) {
+  const TensorPtr& t = v.initializer();
+  const size_t n = static_cast<size_t>(t->numElements());
+  if (t->dtype() == DType::Float32) return std::vector<double>(t->data<float>(), t->data<float>() + n);
+  if (t->dtype() == DType::Float64) return std::vector<double>(t->data<double>(), t->data<double>() + n);
+  std::vector<double> out(n);
+  for (size_t i = 0; i < n; ++i) out[i] = t->floatAt(static_cast<int64_t>(i));
+  return out;
+}
+
+Value* addFloatConstant(Graph& g, DType dtype, const std::string& base, std::vector<int64_t> dims,
+                        const std::vector<double>& values) {
+  TensorPtr t;
+  if (dtype == DType::Float64) {
+    t = std::make_shared<Tensor>(Tensor::fromVector(DType::Float64, std::move(dims), values));
+  } else {
+    std::vector<float> f(values.begin(), values.end());
+    t = std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, std::move(dims), f));
+  }
+  return g.addInitializer(g.uniqueName(base), t);
+}
+
+bool hasSoleReader(const Value& v) { return v.uses().size() == 1 && !v.isGraphOutput(); }
+
+std::string bnRefusal(const Node& bn, int64_t channels) {
+  if (bn.attrInt("training_mode", 0) != 0) return "it is in training mode";
+  for (size_t i = 1; i < bn.numOutputs(); ++i)
+    if (bn.output(i) && (bn.output(i)->hasUses() || bn.output(i)->isGraphOutput()))
+      return "its running statistics outputs are used";
+  for (size_t i = 1; i < 5; ++i)
+    if (!isFloatConstant(bn.input(i))) return "a BatchNormalization parameter is not a float constant";
+  for (size_t i = 1; i < 5; ++i)
+    if (bn.input(i)->initializer()->numElements() != channels)
+      return fmt::format("BatchNormalization parameters do not have {} channels", channels);
+  return "";
+}
+
+BnAffine bnAffine(const Node& bn) {
+  const auto gamma = constantValues(*bn.input(1)), beta = constantValues(*bn.input(2));
+  const auto mean = constantValues(*bn.input(3)), var = constantValues(*bn.input(4));
+  const double eps = bn.attrFloat("epsilon", 1e-5f);
+  BnAffine a;
+  for (size_t c = 0; c < gamma.size(); ++c) {
+    a.scale.push_back(gamma[c] / std::sqrt(var[c] + eps));
+    a.shift.push_back(beta[c] - mean[c] * a.scale.back());
+  }
+  return a;
+}
+
+std::optional<size_t> knownRank(const Value& v) {
+  if (v.type.shape.rankKnown()) return v.type.shape.rank();
+  if (v.isConstant()) return v.initializer()->dims().size();
+  const Node* p = v.producer();
+  if (p && (isOp(*p, "Flatten") || isOp(*p, "Gemm"))) return 2;
+  return std::nullopt;
+}
+
+std::string matMulNot2d(const Node& mm) {
+  // With a 2-D B the output has A's rank, except that a 1-D A gives 1-D.
+  std::optional<size_t> rank = knownRank(*mm.input(0));
+  if (!rank && mm.output(0)) rank = knownRank(*mm.output(0));
+  if (!rank) return "the rank of A is unknown (run shape inference or give input shapes)";
+  if (*rank != 2) return fmt::format("A has rank {}, not 2", *rank);
+  return "";
+}
+
+Node* replaceChain(Graph& g, const std::vector<Node*>& chain, const std::string& op,
+                   const std::vector<Value*>& inputs) {
+  const std::string name = chain.back()->output(0)->name();
+  const std::string nodeName = chain.front()->name();
+  // Bottom-up, so each node's output is unread when it goes; the last output
+  // stays as a detached value that addNode adopts by name.
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) g.eraseNode(*it);
+  return g.addNode(op, "", inputs, {name}, nodeName);
+}
+
+}  // namespace nnport

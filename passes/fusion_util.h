@@ -1,0 +1,51 @@
+// Shared steps of the fusion passes (fuse-bn, fuse-conv-mul-add,
+// fuse-matmul-add, fuse-pad): reading constant weights in double, adding
+// new weights of the original dtype, the BatchNormalization affine form and
+// its refusals, ranks known without full shape inference, and replacing a
+// chain of nodes by one node that keeps the chain's output value.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace nnport {
+
+// A float32/float64 initializer.
+bool isFloatConstant(const Value* v);
+// The elements of a constant, widened to double.
+std::vector<double> constantValues(const Value& v);
+// A new initializer of `dtype` (float32 or float64) named after `base`.
+Value* addFloatConstant(Graph& g, DType dtype, const std::string& base, std::vector<int64_t> dims,
+                        const std::vector<double>& values);
+
+// `v` is read by exactly one operand and is not a graph output.
+bool hasSoleReader(const Value& v);
+
+// An inference BatchNormalization as y = x * scale[c] + shift[c]:
+// scale = gamma / sqrt(var + epsilon), shift = beta - mean * scale.
+struct BnAffine {
+  std::vector<double> scale, shift;
+};
+// Why `bn` cannot fold into a producer with `channels` output channels, or
+// empty: training mode, used running statistics, non-constant or mis-sized
+// parameters.
+std::string bnRefusal(const Node& bn, int64_t channels);
+BnAffine bnAffine(const Node& bn);  // requires an empty bnRefusal
+
+// The rank of `v` from its type, or from a producer whose output rank is
+// fixed (Flatten, Gemm: 2); nullopt when unknown.
+std::optional<size_t> knownRank(const Value& v);
+// Why MatMul `mm` (B 2-D) cannot be read as [M, K] x [K, N] -> [M, N], or
+// empty: A's rank is unknown (from A and from the MatMul's output) or not 2.
+std::string matMulNot2d(const Node& mm);
+
+// Erases `chain` (top-down; each node's first output read only by the next)
+// and adds one `op` node reading `inputs` that produces the last node's
+// first output value: same name, type and readers, graph output included.
+Node* replaceChain(Graph& g, const std::vector<Node*>& chain, const std::string& op,
+                   const std::vector<Value*>& inputs);
+
+}  // namespace nnport
