@@ -37,6 +37,24 @@ Value* addFloatConstant(Graph& g, DType dtype, const std::string& base, std::vec
 
 bool hasSoleReader(const Value& v) { return v.uses().size() == 1 && !v.isGraphOutput(); }
 
+namespace {
+template <typename T>
+TensorPtr scaledRowsOf(const Tensor& t, const std::vector<double>& scale) {
+  const size_t n = static_cast<size_t>(t.numElements()), rows = scale.size();
+  const size_t per = rows ? n / rows : 0;
+  const T* src = t.data<T>();
+  std::vector<uint8_t> bytes(n * sizeof(T));  // written once, moved into the tensor
+  T* out = reinterpret_cast<T*>(bytes.data());
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t k = 0; k < per; ++k) out[r * per + k] = static_cast<T>(src[r * per + k] * scale[r]);
+  return std::make_shared<Tensor>(t.dtype(), t.dims(), makeOwnedBuffer(std::move(bytes)));
+}
+}  // namespace
+
+TensorPtr scaledRows(const Tensor& t, const std::vector<double>& scale) {
+  return t.dtype() == DType::Float64 ? scaledRowsOf<double>(t, scale) : scaledRowsOf<float>(t, scale);
+}
+
 std::string bnRefusal(const Node& bn, int64_t channels) {
   if (bn.attrInt("training_mode", 0) != 0) return "it is in training mode";
   for (size_t i = 1; i < bn.numOutputs(); ++i)

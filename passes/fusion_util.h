@@ -21,6 +21,11 @@ std::vector<double> constantValues(const Value& v);
 Value* addFloatConstant(Graph& g, DType dtype, const std::string& base, std::vector<int64_t> dims,
                         const std::vector<double>& values);
 
+// A float32/float64 constant with every slice along dim 0 multiplied by
+// scale[row], computed in double, stored in the source dtype without a
+// double copy of the whole tensor (weights are the bulk of a model).
+TensorPtr scaledRows(const Tensor& t, const std::vector<double>& scale);
+
 // `v` is read by exactly one operand and is not a graph output.
 bool hasSoleReader(const Value& v);
 
