@@ -14,4 +14,9 @@ build/nnport inspect "$out/tiny_cnn.onnx"
 echo "== nnport toir / fromir (the on-disk IR pair)"
 build/nnport toir -sf onnx -iw samples/tiny_cnn.onnx -o "$out/tiny_cnn_ir"
 build/nnport fromir -in "$out/tiny_cnn_ir.json" -iw "$out/tiny_cnn_ir.bin" -df onnx -om "$out/back.onnx"
+echo "== nnport optimize (-O2), then run, compare and bench the result"
+build/nnport optimize samples/tiny_cnn.onnx -o "$out/tiny_opt.onnx"
+build/nnport run "$out/tiny_opt.onnx" --random-inputs 0 --output-dir "$out/run"
+build/nnport compare samples/tiny_cnn.onnx "$out/tiny_opt.onnx" --random-inputs 0
+build/nnport bench "$out/tiny_opt.onnx" --iters 20
 ls -l "$out"
