@@ -15,6 +15,8 @@ void registerFuseBnPass(PassRegistry& r);
 void registerFuseConvMulAddPass(PassRegistry& r);
 void registerFuseMatMulAddPass(PassRegistry& r);
 void registerFusePadPass(PassRegistry& r);
+void registerMergeTransposesPass(PassRegistry& r);
+void registerMergeReshapesPass(PassRegistry& r);
 
 void registerAllPasses(PassRegistry& r) {
   registerDcePass(r);
@@ -29,6 +31,8 @@ void registerAllPasses(PassRegistry& r) {
   registerFuseConvMulAddPass(r);
   registerFuseMatMulAddPass(r);
   registerFusePadPass(r);
+  registerMergeTransposesPass(r);
+  registerMergeReshapesPass(r);
 }
 
 }  // namespace nnport

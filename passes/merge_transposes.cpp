@@ -1,0 +1,75 @@
+// merge-transposes: Transpose(Transpose(x, p1), p2) whose inner result has
+// no other reader becomes one Transpose(x, c) with c[i] = p1[p2[i]], or
+// nothing when c is the identity (the NCHW->NHWC->NCHW pairs converters
+// leave behind). A missing perm (reverse the dims) needs the rank: from the
+// other perm or the input's type; otherwise the pair is left alone.
+#include <numeric>
+#include <unordered_set>
+
+#include "passes/fusion_util.h"
+#include "passes/pass.h"
+#include "passes/rewire.h"
+
+namespace nnport {
+
+namespace {
+
+std::optional<std::vector<int64_t>> permOf(const Node& t, std::optional<size_t> rank) {
+  std::vector<int64_t> p = t.attrInts("perm");
+  if (!p.empty()) return p;
+  if (!rank) return std::nullopt;
+  p.resize(*rank);
+  std::iota(p.rbegin(), p.rend(), 0);
+  return p;
+}
+
+bool isPermutation(const std::vector<int64_t>& p) {
+  std::vector<bool> seen(p.size(), false);
+  for (int64_t v : p) {
+    if (v < 0 || v >= static_cast<int64_t>(p.size()) || seen[static_cast<size_t>(v)]) return false;
+    seen[static_cast<size_t>(v)] = true;
+  }
+  return true;
+}
+
+Expected<PassResult> mergeTransposes(Model& m) {
+  PassResult res;
+  Graph& g = m.graph;
+  std::unordered_set<const Node*> erased;
+  for (Node* outer : g.nodes()) {
+    if (erased.count(outer) || !isOp(*outer, "Transpose") || !outer->input(0)) continue;
+    Node* inner = outer->input(0)->producer();
+    if (!inner || !isOp(*inner, "Transpose") || !inner->input(0) || !hasSoleReader(*inner->output(0))) continue;
+    std::optional<size_t> rank = knownRank(*inner->input(0));
+    if (!inner->attrInts("perm").empty()) rank = inner->attrInts("perm").size();
+    if (!outer->attrInts("perm").empty()) rank = outer->attrInts("perm").size();
+    auto p1 = permOf(*inner, rank), p2 = permOf(*outer, rank);
+    if (!p1 || !p2 || p1->size() != p2->size() || !isPermutation(*p1) || !isPermutation(*p2)) continue;
+    std::vector<int64_t> c(p2->size());
+    for (size_t i = 0; i < c.size(); ++i) c[i] = (*p1)[static_cast<size_t>((*p2)[i])];
+    bool identity = true;
+    for (size_t i = 0; i < c.size(); ++i) identity = identity && c[i] == static_cast<int64_t>(i);
+    Value* x = inner->input(0);
+    if (identity) {
+      if (!canBypass(*outer->output(0), *x)) continue;
+      bypass(g, outer->output(0), x);  // erases outer; inner is now unread
+      g.eraseNode(inner);
+      erased.insert(inner);
+    } else {
+      Node* merged = replaceChain(g, {inner, outer}, "Transpose", {x});
+      merged->attrs.set(Attribute::ofInts("perm", c));
+      erased.insert(inner);
+    }
+    erased.insert(outer);
+    ++res.changes;
+  }
+  return res;
+}
+
+}  // namespace
+
+void registerMergeTransposesPass(PassRegistry& r) {
+  r.add({"merge-transposes", "merge consecutive Transposes into one, or none when they cancel", mergeTransposes});
+}
+
+}  // namespace nnport
