@@ -20,9 +20,10 @@ namespace nnport::exec {
 
 namespace {
 
-// Flush-to-zero and denormals-are-zero: random-weight and real networks
-// alike produce denormal activations deep in a ResNet, and x86 arithmetic on
-// them is ~100x slower (ResNet-50: 410 ms instead of 120 ms per run).
+// Flush-to-zero and denormals-are-zero, as deployment runtimes set them:
+// denormal activations can appear deep in a network, and x86 arithmetic on
+// them is many times slower. (Its effect on the benchmark models was not
+// measured on its own.)
 constexpr unsigned kFlushDenormals = 0x8040;
 
 void flushDenormalsOnThisThread(void*) {
