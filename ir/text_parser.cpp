@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <sstream>
 
@@ -293,11 +294,17 @@ class Parser {
     int64_t n = 1;
     for (int64_t d : dims) n *= d;
     std::vector<double> v;
+    std::vector<int64_t> ints;  // integer literals exactly (int64 beyond 2^53)
     if (accept("[")) {
       while (!accept("]")) {
         if (peek().kind != Token::Word) return fail("expected a number");
         const std::string t = next().text;
-        v.push_back(t == "true" ? 1.0 : t == "false" ? 0.0 : std::stod(t));
+        char* end = nullptr;
+        const double d = t == "true" ? 1.0 : t == "false" ? 0.0 : std::strtod(t.c_str(), &end);
+        if (end && (end == t.c_str() || *end)) return fail(fmt::format("'{}' is not a number", t));
+        v.push_back(d);
+        const long long i = std::strtoll(t.c_str(), &end, 10);
+        ints.push_back(end && *end == 0 && end != t.c_str() ? i : static_cast<int64_t>(d));
         accept(",");
       }
       if (static_cast<int64_t>(v.size()) != n) return fail(fmt::format("{} values for {} elements", v.size(), n));
@@ -308,6 +315,8 @@ class Parser {
         v.push_back(static_cast<double>((s >> 33) % 2001) / 1000.0 - 1.0);  // [-1, 1]
       }
     }
+    if (type.dtype == DType::Int64 && !ints.empty())
+      return TensorPtr(std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, dims, ints)));
     return makeTensor(type.dtype, dims, v);
   }
 

@@ -50,3 +50,16 @@ TEST_CASE("text IR errors name the line and column", "[ir][text]") {
   CHECK_FALSE(parseModelText("graph g (%x: f32[2]) -> (%x) {\n"));
   CHECK_FALSE(parseModelText("graph g (%x: f32[2]) -> (%y) {\n}\n"));
 }
+
+TEST_CASE("text IR integer constants read exactly, bad numbers are errors", "[ir][text]") {
+  auto m = parseModelText(
+      "graph g (%x: f32[2]) -> (%x) {\n  %e = const i64[3] [9223372036854775807, -9223372036854775807, 9007199254740993]\n}\n");
+  if (!m) FAIL(m.status().message());
+  const Tensor& e = *(*m)->graph.findValue("e")->initializer();
+  CHECK(e.data<int64_t>()[0] == INT64_MAX);
+  CHECK(e.data<int64_t>()[1] == -INT64_MAX);
+  CHECK(e.data<int64_t>()[2] == 9007199254740993LL);
+  auto bad = parseModelText("graph g (%x: f32[2]) -> (%x) {\n  %e = const f32[1] [1.5x]\n}\n");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.status().message().find("1.5x") != std::string::npos);
+}
