@@ -16,7 +16,10 @@ void registerFuseConvMulAddPass(PassRegistry& r);
 void registerFuseMatMulAddPass(PassRegistry& r);
 void registerFusePadPass(PassRegistry& r);
 void registerMergeTransposesPass(PassRegistry& r);
+void registerPushTransposesPass(PassRegistry& r);
 void registerMergeReshapesPass(PassRegistry& r);
+void registerMergeSlicesPass(PassRegistry& r);
+void registerFuseActivationsPass(PassRegistry& r);
 
 void registerAllPasses(PassRegistry& r) {
   registerDcePass(r);
@@ -31,8 +34,11 @@ void registerAllPasses(PassRegistry& r) {
   registerFuseConvMulAddPass(r);
   registerFuseMatMulAddPass(r);
   registerFusePadPass(r);
+  registerPushTransposesPass(r);
   registerMergeTransposesPass(r);
   registerMergeReshapesPass(r);
+  registerMergeSlicesPass(r);
+  registerFuseActivationsPass(r);
 }
 
 }  // namespace nnport

@@ -138,7 +138,8 @@ int64_t channelsOf(const Node& p, int64_t opset, std::string& why) {
 
 // Folds `bn` into its producer `p`; the reason when it cannot.
 std::string fuse(Graph& g, Node& p, Node& bn, int64_t opset, std::unordered_set<Node*>& gone) {
-  std::string why;
+  std::string why = fusedActivationRefusal(p);
+  if (!why.empty()) return why;
   const int64_t channels = channelsOf(p, opset, why);
   if (!why.empty()) return why;
   why = bnRefusal(bn, channels);

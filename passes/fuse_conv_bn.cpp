@@ -15,6 +15,7 @@ namespace {
 // Why the pair cannot fuse, or empty.
 std::string refusal(const Node& conv, const Node& bn) {
   if (!hasSoleReader(*conv.output(0))) return "its input has other consumers";
+  if (auto why = fusedActivationRefusal(conv); !why.empty()) return why;
   const Value* w = conv.input(1);
   if (!w || !w->isConstant()) return "the Conv weight is not constant";
   if (!isFloatConstant(w)) return "the weight is not float32/float64";

@@ -37,6 +37,7 @@ std::optional<std::vector<double>> perChannel(const Value& k, size_t rank, int64
 
 std::string convRefusal(const Node& conv) {
   if (!hasSoleReader(*conv.output(0))) return "the Conv output has other consumers";
+  if (auto why = fusedActivationRefusal(conv); !why.empty()) return why;
   const Value* w = conv.input(1);
   if (!isFloatConstant(w) || w->initializer()->dims().size() < 3) return "the Conv weight is not a float constant";
   if (conv.input(2) && !isFloatConstant(conv.input(2))) return "the Conv bias is not a float constant";

@@ -33,6 +33,7 @@ Node* matMulOperand(const Node& add, size_t& biasIndex) {
 std::string refusal(const Node& mm, const Node& add, const Value& bias, int64_t opset) {
   if (opset < 7 || add.attrs.find("broadcast")) return "legacy broadcast semantics (opset < 7)";
   if (!hasSoleReader(*mm.output(0))) return "the MatMul output has other consumers";
+  if (auto why = fusedActivationRefusal(mm); !why.empty()) return why;
   const Value* b = mm.input(1);
   if (!isFloatConstant(b) || b->initializer()->dims().size() != 2) return "B is not a 2-D float constant";
   if (bias.initializer()->dtype() != b->initializer()->dtype()) return "the bias is not of B's dtype";

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "ir/fused_activation.h"
 #include "passes/rewire.h"
 
 namespace nnport {
@@ -33,6 +34,18 @@ Value* addFloatConstant(Graph& g, DType dtype, const std::string& base, std::vec
     t = std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, std::move(dims), f));
   }
   return g.addInitializer(g.uniqueName(base), t);
+}
+
+Value* addInt64Constant(Graph& g, const std::string& base, std::vector<int64_t> dims,
+                        const std::vector<int64_t>& values) {
+  auto t = std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, std::move(dims), values));
+  return g.addInitializer(g.uniqueName(base), t);
+}
+
+std::string fusedActivationRefusal(const Node& producer) {
+  if (!hasFusedActivation(producer)) return "";
+  auto a = fusedActivation(producer);
+  return fmt::format("{} has the fused activation {}", producer.opType(), a && *a ? (*a)->op : "(invalid)");
 }
 
 bool hasSoleReader(const Value& v) { return v.uses().size() == 1 && !v.isGraphOutput(); }

@@ -20,6 +20,9 @@ std::vector<double> constantValues(const Value& v);
 // A new initializer of `dtype` (float32 or float64) named after `base`.
 Value* addFloatConstant(Graph& g, DType dtype, const std::string& base, std::vector<int64_t> dims,
                         const std::vector<double>& values);
+// A new int64 initializer named after `base`.
+Value* addInt64Constant(Graph& g, const std::string& base, std::vector<int64_t> dims,
+                        const std::vector<int64_t>& values);
 
 // A float32/float64 constant with every slice along dim 0 multiplied by
 // scale[row], computed in double, stored in the source dtype without a
@@ -28,6 +31,11 @@ TensorPtr scaledRows(const Tensor& t, const std::vector<double>& scale);
 
 // `v` is read by exactly one operand and is not a graph output.
 bool hasSoleReader(const Value& v);
+
+// "it has the fused activation Relu" when `producer` carries an IR-level
+// fused activation (ir/fused_activation.h): nothing that follows the
+// producer can fold into it any more. Empty otherwise.
+std::string fusedActivationRefusal(const Node& producer);
 
 // An inference BatchNormalization as y = x * scale[c] + shift[c]:
 // scale = gamma / sqrt(var + epsilon), shift = beta - mean * scale.

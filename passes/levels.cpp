@@ -12,7 +12,7 @@ const std::map<std::string, std::string>& levels() {
   static const std::map<std::string, std::string> table{
       {"O0", ""},
       {"O1", "eliminate-identity,fold-constants,eliminate-noop,cse,dedup-initializers,dce"},
-      {"O2", "{eliminate-identity,eliminate-noop,fold-shapes,fold-constants,cse,fuse-conv-bn,fuse-bn,fuse-conv-mul-add,fuse-matmul-add,fuse-pad,merge-transposes,merge-reshapes},dedup-initializers,dce"},
+      {"O2", "{eliminate-identity,eliminate-noop,fold-shapes,fold-constants,cse,fuse-conv-bn,fuse-bn,fuse-conv-mul-add,fuse-matmul-add,fuse-pad,push-transposes,merge-transposes,merge-reshapes,merge-slices},dedup-initializers,dce"},
   };
   return table;
 }

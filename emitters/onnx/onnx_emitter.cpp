@@ -4,6 +4,7 @@
 
 #include <unordered_set>
 
+#include "emitters/onnx/onnx_activation.h"
 #include "parsers/onnx/onnx_proto.h"
 
 namespace nnport::onnxproto {
@@ -24,16 +25,27 @@ void exportValueInfo(const Value& v, onnx::ValueInfoProto* p) {
   }
 }
 
-Status exportNode(const Node& n, onnx::NodeProto* p) {
+// The node, then its fused activation (if any) as standard nodes reading a
+// fresh pre-activation value.
+Status exportNode(const Node& n, int64_t opset, onnx::GraphProto* gp, ExportNames& names) {
   if (isIrOnlyDomain(n.domain()))
     return Status::unsupported("{}: this IR op has no ONNX form", n.describe());
+  NNP_ASSIGN_OR_RETURN(std::optional<FusedActivation> act, fusedActivation(n));
+  if (act && !n.output(0)) return Status::invalid("{}: a fused activation on an omitted output", n.describe());
+  onnx::NodeProto* p = gp->add_node();
   p->set_op_type(n.opType());
   if (!n.name().empty()) p->set_name(n.name());
   if (!n.domain().empty()) p->set_domain(n.domain());
   if (!n.docString.empty()) p->set_doc_string(n.docString);
   for (Value* in : n.inputs()) p->add_input(in ? in->name() : "");
   for (Value* out : n.outputs()) p->add_output(out ? out->name() : "");
-  for (const Attribute& a : n.attrs.all()) exportAttribute(a, p->add_attribute());
+  for (const Attribute& a : n.attrs.all())
+    if (a.name != kFusedActivationAttr && a.name != kFusedActivationParamsAttr) exportAttribute(a, p->add_attribute());
+  if (!act) return Status::ok();
+  const std::string& out = n.output(0)->name();
+  const std::string pre = names.fresh(out + "_preact");
+  p->set_output(0, pre);
+  exportActivation(*act, pre, out, (n.name().empty() ? out : n.name()) + "_" + act->op, opset, gp, names);
   return Status::ok();
 }
 
@@ -42,7 +54,9 @@ Status exportGraph(const Model& m, size_t rawDataLimit, onnx::GraphProto* gp) {
   gp->set_name(g.name);
   if (!g.docString.empty()) gp->set_doc_string(g.docString);
   NNP_ASSIGN_OR_RETURN(std::vector<Node*> order, g.topologicalOrder());
-  for (Node* n : order) NNP_RETURN_IF_ERROR(exportNode(*n, gp->add_node()));
+  ExportNames names(g);
+  const int64_t opset = m.opsetFor("");
+  for (Node* n : order) NNP_RETURN_IF_ERROR(exportNode(*n, opset, gp, names));
   for (Value* v : g.initializers()) {
     const Tensor& t = *v->initializer();
     auto* tp = gp->add_initializer();

@@ -2,6 +2,7 @@
 // over the nodes per run.
 #include "lib/exec/executor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <unordered_set>
@@ -54,6 +55,8 @@ Status Executor::prepare() {
       return Status::unsupported("{}: subgraph ops are not supported by the interpreter",
                                  n->describe());
     kernels_.push_back(kernel);
+    NNP_ASSIGN_OR_RETURN(std::optional<FusedActivation> act, fusedActivation(*n));
+    irActivation_.push_back(std::move(act));
     for (const Value* in : n->inputs())
       if (in) lastUse[slot(in)] = k;
     for (const Value* out : n->outputs())
@@ -80,7 +83,7 @@ void Executor::prepareFusion() {
   std::unordered_map<const Node*, size_t> index;
   for (size_t k = 0; k < order_.size(); ++k) index[order_[k]] = k;
   for (size_t k = 0; k < order_.size(); ++k) {
-    if (!kernels_[k]->traits.fusesActivation || absorbed_[k]) continue;
+    if (!kernels_[k]->traits.fusesActivation || absorbed_[k] || irActivation_[k]) continue;
     auto match = matchActivation(*order_[k]);
     if (!match) continue;
     bool free = true;
@@ -89,6 +92,30 @@ void Executor::prepareFusion() {
     for (const Node* a : match->absorbed) absorbed_[index.at(a)] = 1;
     fusion_[k] = std::move(match);
   }
+}
+
+Status Executor::runNode(size_t k, std::vector<RtTensor>& outs, KernelContext& ctx,
+                         const FusedActivation* act) {
+  const KernelEntry& kernel = *kernels_[k];
+  if (act && kernel.traits.fusesActivation) ctx.setFused(act);
+  NNP_RETURN_IF_ERROR(kernel.fn(ctx));
+  if (!act || kernel.traits.fusesActivation || outs.empty() || outs[0].empty()) return Status::ok();
+  RtTensor& y = outs[0];
+  bool view = false;  // an output sharing an input's bytes is copied first
+  for (size_t i = 0; i < ctx.numInputs(); ++i) view = view || (ctx.input(i) && ctx.input(i)->owner() == y.owner());
+  if (y.blocked()) {
+    y = toPlain(y);
+  } else if (view) {
+    RtTensor copy = RtTensor::allocate(y.dtype(), y.dims());
+    std::copy(y.raw(), y.raw() + y.byteSize(), copy.raw());
+    y = std::move(copy);
+  }
+  if (y.dtype() == DType::Float32) applyActivation(*act, y.data<float>(), y.numElements());
+  else if (y.dtype() == DType::Float64) applyActivation(*act, y.data<double>(), y.numElements());
+  else
+    return Status::unsupported("{}: the fused {} needs a float output, not {}", order_[k]->describe(),
+                               act->op, dtypeName(y.dtype()));
+  return Status::ok();
 }
 
 Status Executor::checkInput(const Value& v, const RtTensor& t) const {
@@ -170,9 +197,9 @@ Expected<NamedTensors> Executor::run(const std::map<std::string, RtTensor>& inpu
       ctx.setState(&states_[k]);
       if (opts_.memoryPlan) ctx.setAllocator(&alloc);
       const ActivationFusion* fused = fuse && fusion_[k] ? &*fusion_[k] : nullptr;
-      if (fused) ctx.setFused(&fused->act);
+      const FusedActivation* act = fused ? &fused->act : irActivation_[k] ? &*irActivation_[k] : nullptr;
       const auto start = std::chrono::steady_clock::now();
-      NNP_RETURN_IF_ERROR(kernel.fn(ctx));
+      NNP_RETURN_IF_ERROR(runNode(k, outs, ctx, act));
       if (opts_.profile)
         profile_[k].ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       for (size_t i = 0; i < n.numOutputs(); ++i) {

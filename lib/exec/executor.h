@@ -10,6 +10,8 @@
 // to plain for kernels that are not layout-aware, for graph outputs and for
 // the observer. With the fast set and no observer, activations that alone
 // consume a Conv-like node's output run fused into it (lib/exec/fusion.h).
+// An activation fused in the IR (ir/fused_activation.h) always runs: in the
+// kernel when it fuses activations, else right after it.
 //
 // An Executor keeps per-node state between runs: use one per thread.
 #pragma once
@@ -73,6 +75,7 @@ class Executor {
   explicit Executor(const Model& m, ExecOptions opts);
   Status prepare();
   void prepareFusion();
+  Status runNode(size_t k, std::vector<RtTensor>& outs, KernelContext& ctx, const FusedActivation* act);
   Status checkInput(const Value& v, const RtTensor& t) const;
   Status bindInputs(const std::map<std::string, RtTensor>& inputs, std::vector<RtTensor>& slots) const;
   std::vector<std::vector<int64_t>> planKey(const std::vector<RtTensor>& slots, bool fuse) const;
@@ -85,6 +88,7 @@ class Executor {
   std::vector<std::unique_ptr<KernelState>> states_;  // per node
   std::vector<std::optional<ActivationFusion>> fusion_;  // per node
   std::vector<char> absorbed_;                           // per node
+  std::vector<std::optional<FusedActivation>> irActivation_;  // per node: from the IR
   std::vector<const Value*> inputs_;
   std::unordered_map<const Value*, size_t> slotOf_;
   std::vector<RtTensor> constants_;                // per slot, prepared once

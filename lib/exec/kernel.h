@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ir/fused_activation.h"
 #include "ir/graph.h"
 #include "lib/exec/rt_tensor.h"
 
@@ -21,15 +22,6 @@ enum class KernelSet { Reference, Fast };
 // reordered weights), owned by the executor.
 struct KernelState {
   virtual ~KernelState() = default;
-};
-
-// An activation the executor folded into the node before it (fast kernels
-// registered with `fusesActivation`): op is Relu, LeakyRelu, Clip, Sigmoid,
-// Tanh, HardSigmoid, HardSwish, Elu or Swish (x * sigmoid(x)); alpha/beta
-// are its attributes (Clip: min/max).
-struct FusedActivation {
-  std::string op;
-  float alpha = 0.f, beta = 0.f;
 };
 
 // Output memory from the executor's arena; an empty tensor means "use the

@@ -1,9 +1,12 @@
-// Shared helpers of the pass tests: random constants, op histograms, and a
-// pipeline run with --verify-each that fails the test on an error.
+// Shared helpers of the pass tests: random constants, op histograms, a
+// pipeline run with --verify-each that fails the test on an error, text-IR
+// rewrites and outputs before and after a pipeline.
 #pragma once
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 #include <string>
@@ -11,6 +14,7 @@
 
 #include "ir/printer.h"
 #include "ir/text_parser.h"
+#include "lib/exec/executor.h"
 #include "passes/pass_manager.h"
 #include "tests/unit/test_graphs.h"
 
@@ -52,6 +56,34 @@ inline void requireRewrite(const std::string& before, const std::string& pipelin
   if (!want) FAIL(want.status().message());
   runPasses(**m, pipeline);
   CHECK(printGraph((*m)->graph) == printGraph((*want)->graph));
+}
+
+// Outputs of the text model on x = 0, 1, 2, ... before and after `pipeline`:
+// equal, or with `tolerance` > 0 within that fraction of the largest output
+// magnitude (for pipelines that fold arithmetic into Convs).
+inline void requireSameOutputs(const std::string& text, const std::string& pipeline, std::vector<int64_t> dims,
+                               double tolerance = 0) {
+  auto run = [&](const Model& m) {
+    auto e = exec::Executor::create(m, {exec::KernelSet::Reference, 1});
+    REQUIRE(e);
+    exec::RtTensor x = exec::RtTensor::allocate(DType::Float32, dims);
+    for (int64_t i = 0; i < x.numElements(); ++i) x.data<float>()[i] = static_cast<float>(i);
+    auto r = (*e)->run({{"x", x}});
+    REQUIRE(r);
+    return r->at(0).second;
+  };
+  auto m = parseModelText(text);
+  REQUIRE(m);
+  const exec::RtTensor before = run(**m);
+  runPasses(**m, pipeline);
+  const exec::RtTensor after = run(**m);
+  REQUIRE(after.dims() == before.dims());
+  double largest = 0;
+  for (int64_t i = 0; i < before.numElements(); ++i) largest = std::max(largest, std::abs(before.floatAt(i)));
+  for (int64_t i = 0; i < before.numElements(); ++i) {
+    if (tolerance == 0) CHECK(after.floatAt(i) == before.floatAt(i));
+    else CHECK(std::abs(after.floatAt(i) - before.floatAt(i)) <= tolerance * largest);
+  }
 }
 
 }  // namespace nnport::testing

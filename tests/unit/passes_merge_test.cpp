@@ -2,33 +2,12 @@
 // numeric equivalence through the interpreter.
 #include <catch2/catch.hpp>
 
-#include "lib/exec/executor.h"
 #include "tests/unit/pass_test_util.h"
 
 using namespace nnport;
 using namespace nnport::testing;
 
 namespace {
-
-// Outputs of the text model on x = 0, 1, 2, ... before and after `pipeline`.
-void requireSameOutputs(const std::string& text, const std::string& pipeline, std::vector<int64_t> dims) {
-  auto run = [&](const Model& m) {
-    auto e = exec::Executor::create(m, {exec::KernelSet::Reference, 1});
-    REQUIRE(e);
-    exec::RtTensor x = exec::RtTensor::allocate(DType::Float32, dims);
-    for (int64_t i = 0; i < x.numElements(); ++i) x.data<float>()[i] = static_cast<float>(i);
-    auto r = (*e)->run({{"x", x}});
-    REQUIRE(r);
-    return r->at(0).second;
-  };
-  auto m = parseModelText(text);
-  REQUIRE(m);
-  const exec::RtTensor before = run(**m);
-  runPasses(**m, pipeline);
-  const exec::RtTensor after = run(**m);
-  REQUIRE(after.dims() == before.dims());
-  for (int64_t i = 0; i < before.numElements(); ++i) CHECK(after.floatAt(i) == before.floatAt(i));
-}
 
 const char* kTransposes = R"(
 graph g (%x: f32[2,3,4,5]) -> (%y: f32[2,5,3,4]) {

@@ -1,0 +1,476 @@
+// merge-slices: Slice(Slice(x)) as text-IR rewrites (disjoint axes, shared
+// axes with negative indices, INT64_MAX ends, steps > 1 and < 0, the
+// opset-9 attribute form), the pairs it must leave alone, and numeric
+// equivalence through the interpreter on x = 0, 1, 2, ... (so an index off
+// by one shows), including a seeded sweep over starts, ends and steps.
+// INT64_MAX operands are Constant nodes' value_ints: the text reader takes
+// those exactly (tensor literals go through double).
+#include <catch2/catch.hpp>
+
+#include <climits>
+#include <random>
+
+#include "tests/unit/pass_test_util.h"
+
+using namespace nnport;
+using namespace nnport::testing;
+
+namespace {
+
+// The notes a pipeline left, one string.
+std::string notesOf(const std::string& text, const std::string& pipeline) {
+  auto m = parseModelText(text);
+  REQUIRE(m);
+  std::string all;
+  for (const PassStat& s : runPasses(**m, pipeline).passes)
+    for (const std::string& n : s.notes) all += n + "\n";
+  return all;
+}
+
+// The output of `m` on x = 0, 1, 2, ... of shape `dims`.
+exec::RtTensor outputOf(const Model& m, const std::vector<int64_t>& dims) {
+  auto e = exec::Executor::create(m, {exec::KernelSet::Reference, 1});
+  REQUIRE(e);
+  exec::RtTensor x = exec::RtTensor::allocate(DType::Float32, dims);
+  for (int64_t i = 0; i < x.numElements(); ++i) x.data<float>()[i] = static_cast<float>(i);
+  auto r = (*e)->run({{"x", x}});
+  REQUIRE(r);
+  return r->at(0).second;
+}
+
+void requireMerged(const std::string& before, const std::string& expected, std::vector<int64_t> dims) {
+  requireRewrite(before, "merge-slices,dce", expected);
+  requireSameOutputs(before, "merge-slices,dce", std::move(dims));
+}
+
+}  // namespace
+
+TEST_CASE("merge-slices takes the union of disjoint axes, Constant operands included", "[passes]") {
+  const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[4,6]) -> (%y: f32[2,3]) {
+  %s1 = const i64[1] [1]
+  %e1 = const i64[1] [3]
+  %a1 = const i64[1] [0]
+  %s2 = Constant() {value=tensor i64[1] [2]}
+  %e2 = Constant() {value=tensor i64[1] [5]}
+  %a2 = Constant() {value=tensor i64[1] [1]}
+  %a = Slice(%x, %s1, %e1, %a1)  # rows
+  %y = Slice(%a, %s2, %e2, %a2)  # cols
+}
+)";
+  requireMerged(text, R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[4,6]) -> (%y: f32[2,3]) {
+  %y_starts = const i64[2] [1,2]
+  %y_ends = const i64[2] [3,5]
+  %y_axes = const i64[2] [0,1]
+  %y = Slice(%x, %y_starts, %y_ends, %y_axes)  # rows
+}
+)",
+                {4, 6});
+}
+
+TEST_CASE("merge-slices composes a shared axis and keeps the others", "[passes]") {
+  // Axis 1: x[1:5] picks 1..4, then [1:3] of those picks 2..3 = x[2:4].
+  const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[4,6,5]) -> (%y: f32[2,2,2]) {
+  %s1 = const i64[2] [1,1]
+  %e1 = const i64[2] [3,5]
+  %a1 = const i64[2] [0,1]
+  %s2 = const i64[2] [1,2]
+  %e2 = const i64[2] [3,4]
+  %a2 = const i64[2] [1,2]
+  %a = Slice(%x, %s1, %e1, %a1)  # s1
+  %y = Slice(%a, %s2, %e2, %a2)  # s2
+}
+)";
+  requireMerged(text, R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[4,6,5]) -> (%y: f32[2,2,2]) {
+  %y_starts = const i64[3] [1,2,2]
+  %y_ends = const i64[3] [3,4,4]
+  %y_axes = const i64[3] [0,1,2]
+  %y = Slice(%x, %y_starts, %y_ends, %y_axes)  # s1
+}
+)",
+                {4, 6, 5});
+}
+
+TEST_CASE("merge-slices normalizes negative starts, ends and axes", "[passes]") {
+  // x[:, -8:-1] picks 2..8 (7); [-5:-2] of those is 2..4, so x[:, 4:7].
+  const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[3,10]) -> (%y: f32[3,3]) {
+  %s1 = const i64[1] [-8]
+  %e1 = const i64[1] [-1]
+  %a1 = const i64[1] [-1]
+  %s2 = const i64[1] [-5]
+  %e2 = const i64[1] [-2]
+  %a2 = const i64[1] [1]
+  %a = Slice(%x, %s1, %e1, %a1)  # s1
+  %y = Slice(%a, %s2, %e2, %a2)  # s2
+}
+)";
+  requireMerged(text, R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[3,10]) -> (%y: f32[3,3]) {
+  %y_starts = const i64[1] [4]
+  %y_ends = const i64[1] [7]
+  %y_axes = const i64[1] [1]
+  %y = Slice(%x, %y_starts, %y_ends, %y_axes)  # s1
+}
+)",
+                {3, 10});
+}
+
+TEST_CASE("merge-slices clamps INT64_MAX and too-large ends to the dim", "[passes]") {
+  // x[:, 2:] picks 2..9 (8); [3:100] of those is 3..7, so x[:, 5:10].
+  const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,10]) -> (%y: f32[2,5]) {
+  %s1 = const i64[1] [2]
+  %e1 = Constant() {value_ints=[9223372036854775807]}
+  %a1 = const i64[1] [1]
+  %s2 = const i64[1] [3]
+  %e2 = const i64[1] [100]
+  %a = Slice(%x, %s1, %e1, %a1)  # s1
+  %y = Slice(%a, %s2, %e2, %a1)  # s2
+}
+)";
+  requireMerged(text, R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,10]) -> (%y: f32[2,5]) {
+  %y_starts = const i64[1] [5]
+  %y_ends = const i64[1] [10]
+  %y_axes = const i64[1] [1]
+  %y = Slice(%x, %y_starts, %y_ends, %y_axes)  # s1
+}
+)",
+                {2, 10});
+}
+
+TEST_CASE("merge-slices multiplies steps greater than 1", "[passes]") {
+  // x[:, 1::2] picks 1,3,5,7,9; [1::2] of those picks 3,7 = x[:, 3:8:4].
+  const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,10]) -> (%y: f32[2,2]) {
+  %s1 = const i64[1] [1]
+  %e1 = const i64[1] [10]
+  %a1 = const i64[1] [1]
+  %st = const i64[1] [2]
+  %e2 = Constant() {value_ints=[9223372036854775807]}
+  %a = Slice(%x, %s1, %e1, %a1, %st)  # s1
+  %y = Slice(%a, %s1, %e2, %a1, %st)  # s2
+}
+)";
+  requireMerged(text, R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,10]) -> (%y: f32[2,2]) {
+  %y_starts = const i64[1] [3]
+  %y_ends = const i64[1] [8]
+  %y_axes = const i64[1] [1]
+  %y_steps = const i64[1] [4]
+  %y = Slice(%x, %y_starts, %y_ends, %y_axes, %y_steps)  # s1
+}
+)",
+                {2, 10});
+}
+
+TEST_CASE("merge-slices composes negative steps exactly", "[passes]") {
+  SECTION("reversed, then a tail that reaches index 0") {
+    // x[:, ::-1] picks 9..0; [3:] of those picks 6..0: end before index 0.
+    const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,10]) -> (%y: f32[2,7]) {
+  %s1 = const i64[1] [-1]
+  %e1 = const i64[1] [-9223372036854775808]
+  %a1 = const i64[1] [1]
+  %st1 = const i64[1] [-1]
+  %s2 = const i64[1] [3]
+  %e2 = Constant() {value_ints=[9223372036854775807]}
+  %a = Slice(%x, %s1, %e1, %a1, %st1)  # s1
+  %y = Slice(%a, %s2, %e2, %a1)  # s2
+}
+)";
+    requireMerged(text, R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,10]) -> (%y: f32[2,7]) {
+  %y_starts = const i64[1] [6]
+  %y_ends = const i64[1] [-9223372036854775808]
+  %y_axes = const i64[1] [1]
+  %y_steps = const i64[1] [-1]
+  %y = Slice(%x, %y_starts, %y_ends, %y_axes, %y_steps)  # s1
+}
+)",
+                  {2, 10});
+  }
+  SECTION("backwards inner, forwards outer with step 3") {
+    // x[:, 8:0:-1] picks 8..1; [1:7:3] of those picks 7,4 = x[:, 7:3:-3].
+    const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,10]) -> (%y: f32[2,2]) {
+  %s1 = const i64[1] [8]
+  %e1 = const i64[1] [0]
+  %a1 = const i64[1] [1]
+  %st1 = const i64[1] [-1]
+  %s2 = const i64[1] [1]
+  %e2 = const i64[1] [7]
+  %st2 = const i64[1] [3]
+  %a = Slice(%x, %s1, %e1, %a1, %st1)  # s1
+  %y = Slice(%a, %s2, %e2, %a1, %st2)  # s2
+}
+)";
+    requireMerged(text, R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,10]) -> (%y: f32[2,2]) {
+  %y_starts = const i64[1] [7]
+  %y_ends = const i64[1] [3]
+  %y_axes = const i64[1] [1]
+  %y_steps = const i64[1] [-3]
+  %y = Slice(%x, %y_starts, %y_ends, %y_axes, %y_steps)  # s1
+}
+)",
+                  {2, 10});
+  }
+  SECTION("forwards inner, backwards outer with step -2") {
+    // x[:, 2:9] picks 2..8; [5:0:-2] of those picks 7,5,3 = x[:, 7:2:-2].
+    const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,10]) -> (%y: f32[2,3]) {
+  %s1 = const i64[1] [2]
+  %e1 = const i64[1] [9]
+  %a1 = const i64[1] [1]
+  %s2 = const i64[1] [5]
+  %e2 = const i64[1] [0]
+  %st2 = const i64[1] [-2]
+  %a = Slice(%x, %s1, %e1, %a1)  # s1
+  %y = Slice(%a, %s2, %e2, %a1, %st2)  # s2
+}
+)";
+    requireMerged(text, R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,10]) -> (%y: f32[2,3]) {
+  %y_starts = const i64[1] [7]
+  %y_ends = const i64[1] [2]
+  %y_axes = const i64[1] [1]
+  %y_steps = const i64[1] [-2]
+  %y = Slice(%x, %y_starts, %y_ends, %y_axes, %y_steps)  # s1
+}
+)",
+                  {2, 10});
+  }
+}
+
+TEST_CASE("merge-slices merges the opset-9 attribute form", "[passes]") {
+  // Axis 0: x[1:9] (axes omitted: the first axis) then [2:5] = x[3:6];
+  // axis 1 only in the outer Slice.
+  const char* text = R"(
+model opsets=[ai.onnx:9]
+graph g (%x: f32[10,4]) -> (%y: f32[3,2]) {
+  %a = Slice(%x) {starts=[1], ends=[9]}  # s1
+  %y = Slice(%a) {starts=[0,2], ends=[2,5], axes=[1,0]}  # s2
+}
+)";
+  requireMerged(text, R"(
+model opsets=[ai.onnx:9]
+graph g (%x: f32[10,4]) -> (%y: f32[3,2]) {
+  %y = Slice(%x) {starts=[3,0], ends=[6,2], axes=[0,1]}  # s1
+}
+)",
+                {10, 4});
+}
+
+TEST_CASE("merge-slices leaves a Slice whose result is read twice", "[passes]") {
+  const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[10]) -> (%y: f32[3], %z: f32[8]) {
+  %s1 = const i64[1] [1]
+  %e1 = const i64[1] [9]
+  %s2 = const i64[1] [2]
+  %e2 = const i64[1] [5]
+  %a = Slice(%x, %s1, %e1)  # s1
+  %y = Slice(%a, %s2, %e2)  # s2
+  %z = Relu(%a)  # relu
+}
+)";
+  requireRewrite(text, "merge-slices", text);
+  CHECK_THAT(notesOf(text, "merge-slices"), Catch::Contains("other readers"));
+}
+
+TEST_CASE("merge-slices needs the size of a shared axis, not of the others", "[passes]") {
+  const char* shared = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[N,10]) -> (%y: f32[?,10]) {
+  %s1 = const i64[1] [1]
+  %e1 = const i64[1] [9]
+  %s2 = const i64[1] [2]
+  %e2 = const i64[1] [5]
+  %a = Slice(%x, %s1, %e1)  # s1
+  %y = Slice(%a, %s2, %e2)  # s2
+}
+)";
+  requireRewrite(shared, "merge-slices", shared);
+  CHECK_THAT(notesOf(shared, "merge-slices"), Catch::Contains("axis 0 and its size in 'x' is unknown"));
+
+  const char* disjoint = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[N,10]) -> (%y: f32[?,3]) {
+  %s1 = const i64[1] [1]
+  %e1 = const i64[1] [9]
+  %s2 = const i64[1] [2]
+  %e2 = const i64[1] [5]
+  %a1 = const i64[1] [1]
+  %a = Slice(%x, %s1, %e1)  # s1
+  %y = Slice(%a, %s2, %e2, %a1)  # s2
+}
+)";
+  requireRewrite(disjoint, "merge-slices,dce", R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[N,10]) -> (%y: f32[?,3]) {
+  %y_starts = const i64[2] [1,2]
+  %y_ends = const i64[2] [9,5]
+  %y_axes = const i64[2] [0,1]
+  %y = Slice(%x, %y_starts, %y_ends, %y_axes)  # s1
+}
+)");
+}
+
+TEST_CASE("merge-slices leaves Slices with non-constant operands", "[passes]") {
+  const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[10], %s1: i64[1]) -> (%y: f32[?]) {
+  %e1 = const i64[1] [9]
+  %s2 = const i64[1] [2]
+  %e2 = const i64[1] [5]
+  %a = Slice(%x, %s1, %e1)  # s1
+  %y = Slice(%a, %s2, %e2)  # s2
+}
+)";
+  requireRewrite(text, "merge-slices", text);
+  CHECK_THAT(notesOf(text, "merge-slices"), Catch::Contains("'s1' is not an integer constant"));
+}
+
+TEST_CASE("merge-slices keeps the outer result's name and readers", "[passes]") {
+  const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[10]) -> (%y: f32[3], %z: f32[3]) {
+  %s1 = const i64[1] [1]
+  %e1 = const i64[1] [9]
+  %s2 = const i64[1] [2]
+  %e2 = const i64[1] [5]
+  %a = Slice(%x, %s1, %e1)  # s1
+  %y = Slice(%a, %s2, %e2)  # s2
+  %z = Relu(%y)  # relu
+}
+)";
+  auto m = parseModelText(text);
+  REQUIRE(m);
+  runPasses(**m, "merge-slices,dce");
+  const Graph& g = (*m)->graph;
+  REQUIRE(g.outputs().size() == 2);
+  const Value* y = g.outputs()[0];
+  CHECK(y->name() == "y");
+  REQUIRE(y->producer());
+  CHECK(y->producer()->opType() == "Slice");
+  CHECK(y->producer()->input(0) == g.findValue("x"));
+  REQUIRE(y->uses().size() == 1);
+  CHECK(y->uses()[0].user->opType() == "Relu");
+  CHECK(opCounts(**m) == std::map<std::string, size_t>{{"Relu", 1}, {"Slice", 1}});
+  requireSameOutputs(text, "merge-slices,dce", {10});
+}
+
+TEST_CASE("eliminate-noop drops a merged Slice that picks everything", "[passes]") {
+  // Reversing twice: the merged Slice is x[0:6] with step 1.
+  const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,6]) -> (%y: f32[2,6]) {
+  %s = const i64[1] [-1]
+  %e = const i64[1] [-9223372036854775808]
+  %ax = const i64[1] [1]
+  %a = Slice(%x, %s, %e, %ax, %s)  # s1
+  %b = Slice(%a, %s, %e, %ax, %s)  # s2
+  %y = Relu(%b)  # relu
+}
+)";
+  auto m = parseModelText(text);
+  REQUIRE(m);
+  runPasses(**m, "merge-slices");
+  CHECK(opCounts(**m) == std::map<std::string, size_t>{{"Relu", 1}, {"Slice", 1}});
+  requireRewrite(text, "merge-slices,eliminate-noop,dce", R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,6]) -> (%y: f32[2,6]) {
+  %y = Relu(%x)  # relu
+}
+)");
+  requireSameOutputs(text, "merge-slices,eliminate-noop,dce", {2, 6});
+}
+
+TEST_CASE("-O2 merges a chain of three Slices into one", "[passes]") {
+  const char* text = R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[4,12]) -> (%y: f32[1,3]) {
+  %one = const i64[1] [1]
+  %big = Constant() {value_ints=[9223372036854775807]}
+  %ax1 = const i64[1] [1]
+  %two = const i64[1] [2]
+  %a = Slice(%x, %one, %big, %ax1)  # s1
+  %b = Slice(%a, %one, %big, %ax1, %two)  # s2
+  %c = Slice(%b, %one, %two)  # s3
+  %y = Slice(%c, %two, %big, %ax1)  # s4
+}
+)";
+  auto pipeline = levelPipeline("O2");
+  REQUIRE(pipeline);
+  auto m = parseModelText(text);
+  REQUIRE(m);
+  runPasses(**m, *pipeline);
+  CHECK(opCounts(**m) == std::map<std::string, size_t>{{"Slice", 1}});
+  requireSameOutputs(text, *pipeline, {4, 12});
+}
+
+TEST_CASE("merge-slices matches the interpreter on a sweep of starts, ends and steps", "[passes]") {
+  // One axis of x: f32[2,n], both Slices on it; empty results are refused,
+  // every other pair must merge and give the same elements.
+  const std::vector<int64_t> bounds{INT64_MIN, -INT64_MAX, -9, -7, -4, -2, -1, 0, 1, 2, 3, 5, 7, 9, INT64_MAX};
+  const std::vector<int64_t> steps{INT64_MIN, -3, -2, -1, 1, 2, 3, INT64_MAX};
+  std::mt19937 rng(7);
+  auto any = [&](const std::vector<int64_t>& v) { return v[rng() % v.size()]; };
+  size_t merged = 0, backwards = 0;
+  for (int c = 0; c < 2000; ++c) {
+    const int64_t n = 1 + static_cast<int64_t>(rng() % 7);
+    const int64_t s1 = any(bounds), e1 = any(bounds), st1 = any(steps);
+    const int64_t s2 = any(bounds), e2 = any(bounds), st2 = any(steps);
+    const std::string text = fmt::format(R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,{}]) -> (%y: f32[2,?]) {{
+  %s1 = Constant() {{value_ints=[{}]}}
+  %e1 = Constant() {{value_ints=[{}]}}
+  %st1 = Constant() {{value_ints=[{}]}}
+  %s2 = Constant() {{value_ints=[{}]}}
+  %e2 = Constant() {{value_ints=[{}]}}
+  %st2 = Constant() {{value_ints=[{}]}}
+  %ax = Constant() {{value_ints=[-1]}}
+  %a = Slice(%x, %s1, %e1, %ax, %st1)
+  %y = Slice(%a, %s2, %e2, %ax, %st2)
+}}
+)",
+                                         n, s1, e1, st1, s2, e2, st2);
+    INFO(text);
+    auto m = parseModelText(text);
+    REQUIRE(m);
+    const exec::RtTensor before = outputOf(**m, {2, n});
+    runPasses(**m, "merge-slices");
+    const exec::RtTensor after = outputOf(**m, {2, n});
+    REQUIRE(after.dims() == before.dims());
+    for (int64_t i = 0; i < before.numElements(); ++i) CHECK(after.floatAt(i) == before.floatAt(i));
+    const bool wasMerged = opCounts(**m)["Slice"] == 1;
+    CHECK(wasMerged == (before.numElements() > 0));  // only empty results are left alone
+    merged += wasMerged;
+    backwards += wasMerged && (st1 < 0 || st2 < 0);
+  }
+  // The sweep must exercise the composition, not only the refusals.
+  CHECK(merged > 200);
+  CHECK(backwards > 100);
+}
