@@ -6,10 +6,14 @@ namespace onnxproto {
 void registerOnnxParser(ParserRegistry& r);
 }
 void registerIrParser(ParserRegistry& r);
+namespace darknet {
+void registerDarknetParser(ParserRegistry& r);
+}
 
 void registerAllParsers(ParserRegistry& r) {
   onnxproto::registerOnnxParser(r);
   registerIrParser(r);
+  darknet::registerDarknetParser(r);
 }
 
 }  // namespace nnport

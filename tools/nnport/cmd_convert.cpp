@@ -42,7 +42,7 @@ Expected<std::string> pipelineOf(const ConvertArgs& a, const std::string& defaul
 }
 
 void addSourceOptions(CLI::App* c, ConvertArgs& a) {
-  c->add_option("--srcFramework", a.srcFormat, "Source format: onnx, ir (-sf; default: extension)");
+  c->add_option("--srcFramework", a.srcFormat, "Source format: onnx, ir, darknet (-sf; default: extension)");
   c->add_option("--inputNetwork", a.network, "Network structure file (-in)");
   c->add_option("--inputWeight", a.weights, "Weights or single model file (-iw)");
   c->add_option("--inputShape", a.inputShapes,
@@ -66,7 +66,13 @@ Expected<ConvertOptions> toOptions(const ConvertArgs& a) {
   o.input.network = a.network;
   o.input.weights = a.weights;
   o.output = a.output;
-  if (!a.positionalIn.empty()) {
+  // `convert -in net.cfg -iw net.weights out.onnx`: with -in/-iw, a lone
+  // positional argument is the output.
+  const bool positionalIsOutput = !a.positionalIn.empty() && a.positionalOut.empty() &&
+                                  a.output.empty() && (!a.network.empty() || !a.weights.empty());
+  if (positionalIsOutput) {
+    o.output = a.positionalIn;
+  } else if (!a.positionalIn.empty()) {
     if (!a.network.empty() || !a.weights.empty())
       return Status::usage("give the input either as a positional argument or with -in/-iw");
     o.input.weights = a.positionalIn;
@@ -124,6 +130,7 @@ void addConvert(CLI::App& app, Action& action) {
       "Examples:\n"
       "  nnport convert model.onnx out.onnx\n"
       "  nnport convert -sf onnx -iw model.onnx -df onnx -om out.onnx\n"
+      "  nnport convert -sf darknet -in yolov3-tiny.cfg -iw yolov3-tiny.weights out.onnx\n"
       "  nnport convert model.onnx out.onnx --inputShape input:1,3,224,224\n"
       "  nnport convert model.onnx head.onnx --dstNodeName /layer4/Relu_1\n"
       "  nnport convert big.onnx out.onnx --external-data");

@@ -1,0 +1,205 @@
+// The Darknet parser: reads net.cfg and net.weights, walks the sections in
+// order and hands each to the builder its section name maps to (the tables
+// in layers_*.cpp). Registered as format "darknet" (extension .cfg).
+#include <algorithm>
+#include <unordered_map>
+
+#include "ir/shape_inference.h"
+#include "parsers/darknet/darknet_builder.h"
+#include "parsers/registry.h"
+
+namespace nnport::darknet {
+
+// ------------------------------------------------------------ NetBuilder
+
+Value* NetBuilder::constant(const std::string& name, TensorPtr data) {
+  return graph().addInitializer(name, std::move(data));
+}
+
+Value* NetBuilder::floats(const std::string& name, std::vector<int64_t> dims,
+                          const std::vector<float>& v) {
+  return constant(name, std::make_shared<const Tensor>(Tensor::fromVector(DType::Float32, std::move(dims), v)));
+}
+
+Value* NetBuilder::int64s(const std::string& name, const std::vector<int64_t>& v) {
+  const int64_t n = static_cast<int64_t>(v.size());
+  return constant(name, std::make_shared<const Tensor>(Tensor::fromVector(DType::Int64, {n}, v)));
+}
+
+Value* NetBuilder::node(const std::string& op, const std::vector<Value*>& inputs,
+                        const std::string& name, const std::vector<int64_t>& dims,
+                        std::vector<Attribute> attrs) {
+  Node* n = graph().addNode(op, "", inputs, {name}, name);
+  for (auto& a : attrs) n->attrs.set(std::move(a));
+  std::vector<Dim> shape = {Dim::symbolic("N")};
+  shape.insert(shape.end(), dims.begin(), dims.end());
+  n->output()->type = {DType::Float32, Shape(std::move(shape))};
+  return n->output();
+}
+
+// ---------------------------------------------------------- LayerContext
+
+std::string LayerContext::label() const {
+  return fmt::format("layer {} [{}] ({} line {})", index, section.type, section.file, section.line);
+}
+
+Expected<const LayerResult*> LayerContext::layerAt(int64_t ref, const std::string& key) const {
+  const int64_t target = ref < 0 ? index + ref : ref;
+  if (target < 0 || target >= index)
+    return Status::invalid("{}: {}={} refers to layer {}, which is not an earlier layer (0..{})",
+                           section.where(), key, ref, target, index - 1);
+  const LayerResult& r = net.layers()[static_cast<size_t>(target)];
+  if (r.role != LayerRole::Tensor)
+    return Status::unsupported("{}: {}={} reads layer {}, a head or cost layer that nnport leaves "
+                               "outside the graph", section.where(), key, ref, target);
+  return &r;
+}
+
+namespace {
+
+// ---------------------------------------------------------------- walk
+
+const std::unordered_map<std::string, LayerKind>& layerKinds() {
+  static const std::unordered_map<std::string, LayerKind> table = [] {
+    std::unordered_map<std::string, LayerKind> t;
+    for (auto kinds : {convLayerKinds(), poolLayerKinds(), routeLayerKinds(), miscLayerKinds()})
+      for (const LayerKind& k : kinds) t.emplace(k.section, k);
+    return t;
+  }();
+  return table;
+}
+
+std::string knownSections() {
+  std::vector<std::string> names;
+  for (const auto& [name, kind] : layerKinds()) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+// The network input [N, channels, height, width] from [net].
+Expected<LayerResult> networkInput(const CfgSection& net, Graph& g) {
+  if (net.type != "net" && net.type != "network")
+    return Status::invalid("{}: a Darknet cfg starts with [net], not [{}]", net.where(), net.type);
+  LayerResult in;
+  NNP_ASSIGN_OR_RETURN(in.c, net.getInt("channels", 0));
+  NNP_ASSIGN_OR_RETURN(in.h, net.getInt("height", 0));
+  NNP_ASSIGN_OR_RETURN(in.w, net.getInt("width", 0));
+  if (in.c < 1 || in.h < 1 || in.w < 1)
+    return Status::unsupported("{}: nnport needs an image input: positive width, height and "
+                               "channels", net.where());
+  in.value = g.addInput("input", {DType::Float32, Shape({Dim::symbolic("N"), in.c, in.h, in.w})});
+  return in;
+}
+
+class Walker {
+ public:
+  Walker(Model& m, WeightsReader& w) : net_(m, w) {}
+
+  Status run(const std::vector<CfgSection>& sections) {
+    NNP_ASSIGN_OR_RETURN(LayerResult in, networkInput(sections[0], net_.graph()));
+    if (sections.size() < 2) return Status::invalid("{}: the cfg has no layers", sections[0].file);
+    for (size_t i = 1; i < sections.size(); ++i) {
+      const LayerResult& prev = i == 1 ? in : net_.layers().back();
+      NNP_ASSIGN_OR_RETURN(LayerResult r, buildLayer(sections[i], prev));
+      net_.layers().push_back(r);
+    }
+    NNP_RETURN_IF_ERROR(net_.weights().finish(lastWeighted_));
+    return setOutputs();
+  }
+
+ private:
+  Expected<LayerResult> buildLayer(const CfgSection& s, const LayerResult& prev) {
+    auto it = layerKinds().find(s.type);
+    if (it == layerKinds().end())
+      return Status::invalid("{}: unknown section type [{}] (known: {})", s.where(), s.type,
+                             knownSections());
+    const int index = s.index - 1;
+    if (it->second.readsPrevious && prev.role != LayerRole::Tensor)
+      return Status::unsupported("{}: reads the output of the previous layer, a head or cost "
+                                 "layer that nnport leaves outside the graph", s.where());
+    LayerContext ctx{net_, s, index, fmt::format("{}_{}", it->second.shortName, index), prev};
+    const size_t before = net_.weights().offset();
+    NNP_ASSIGN_OR_RETURN(LayerResult r, it->second.build(ctx));
+    if (net_.weights().offset() != before) lastWeighted_ = ctx.label();
+    // The layer's last value carries the layer's name ("conv_3").
+    if (r.value != prev.value && r.value->name().rfind(ctx.base + "/", 0) == 0)
+      net_.graph().renameValue(r.value, ctx.base);
+    return r;
+  }
+
+  Status setOutputs() {
+    Graph& g = net_.graph();
+    std::vector<Value*> outs;
+    auto add = [&outs](Value* v) {
+      if (std::find(outs.begin(), outs.end(), v) == outs.end()) outs.push_back(v);
+    };
+    const LayerResult* last = nullptr;
+    for (const LayerResult& r : net_.layers()) {
+      if (r.role == LayerRole::Head) add(r.value);
+      if (r.role != LayerRole::Cost) last = &r;
+    }
+    if (last && last->role == LayerRole::Tensor) add(last->value);
+    if (outs.empty() || outs.front()->isGraphInput())
+      return Status::invalid("the network has no layer that computes an output");
+    for (Value* v : outs) v->declaredType = v->type;
+    g.setOutputs(std::move(outs));
+    return Status::ok();
+  }
+
+  NetBuilder net_;
+  std::string lastWeighted_ = "no layer has weights";
+};
+
+// -in net.cfg -iw net.weights; either may be left out when the other names
+// the pair ("yolo.cfg" <-> "yolo.weights").
+Expected<std::pair<std::string, std::string>> inputFiles(const ParseRequest& req) {
+  std::string cfg = req.network, weights = req.weights;
+  if (cfg.empty() && fileExtension(weights) == ".cfg") std::swap(cfg, weights);
+  auto stem = [](const std::string& p, const std::string& ext) {
+    return fileExtension(p) == ext ? p.substr(0, p.size() - ext.size()) : p;
+  };
+  if (cfg.empty() && !weights.empty()) cfg = stem(weights, ".weights") + ".cfg";
+  if (weights.empty() && !cfg.empty()) weights = stem(cfg, ".cfg") + ".weights";
+  if (cfg.empty()) return Status::usage("darknet: give the cfg (-in net.cfg) and weights (-iw net.weights)");
+  return std::make_pair(cfg, weights);
+}
+
+std::string graphNameOf(const std::string& cfgPath) {
+  const auto slash = cfgPath.rfind('/');
+  std::string name = slash == std::string::npos ? cfgPath : cfgPath.substr(slash + 1);
+  const auto dot = name.rfind('.');
+  return dot == std::string::npos ? name : name.substr(0, dot);
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Model>> parseDarknet(const ParseRequest& req) {
+  NNP_ASSIGN_OR_RETURN(auto files, inputFiles(req));
+  const auto& [cfgPath, weightsPath] = files;
+  NNP_ASSIGN_OR_RETURN(std::vector<CfgSection> sections, readCfg(cfgPath));
+  NNP_ASSIGN_OR_RETURN(std::unique_ptr<WeightsReader> weights, WeightsReader::open(weightsPath));
+  auto m = std::make_unique<Model>();
+  m->opsets.push_back({"", 13});
+  m->producerName = "nnport darknet parser";
+  m->graph.name = graphNameOf(cfgPath);
+  m->docString = fmt::format("Converted from Darknet {} (weights version {}.{}.{})", cfgPath,
+                             weights->header().major, weights->header().minor,
+                             weights->header().revision);
+  Walker walker(*m, *weights);
+  NNP_RETURN_IF_ERROR(walker.run(sections));
+  InferOptions strict;
+  strict.strict = true;
+  auto inferred = inferShapes(*m, strict);
+  if (!inferred)
+    return Status::internal("{}: the converted graph disagrees with shape inference: {}", cfgPath,
+                            inferred.status().message());
+  return m;
+}
+
+void registerDarknetParser(ParserRegistry& r) {
+  r.add({"darknet", {".cfg"}, "Darknet net.cfg (-in) + net.weights (-iw)", parseDarknet});
+}
+
+}  // namespace nnport::darknet
