@@ -84,15 +84,20 @@ void setLocations(onnx::GraphProto& g, const std::string& location) {
 
 }  // namespace
 
-Status verifyModelProto(const onnx::ModelProto& proto, const std::string& path,
-                        bool runChecker) {
+Status verifyModelProto(onnx::ModelProto& proto, const std::string& path, bool runChecker) {
+  // Strict type and shape inference reads only small shape tensors and adds
+  // value_info, so it runs on a copy made while large raw_data is moved out
+  // (no 100 MB copy of the weights); the bytes are moved back after.
+  std::vector<std::pair<onnx::TensorProto*, std::string>> held;
+  for (auto& t : *proto.mutable_graph()->mutable_initializer())
+    if (t.raw_data().size() > 4096) {
+      held.emplace_back(&t, std::move(*t.mutable_raw_data()));
+      t.clear_raw_data();
+    }
+  onnx::ModelProto light = proto;
+  for (auto& [t, bytes] : held) *t->mutable_raw_data() = std::move(bytes);
   try {
     if (runChecker) onnx::checker::check_model(proto);
-    // Full check: strict type and shape inference on a copy whose large
-    // weights are dropped (inference reads only small shape tensors).
-    onnx::ModelProto light = proto;
-    for (auto& t : *light.mutable_graph()->mutable_initializer())
-      if (t.raw_data().size() > 4096) t.clear_raw_data();
     onnx::shape_inference::InferShapes(light, onnx::OpSchemaRegistry::Instance(),
                                        onnx::ShapeInferenceOptions(true, 1, false));
   } catch (const std::exception& e) {
