@@ -5,11 +5,13 @@
 // Swish/SiLU pattern x * Sigmoid(x). The pattern matcher is the
 // interpreter's run-time one (lib/exec/fusion.h), so what the edge
 // emitters see fused is exactly what the interpreter fuses.
-// Refused (noted): a node that already has a fused activation (the second
-// one would need a chain), a non-float32 output.
+// Lenient shape inference runs first (output types decide). Refused
+// (noted): a node that already has a fused activation (the second one would
+// need a chain), a non-float32 output.
 #include <unordered_set>
 
 #include "ir/fused_activation.h"
+#include "ir/shape_inference.h"
 #include "lib/exec/fusion.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
@@ -36,6 +38,7 @@ std::string refusal(const Node& producer) {
 Expected<PassResult> fuseActivations(Model& m) {
   PassResult res;
   Graph& g = m.graph;
+  NNP_RETURN_IF_ERROR(inferShapes(m).status());  // imported models often lack intermediate types
   std::unordered_set<const Node*> gone;
   for (Node* n : g.nodes()) {
     if (gone.count(n) || !fusableProducer(*n) || !n->output(0)) continue;

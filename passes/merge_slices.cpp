@@ -19,6 +19,7 @@
 #include <climits>
 #include <unordered_set>
 
+#include "ir/slice_range.h"
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
@@ -99,39 +100,11 @@ std::optional<SliceSpec> readSlice(const Node& n, bool attrForm, std::optional<s
   return s;
 }
 
-// The indices one slice entry picks on a dim of size n: first + j*step for
-// j < count, clamped as the interpreter's Slice kernel does.
-struct AxisPick {
-  int64_t first = 0, count = 0, step = 1;
-};
-
-AxisPick pick(int64_t n, int64_t start, int64_t end, int64_t step) {
-  AxisPick p;
-  p.step = step;
-  if (n == 0) return p;
-  if (start < 0) start += n;
-  if (end < 0) end += n;
-  int64_t span;
-  uint64_t stride;  // |step|, without overflow for INT64_MIN
-  if (step > 0) {
-    start = std::clamp<int64_t>(start, 0, n);
-    span = std::clamp<int64_t>(end, 0, n) - start;
-    stride = static_cast<uint64_t>(step);
-  } else {
-    start = std::clamp<int64_t>(start, 0, n - 1);
-    span = start - std::clamp<int64_t>(end, -1, n - 1);
-    stride = static_cast<uint64_t>(-(step + 1)) + 1;
-  }
-  p.first = start;
-  if (span > 0) p.count = static_cast<int64_t>((static_cast<uint64_t>(span) - 1) / stride + 1);
-  return p;
-}
-
 // Inner then outer, both non-empty. The products stay below n in magnitude:
 // f2 <= c1 - 1 and (c1 - 1)*|s1| <= n - 1, likewise for the steps when
 // c2 >= 2 (a single pick needs no step).
-AxisPick compose(const AxisPick& inner, const AxisPick& outer) {
-  AxisPick p;
+SliceRange compose(const SliceRange& inner, const SliceRange& outer) {
+  SliceRange p;
   p.first = inner.first + outer.first * inner.step;
   p.count = outer.count;
   p.step = outer.count == 1 ? 1 : inner.step * outer.step;
@@ -139,7 +112,7 @@ AxisPick compose(const AxisPick& inner, const AxisPick& outer) {
 }
 
 // start/end/step picking exactly `p` (count >= 1) on any dim holding it.
-void writePick(const AxisPick& p, int64_t* start, int64_t* end, int64_t* step) {
+void writePick(const SliceRange& p, int64_t* start, int64_t* end, int64_t* step) {
   const int64_t last = p.first + (p.count - 1) * p.step;
   *start = p.first;
   *step = p.step;
@@ -175,9 +148,9 @@ std::optional<SliceSpec> merge(const Value& x, SliceSpec inner, const SliceSpec&
       *why = fmt::format("both Slices cut axis {} and its size in '{}' is unknown", axis, x.name());
       return std::nullopt;
     }
-    const AxisPick p1 = pick(*n, inner.starts[j], inner.ends[j], inner.steps[j]);
+    const SliceRange p1 = sliceRange(*n, inner.starts[j], inner.ends[j], inner.steps[j]);
     if (p1.count == 0) return std::nullopt;
-    const AxisPick p2 = pick(p1.count, outer.starts[i], outer.ends[i], outer.steps[i]);
+    const SliceRange p2 = sliceRange(p1.count, outer.starts[i], outer.ends[i], outer.steps[i]);
     if (p2.count == 0) return std::nullopt;
     writePick(compose(p1, p2), &inner.starts[j], &inner.ends[j], &inner.steps[j]);
   }

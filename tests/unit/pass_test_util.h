@@ -58,20 +58,24 @@ inline void requireRewrite(const std::string& before, const std::string& pipelin
   CHECK(printGraph((*m)->graph) == printGraph((*want)->graph));
 }
 
+// The first output of `m` on x = 0, 1, 2, ... of shape `dims` (reference
+// kernels: any index error shows).
+inline exec::RtTensor outputOnRamp(const Model& m, const std::vector<int64_t>& dims) {
+  auto e = exec::Executor::create(m, {exec::KernelSet::Reference, 1});
+  REQUIRE(e);
+  exec::RtTensor x = exec::RtTensor::allocate(DType::Float32, dims);
+  for (int64_t i = 0; i < x.numElements(); ++i) x.data<float>()[i] = static_cast<float>(i);
+  auto r = (*e)->run({{"x", x}});
+  REQUIRE(r);
+  return r->at(0).second;
+}
+
 // Outputs of the text model on x = 0, 1, 2, ... before and after `pipeline`:
 // equal, or with `tolerance` > 0 within that fraction of the largest output
 // magnitude (for pipelines that fold arithmetic into Convs).
 inline void requireSameOutputs(const std::string& text, const std::string& pipeline, std::vector<int64_t> dims,
                                double tolerance = 0) {
-  auto run = [&](const Model& m) {
-    auto e = exec::Executor::create(m, {exec::KernelSet::Reference, 1});
-    REQUIRE(e);
-    exec::RtTensor x = exec::RtTensor::allocate(DType::Float32, dims);
-    for (int64_t i = 0; i < x.numElements(); ++i) x.data<float>()[i] = static_cast<float>(i);
-    auto r = (*e)->run({{"x", x}});
-    REQUIRE(r);
-    return r->at(0).second;
-  };
+  auto run = [&](const Model& m) { return outputOnRamp(m, dims); };
   auto m = parseModelText(text);
   REQUIRE(m);
   const exec::RtTensor before = run(**m);

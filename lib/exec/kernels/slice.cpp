@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "ir/slice_range.h"
 #include "lib/exec/kernel.h"
 #include "lib/exec/kernels/convert.h"
 #include "lib/exec/kernels/data_util.h"
@@ -70,30 +71,15 @@ std::vector<int64_t> intsFrom(const KernelContext& ctx, size_t input, const char
   return ctx.input(input) ? ctx.input(input)->toInt64Vector() : ctx.attrInts(attr);
 }
 
-// The indices start:end:step selects along a dimension of size n, with
-// ONNX's clamping: start and end count from the end when negative, then
-// are clamped to [0, n] (step > 0) or to [0, n-1] and [-1, n-1] (step < 0).
+// The indices start:end:step selects along a dimension of size n
+// (ir/slice_range.h).
 std::vector<int64_t> sliceIndices(int64_t n, int64_t start, int64_t end, int64_t step) {
-  if (n == 0) return {};
-  if (start < 0) start += n;
-  if (end < 0) end += n;
-  int64_t span;
-  uint64_t stride;  // |step|, computed without overflow for INT64_MIN
-  if (step > 0) {
-    start = std::clamp<int64_t>(start, 0, n);
-    span = std::clamp<int64_t>(end, 0, n) - start;
-    stride = static_cast<uint64_t>(step);
-  } else {
-    start = std::clamp<int64_t>(start, 0, n - 1);
-    span = start - std::clamp<int64_t>(end, -1, n - 1);
-    stride = static_cast<uint64_t>(-(step + 1)) + 1;
-  }
+  const SliceRange r = sliceRange(n, start, end, step);
   std::vector<int64_t> picked;
-  if (span <= 0) return picked;
-  const uint64_t count = (static_cast<uint64_t>(span) - 1) / stride + 1;
-  for (uint64_t j = 0; j < count; ++j) {
-    const auto d = static_cast<int64_t>(j * stride);  // <= span when j < count
-    picked.push_back(step > 0 ? start + d : start - d);
+  const uint64_t stride = step > 0 ? static_cast<uint64_t>(step) : static_cast<uint64_t>(-(step + 1)) + 1;
+  for (uint64_t j = 0; j < static_cast<uint64_t>(r.count); ++j) {
+    const auto d = static_cast<int64_t>(j * stride);  // within the dim when j < count
+    picked.push_back(step > 0 ? r.first + d : r.first - d);
   }
   return picked;
 }
