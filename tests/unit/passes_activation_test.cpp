@@ -194,3 +194,19 @@ graph g (%x: f32[2,5]) -> (%y: f32[2,3]) {
   CHECK(e.status().message().find("'fc'") != std::string::npos);
   CHECK(e.status().message().find("Gelu") != std::string::npos);
 }
+
+TEST_CASE("fuse-activations infers the types an imported model leaves out", "[passes]") {
+  auto m = parseModelText(R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[1,3,6,6]) -> (%y: f32[1,4,6,6]) {
+  %w = const f32[4,3,3,3]
+  %c = Conv(%x, %w) {pads=[1,1,1,1]}  # p
+  %y = Relu(%c)  # r
+}
+)");
+  REQUIRE(m);
+  REQUIRE((*m)->graph.findValue("c")->type.dtype == DType::Undefined);
+  PassReport r = runPasses(**m, "fuse-activations");
+  CHECK(r.passes.at(0).changes == 1);
+  CHECK((*m)->graph.numNodes() == 1);
+}
