@@ -396,7 +396,7 @@ graph g (%x: f32[2,6]) -> (%y: f32[2,6]) {
   requireSameOutputs(text, "merge-slices,eliminate-noop,dce", {2, 6});
 }
 
-TEST_CASE("-O2 merges a chain of three Slices into one", "[passes]") {
+TEST_CASE("level -O2 merges a chain of three Slices into one", "[passes]") {
   const char* text = R"(
 model opsets=[ai.onnx:13]
 graph g (%x: f32[4,12]) -> (%y: f32[1,3]) {
