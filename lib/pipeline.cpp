@@ -29,6 +29,12 @@ Expected<std::unique_ptr<Model>> loadModel(const std::string& format, const Pars
   return p->parse(req);
 }
 
+Expected<std::unique_ptr<Model>> loadModelFile(const std::string& path, const std::string& format) {
+  ParseRequest req;
+  req.weights = path;
+  return loadModel(format, req);
+}
+
 Status saveModel(const Model& m, const std::string& format, const std::string& path,
                  const EmitOptions& opts) {
   if (path.empty()) return Status::usage("no output file given");
@@ -47,7 +53,11 @@ Status saveModel(const Model& m, const std::string& format, const std::string& p
 Expected<ConvertReport> convertModel(const ConvertOptions& o) {
   ConvertReport r;
   const std::string& in = o.input.network.empty() ? o.input.weights : o.input.network;
-  NNP_ASSIGN_OR_RETURN(std::unique_ptr<Model> m, loadModel(o.srcFormat, o.input));
+  ParseRequest req = o.input;
+  req.inputs = o.inNodes;
+  req.outputs = o.outNodes;
+  req.inputShapes = o.inputShapes;
+  NNP_ASSIGN_OR_RETURN(std::unique_ptr<Model> m, loadModel(o.srcFormat, req));
   Graph& g = m->graph;
   r.srcFormat = o.srcFormat.empty() ? ParserRegistry::instance().forPath(in)->name : o.srcFormat;
   r.nodesIn = g.numNodes();

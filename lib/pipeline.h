@@ -19,6 +19,8 @@ namespace nnport {
 
 // `format` may be empty: then it is taken from the file extension.
 Expected<std::unique_ptr<Model>> loadModel(const std::string& format, const ParseRequest& req);
+// A model in one file (ONNX, nnport IR, a frozen TensorFlow graph).
+Expected<std::unique_ptr<Model>> loadModelFile(const std::string& path, const std::string& format = "");
 Status saveModel(const Model& m, const std::string& format, const std::string& path,
                  const EmitOptions& opts);
 

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "ir/graph.h"
+#include "ir/input_shape_spec.h"
 #include "lib/format_registry.h"
 
 namespace nnport {
@@ -15,6 +17,14 @@ namespace nnport {
 struct ParseRequest {
   std::string network;  // -in: structure file (prototxt, cfg, IR json); may be empty
   std::string weights;  // -iw: weights or single model file
+  // What formats that do not declare their graph's inputs and outputs
+  // (TensorFlow GraphDefs) need; the converter also cuts and pins the parsed
+  // graph with them, so other parsers may ignore them.
+  std::vector<std::string> inputs, outputs;  // --inNodeName, --dstNodeName
+  std::vector<InputShapeSpec> inputShapes;    // --inputShape
+  // --custom-layer TYPE=MODE: how to carry layer types the parser does not
+  // know; the only mode is "opaque" (kept as an op of that type).
+  std::map<std::string, std::string> customLayers;
 };
 
 struct Parser {

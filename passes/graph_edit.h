@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "ir/input_shape_spec.h"
 
 namespace nnport {
 
@@ -20,10 +21,6 @@ Status cutAtOutputs(Model& m, const std::vector<std::string>& names);
 // Makes the named values the graph inputs; whatever only fed them goes.
 Status cutAtInputs(Model& m, const std::vector<std::string>& names);
 
-struct InputShapeSpec {
-  std::string name;  // empty: the only input
-  std::vector<int64_t> dims;
-};
 // "name:1,3,224,224" or "1,3,224,224" (MMdnn spelling, for a single input).
 Expected<InputShapeSpec> parseInputShape(const std::string& text);
 // Fixes the declared dims of graph inputs; checks rank and static dims.

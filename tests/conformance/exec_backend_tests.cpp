@@ -63,7 +63,7 @@ RtTensor relabeled(const RtTensor& t, DType dtype) {
 
 // "pass", "fail: why" or "skip: why".
 std::string runTest(const fs::path& dir, KernelSet set) {
-  auto model = loadModel("onnx", {"", (dir / "model.onnx").string()});
+  auto model = loadModelFile((dir / "model.onnx").string(), "onnx");
   if (!model) return "skip: " + model.status().message();
   auto exec = Executor::create(**model, {set, 1});
   if (!exec) return "skip: " + exec.status().message();

@@ -46,7 +46,7 @@ std::unique_ptr<Model> smallModel() {
 }
 
 std::unique_ptr<Model> load(const fs::path& p) {
-  auto m = loadModel("", {"", p.string()});
+  auto m = loadModelFile(p.string());
   REQUIRE(m.hasValue());
   return std::move(m).value();
 }

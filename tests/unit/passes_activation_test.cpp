@@ -172,7 +172,7 @@ TEST_CASE("a fused activation is written to ONNX as standard nodes and reads bac
     REQUIRE(hasFusedActivation(*(*m)->graph.findNode("p")));
     const std::string path = (dir / "fused.onnx").string();
     REQUIRE(saveModel(**m, "onnx", path, EmitOptions{}).isOk());
-    auto back = loadModel("onnx", {"", path});
+    auto back = loadModelFile(path, "onnx");
     if (!back) FAIL(back.status().message());
     CHECK(opCounts(**back) == ops);
     for (const Node* n : (*back)->graph.nodes()) CHECK_FALSE(hasFusedActivation(*n));

@@ -33,7 +33,7 @@ graph g (%x: f32[1,4,8,8]) -> (%y: f32[1,8,8,8]) {
 }
 
 TEST_CASE("printed torchvision-like models read back to the same text", "[ir][text]") {
-  auto m = loadModel("", {"", NNPORT_SOURCE_DIR "/samples/tiny_cnn.onnx"});
+  auto m = loadModelFile(NNPORT_SOURCE_DIR "/samples/tiny_cnn.onnx");
   REQUIRE(m);
   const std::string text = printModel(**m);
   auto back = parseModelText(text);

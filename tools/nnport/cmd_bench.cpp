@@ -114,7 +114,7 @@ Expected<BenchTimes> measure(const BenchArgs& a) {
   BenchTimes t;
   t.baselineRssMiB = peakRssMiB();
   auto start = Clock::now();
-  auto model = loadModel("", {"", a.model});
+  auto model = loadModelFile(a.model);
   if (!model) return model.status();
   t.loadMs = msSince(start);
   exec::ExecOptions opts;

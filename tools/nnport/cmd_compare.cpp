@@ -34,9 +34,9 @@ std::string statsLine(const std::string& name, const exec::ErrorStats& s) {
 }
 
 int runCompare(const CompareArgs& a) {
-  auto ma = loadModel("", {"", a.a});
+  auto ma = loadModelFile(a.a);
   if (!ma) return reportError(ma.status());
-  auto mb = loadModel("", {"", a.b});
+  auto mb = loadModelFile(a.b);
   if (!mb) return reportError(mb.status());
   exec::ExecOptions opts;
   opts.kernels = a.kernels == "reference" ? exec::KernelSet::Reference : exec::KernelSet::Fast;

@@ -14,7 +14,7 @@ namespace {
 struct ConvertArgs {
   std::string positionalIn, positionalOut;
   std::string srcFormat, dstFormat, network, weights, output, prefix;
-  std::vector<std::string> inputShapes, inNodes, outNodes;
+  std::vector<std::string> inputShapes, inNodes, outNodes, customLayers;
   bool externalData = false, noVerify = false, json = false;
   // Optimization (convert: none by default; optimize: -O2 by default).
   std::string optLevel, passes;
@@ -42,13 +42,15 @@ Expected<std::string> pipelineOf(const ConvertArgs& a, const std::string& defaul
 }
 
 void addSourceOptions(CLI::App* c, ConvertArgs& a) {
-  c->add_option("--srcFramework", a.srcFormat, "Source format: onnx, ir, darknet (-sf; default: extension)");
+  c->add_option("--srcFramework", a.srcFormat, "Source format: onnx, ir, darknet, caffe, tensorflow (-sf; default: extension)");
   c->add_option("--inputNetwork", a.network, "Network structure file (-in)");
   c->add_option("--inputWeight", a.weights, "Weights or single model file (-iw)");
   c->add_option("--inputShape", a.inputShapes,
                 "Pin an input's dims: name:1,3,224,224 (repeatable)");
   c->add_option("--inNodeName", a.inNodes, "Cut the graph to start at these values (a,b)");
   c->add_option("--dstNodeName", a.outNodes, "Cut the graph to end at these values (a,b)");
+  c->add_option("--custom-layer", a.customLayers,
+                "Carry an unknown layer type through as an opaque op: TYPE=opaque (repeatable)");
   c->add_flag("--json", a.json, "Print the report as JSON");
 }
 
@@ -84,6 +86,13 @@ Expected<ConvertOptions> toOptions(const ConvertArgs& a) {
   for (const auto& s : a.inputShapes) {
     NNP_ASSIGN_OR_RETURN(InputShapeSpec spec, parseInputShape(s));
     o.inputShapes.push_back(std::move(spec));
+  }
+  for (const auto& c : splitList(a.customLayers)) {
+    const auto eq = c.find('=');
+    const std::string mode = eq == std::string::npos ? "" : c.substr(eq + 1);
+    if (eq == 0 || mode != "opaque")
+      return Status::usage("--custom-layer '{}': expected TYPE=opaque", c);
+    o.input.customLayers[c.substr(0, eq)] = mode;
   }
   o.inNodes = splitList(a.inNodes);
   o.outNodes = splitList(a.outNodes);

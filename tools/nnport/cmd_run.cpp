@@ -30,7 +30,7 @@ std::string fileNameFor(const std::string& tensor) {
 }
 
 int runModel(const RunArgs& a) {
-  auto m = loadModel("", {"", a.model});
+  auto m = loadModelFile(a.model);
   if (!m) return reportError(m.status());
   exec::ExecOptions opts;
   opts.kernels = a.kernels == "reference" ? exec::KernelSet::Reference : exec::KernelSet::Fast;
