@@ -18,6 +18,7 @@ class OwnedBuffer final : public Buffer {
   explicit OwnedBuffer(std::vector<uint8_t> b) : bytes_(std::move(b)) {}
   const uint8_t* data() const override { return bytes_.data(); }
   size_t size() const override { return bytes_.size(); }
+  uint8_t* mutableData() override { return bytes_.data(); }
 
  private:
   std::vector<uint8_t> bytes_;
@@ -30,6 +31,7 @@ class StringBuffer final : public Buffer {
     return reinterpret_cast<const uint8_t*>(bytes_.data());
   }
   size_t size() const override { return bytes_.size(); }
+  uint8_t* mutableData() override { return reinterpret_cast<uint8_t*>(bytes_.data()); }
 
  private:
   std::string bytes_;

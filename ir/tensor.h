@@ -19,10 +19,26 @@ class Buffer {
   virtual const uint8_t* data() const = 0;  // may materialize lazily
   virtual size_t size() const = 0;
   virtual bool materialized() const { return true; }
+  // The bytes, writable, for buffers that own them; nullptr for mapped files.
+  virtual uint8_t* mutableData() { return nullptr; }
 };
 
 std::shared_ptr<Buffer> makeOwnedBuffer(std::vector<uint8_t> bytes);
 std::shared_ptr<Buffer> makeStringBuffer(std::string bytes);  // takes the string, no copy
+
+// Bytes allocated without being zeroed, for a producer that writes every
+// byte before it shares the buffer (a pass computing new weights).
+class WritableBuffer final : public Buffer {
+ public:
+  explicit WritableBuffer(size_t size) : bytes_(new uint8_t[size]), size_(size) {}
+  const uint8_t* data() const override { return bytes_.get(); }
+  uint8_t* mutableData() override { return bytes_.get(); }
+  size_t size() const override { return size_; }
+
+ private:
+  std::unique_ptr<uint8_t[]> bytes_;
+  size_t size_;
+};
 
 // A read-only memory-mapped file.
 class MappedFile {
@@ -74,6 +90,12 @@ class Tensor {
   const std::vector<std::string>& strings() const { return strings_; }
   bool materialized() const { return !buffer_ || buffer_->materialized(); }
   const std::shared_ptr<Buffer>& buffer() const { return buffer_; }
+  // Writable bytes when this tensor alone holds a buffer that owns them, so
+  // a pass that also holds the only reference to the tensor may update it
+  // in place; nullptr otherwise.
+  uint8_t* exclusiveMutableData() {
+    return buffer_ && buffer_.use_count() == 1 ? buffer_->mutableData() : nullptr;
+  }
 
   // Checks that the buffer holds exactly the bytes the dims require.
   Status validate() const;

@@ -26,12 +26,13 @@ std::string refusal(const Node& conv, const Node& bn) {
 
 // W' = W * scale (per output channel), b' = b * scale + shift.
 void fold(Graph& g, Node& conv, Node& bn) {
-  const Value* w = conv.input(1);
+  Value* w = conv.input(1);
   const BnAffine a = bnAffine(bn);
   std::vector<double> bias = conv.input(2) ? constantValues(*conv.input(2)) : std::vector<double>(a.scale.size(), 0.0);
   for (size_t c = 0; c < bias.size(); ++c) bias[c] = bias[c] * a.scale[c] + a.shift[c];
-  Value* nw = g.addInitializer(g.uniqueName(w->name() + "_bn"), scaledRows(*w->initializer(), a.scale));
-  Value* nb = addFloatConstant(g, w->initializer()->dtype(), bn.name().empty() ? "bn_bias" : bn.name() + "_bias",
+  const DType dtype = w->initializer()->dtype();
+  Value* nw = scaleConstantRows(g, w, a.scale, w->name() + "_bn");
+  Value* nb = addFloatConstant(g, dtype, bn.name().empty() ? "bn_bias" : bn.name() + "_bias",
                                {static_cast<int64_t>(bias.size())}, bias);
   conv.setInput(1, nw);
   if (conv.numInputs() > 2) conv.setInput(2, nb);

@@ -52,20 +52,47 @@ bool hasSoleReader(const Value& v) { return v.uses().size() == 1 && !v.isGraphOu
 
 namespace {
 template <typename T>
-TensorPtr scaledRowsOf(const Tensor& t, const std::vector<double>& scale) {
-  const size_t n = static_cast<size_t>(t.numElements()), rows = scale.size();
-  const size_t per = rows ? n / rows : 0;
-  const T* src = t.data<T>();
-  std::vector<uint8_t> bytes(n * sizeof(T));  // written once, moved into the tensor
-  T* out = reinterpret_cast<T*>(bytes.data());
+void scaleRows(const T* src, T* out, size_t n, const std::vector<double>& scale) {
+  const size_t rows = scale.size(), per = rows ? n / rows : 0;
   for (size_t r = 0; r < rows; ++r)
     for (size_t k = 0; k < per; ++k) out[r * per + k] = static_cast<T>(src[r * per + k] * scale[r]);
-  return std::make_shared<Tensor>(t.dtype(), t.dims(), makeOwnedBuffer(std::move(bytes)));
+}
+
+template <typename T>
+TensorPtr scaledRowsOf(const Tensor& t, const std::vector<double>& scale) {
+  const size_t n = static_cast<size_t>(t.numElements());
+  auto bytes = std::make_shared<WritableBuffer>(n * sizeof(T));  // every byte written below
+  scaleRows(t.data<T>(), reinterpret_cast<T*>(bytes->mutableData()), n, scale);
+  return std::make_shared<Tensor>(t.dtype(), t.dims(), std::move(bytes));
+}
+
+// The bytes of `w`'s constant when nothing but `w`'s one reader can see them.
+uint8_t* exclusiveBytes(const Value& w) {
+  if (w.uses().size() != 1 || w.isGraphInput() || w.isGraphOutput()) return nullptr;
+  const TensorPtr& t = w.initializer();
+  if (!t || t.use_count() != 1) return nullptr;
+  // The tensor was created mutable; TensorPtr only promises readers constness.
+  return const_cast<Tensor&>(*t).exclusiveMutableData();
 }
 }  // namespace
 
 TensorPtr scaledRows(const Tensor& t, const std::vector<double>& scale) {
   return t.dtype() == DType::Float64 ? scaledRowsOf<double>(t, scale) : scaledRowsOf<float>(t, scale);
+}
+
+Value* scaleConstantRows(Graph& g, Value* w, const std::vector<double>& scale, const std::string& name) {
+  uint8_t* bytes = exclusiveBytes(*w);
+  if (!bytes) return g.addInitializer(g.uniqueName(name), scaledRows(*w->initializer(), scale));
+  const size_t n = static_cast<size_t>(w->initializer()->numElements());
+  if (w->initializer()->dtype() == DType::Float64) {
+    auto* d = reinterpret_cast<double*>(bytes);
+    scaleRows<double>(d, d, n, scale);
+  } else {
+    auto* f = reinterpret_cast<float*>(bytes);
+    scaleRows<float>(f, f, n, scale);
+  }
+  g.renameValue(w, g.uniqueName(name));
+  return w;
 }
 
 std::string bnRefusal(const Node& bn, int64_t channels) {

@@ -28,6 +28,11 @@ Value* addInt64Constant(Graph& g, const std::string& base, std::vector<int64_t> 
 // scale[row], computed in double, stored in the source dtype without a
 // double copy of the whole tensor (weights are the bulk of a model).
 TensorPtr scaledRows(const Tensor& t, const std::vector<double>& scale);
+// The same for the constant value `w`, as a value named `name` (made
+// unique): `w` itself, updated in place and renamed, when `w` has one reader
+// and nothing else shares its bytes (no 100 MB of new weights for a
+// ResNet-50); otherwise a new initializer, `w` unchanged.
+Value* scaleConstantRows(Graph& g, Value* w, const std::vector<double>& scale, const std::string& name);
 
 // `v` is read by exactly one operand and is not a graph output.
 bool hasSoleReader(const Value& v);

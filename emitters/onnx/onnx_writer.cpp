@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "emitters/onnx/onnx_emitter.h"
+#include "emitters/onnx/onnx_stream_writer.h"
 #include "lib/atomic_file.h"
 #include "parsers/onnx/onnx_proto.h"
 
@@ -19,6 +20,9 @@ namespace {
 
 constexpr size_t kExternalThreshold = 1024;  // smaller tensors stay inline
 constexpr size_t kExternalAlign = 64;
+// Inline initializers this large are written from the IR's buffers, not
+// copied into the proto first (onnx_stream_writer.h).
+constexpr size_t kStreamThreshold = 64 << 10;
 
 std::string baseOf(const std::string& path) {
   auto slash = path.rfind('/');
@@ -82,6 +86,33 @@ void setLocations(onnx::GraphProto& g, const std::string& location) {
       if (kv.key() == "location") kv.set_value(location);
 }
 
+Status checkerFailure(const std::exception& e, const std::string& path) {
+  std::string msg = e.what();
+  std::replace(msg.begin(), msg.end(), '\n', ' ');
+  return Status::invalid("{}: the ONNX checker rejects the output: {}", path, msg);
+}
+
+// check_model, then strict shape inference, on `p` itself.
+Status checkInPlace(onnx::ModelProto& p, const std::string& path) {
+  try {
+    onnx::checker::check_model(p);
+    onnx::shape_inference::InferShapes(p, onnx::OpSchemaRegistry::Instance(),
+                                       onnx::ShapeInferenceOptions(true, 1, false));
+  } catch (const std::exception& e) {
+    return checkerFailure(e, path);
+  }
+  return Status::ok();
+}
+
+Status verifyFile(const std::string& modelPath, const std::string& target) {
+  try {
+    onnx::checker::check_model(modelPath);
+  } catch (const std::exception& e) {
+    return checkerFailure(e, target);
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Status verifyModelProto(onnx::ModelProto& proto, const std::string& path, bool runChecker) {
@@ -101,36 +132,25 @@ Status verifyModelProto(onnx::ModelProto& proto, const std::string& path, bool r
     onnx::shape_inference::InferShapes(light, onnx::OpSchemaRegistry::Instance(),
                                        onnx::ShapeInferenceOptions(true, 1, false));
   } catch (const std::exception& e) {
-    std::string msg = e.what();
-    std::replace(msg.begin(), msg.end(), '\n', ' ');
-    return Status::invalid("{}: the ONNX checker rejects the output: {}", path, msg);
+    return checkerFailure(e, path);
   }
   return Status::ok();
 }
-
-namespace {
-Status verifyFile(const std::string& modelPath, const std::string& target) {
-  try {
-    onnx::checker::check_model(modelPath);
-  } catch (const std::exception& e) {
-    std::string msg = e.what();
-    std::replace(msg.begin(), msg.end(), '\n', ' ');
-    return Status::invalid("{}: the ONNX checker rejects the output: {}", target, msg);
-  }
-  return Status::ok();
-}
-}  // namespace
 
 Status writeOnnx(const Model& m, const std::string& path, const EmitOptions& opts) {
   const bool external = opts.externalData || weightBytes(m.graph) > opts.inlineLimitBytes;
   NNP_ASSIGN_OR_RETURN(std::unique_ptr<onnx::ModelProto> proto,
-                       exportModel(m, external ? kExternalThreshold : SIZE_MAX));
+                       exportModel(m, external ? kExternalThreshold : kStreamThreshold));
   onnx::GraphProto& g = *proto->mutable_graph();
   AtomicFile model(path);
   NNP_RETURN_IF_ERROR(model.open());
   if (!external) {
-    if (opts.verify) NNP_RETURN_IF_ERROR(verifyModelProto(*proto, path));
-    NNP_RETURN_IF_ERROR(serializeTo(*proto, model.tempPath(), path));
+    const InitializerPayloads payloads = payloadsFor(m.graph, g);
+    if (opts.verify) {
+      onnx::ModelProto checkable = checkableCopy(*proto, payloads);
+      NNP_RETURN_IF_ERROR(checkInPlace(checkable, path));
+    }
+    NNP_RETURN_IF_ERROR(writeWithPayloads(*proto, payloads, model.tempPath(), path));
     return model.commit();
   }
   const std::string dataPath = path + ".data";

@@ -51,7 +51,10 @@ Files writePair(const badinput::Workspace& ws, const std::string& cfg, const std
 }
 
 Expected<std::unique_ptr<Model>> parse(const Files& f) {
-  return ParserRegistry::instance().find("darknet")->parse({f.cfg.string(), f.weights.string()});
+  ParseRequest req;
+  req.network = f.cfg.string();
+  req.weights = f.weights.string();
+  return ParserRegistry::instance().find("darknet")->parse(req);
 }
 
 CfgSection onlySection(const std::string& text) {

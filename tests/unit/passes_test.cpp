@@ -3,6 +3,7 @@
 // and numerically through the interpreter.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <sstream>
 
@@ -107,6 +108,45 @@ TEST_CASE("fuse-conv-bn folds BatchNormalization into the Conv with the same out
   CHECK(opCounts(m) == std::map<std::string, size_t>{{"Conv", 1}, {"Relu", 1}});
   CHECK(m.graph.findValue("gamma") == nullptr);  // dce removed the BN's parameters
   CHECK(r.passes.at(0).changes == 1);
+  const auto after = run(m);
+  double scale = 0;
+  for (int64_t i = 0; i < before[0].second.numElements(); ++i) scale = std::max(scale, std::fabs(before[0].second.floatAt(i)));
+  for (int64_t i = 0; i < before[0].second.numElements(); ++i)
+    CHECK(std::fabs(after[0].second.floatAt(i) - before[0].second.floatAt(i)) <= 1e-5 * scale);
+}
+
+TEST_CASE("fuse-conv-bn scales weights in place only when nothing else sees them", "[passes]") {
+  Model m;
+  convBn(m, false);
+  const Tensor* wBefore = m.graph.findValue("w")->initializer().get();
+  const auto before = run(m);
+  SECTION("sole owner: the same tensor, renamed and scaled") {
+    runPasses(m, "fuse-conv-bn,dce");
+    const Value* w = m.graph.findValue("w_bn");
+    REQUIRE(w);
+    CHECK(w->initializer().get() == wBefore);
+    CHECK(m.graph.findValue("w") == nullptr);
+  }
+  SECTION("a second reference to the tensor: a new one, the original untouched") {
+    const TensorPtr held = m.graph.findValue("w")->initializer();
+    const std::vector<float> original(held->data<float>(), held->data<float>() + held->numElements());
+    runPasses(m, "fuse-conv-bn,dce");
+    const Value* w = m.graph.findValue("w_bn");
+    REQUIRE(w);
+    CHECK(w->initializer().get() != wBefore);
+    CHECK(std::equal(original.begin(), original.end(), held->data<float>()));
+  }
+  SECTION("a weight another Conv reads: a new tensor, the other Conv unchanged") {
+    Graph& g = m.graph;
+    Value* w = g.findValue("w");
+    Node* other = g.addNode("Conv", "", {g.findValue("x"), w}, {"c2"}, "conv2");
+    g.addOutput(other->output(0));
+    runPasses(m, "fuse-conv-bn,dce");
+    CHECK(other->input(1) == w);
+    CHECK(w->initializer().get() == wBefore);
+    REQUIRE(g.findValue("w_bn"));
+    CHECK(g.findValue("w_bn")->initializer().get() != wBefore);
+  }
   const auto after = run(m);
   double scale = 0;
   for (int64_t i = 0; i < before[0].second.numElements(); ++i) scale = std::max(scale, std::fabs(before[0].second.floatAt(i)));
