@@ -1,7 +1,7 @@
 // dedup-initializers: initializers with the same dtype, dims and bytes (and
 // quantization parameters) are one constant: readers of a later copy read
-// the first and the copy is dropped. Contents are hashed first and compared
-// in full only within a hash bucket.
+// the first and the copy is dropped. Contents are hashed first (a sample of
+// large ones) and compared in full only within a hash bucket.
 //
 // Never merged: initializers that are also graph inputs (the caller may
 // override them), graph outputs (their names are the interface), and
@@ -25,12 +25,26 @@ bool mergeable(const Value& v) {
   return t.validate().isOk() && (t.byteSize() == 0 || t.rawData());
 }
 
+constexpr size_t kFullHashBytes = 64 << 10, kSampleWindow = 256, kSampleWindows = 64;
+
 size_t contentHash(const Tensor& t) {
   size_t h = std::hash<int>{}(static_cast<int>(t.dtype()));
   auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
   for (int64_t d : t.dims()) mix(std::hash<int64_t>{}(d));
+  // Large tensors hash a sample (both ends and 62 windows between): only
+  // tensors with equal samples are compared in full, and a memcmp of two
+  // different weights stops at their first difference.
   const auto* bytes = reinterpret_cast<const char*>(t.rawData());
-  if (t.byteSize() > 0) mix(std::hash<std::string_view>{}(std::string_view(bytes, t.byteSize())));
+  const size_t n = t.byteSize();
+  auto hashRange = [&](size_t from, size_t len) {
+    mix(std::hash<std::string_view>{}(std::string_view(bytes + from, len)));
+  };
+  if (n <= kFullHashBytes) {
+    if (n > 0) hashRange(0, n);
+  } else {
+    for (size_t i = 0; i < kSampleWindows; ++i)
+      hashRange((n - kSampleWindow) / (kSampleWindows - 1) * i, kSampleWindow);
+  }
   for (const std::string& s : t.strings()) mix(std::hash<std::string>{}(s));
   return h;
 }

@@ -223,3 +223,26 @@ TEST_CASE("dedup-initializers merges equal constants and keeps overridable ones"
   CHECK(m.graph.initializers().size() == 5);  // w1 w3 w4 w5 shape
   requireSameOutputs(before, run(m, {2, 3}));
 }
+
+TEST_CASE("dedup-initializers compares large constants in full, not by their hashed sample", "[passes]") {
+  Model m;
+  m.opsets = {{"", 13}};
+  Graph& g = m.graph;
+  Value* x = g.addInput("x", f32({1, 40000}));
+  TensorPtr base = randomFloats({1, 40000}, 7);  // 160 KB: only a sample is hashed
+  std::vector<float> v(base->data<float>(), base->data<float>() + base->numElements());
+  auto tensor = [](const std::vector<float>& f) {
+    return std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {1, 40000}, f));
+  };
+  Value* w1 = g.addInitializer("w1", tensor(v));
+  Value* w2 = g.addInitializer("w2", tensor(v));  // equal to w1
+  v[250] += 1.0f;                                 // byte 1000: between two sampled windows
+  Value* w3 = g.addInitializer("w3", tensor(v));
+  Value* a = out0(g, "Add", {x, w1}, "a");
+  Value* b = out0(g, "Mul", {a, w2}, "b");
+  g.addOutput(out0(g, "Sub", {b, w3}, "y"));
+  PassReport rep = runPasses(m, "dedup-initializers");
+  CHECK(rep.passes.at(0).changes == 1);
+  CHECK(m.graph.findNode("b")->input(1)->name() == "w1");
+  CHECK(m.graph.findNode("y")->input(1)->name() == "w3");
+}
