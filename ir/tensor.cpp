@@ -50,6 +50,30 @@ class MappedSlice final : public Buffer {
   size_t size_;
 };
 
+// A mapped slice at an address not aligned for its elements: data() copies
+// it once into aligned memory.
+class UnalignedMappedSlice final : public Buffer {
+ public:
+  UnalignedMappedSlice(std::shared_ptr<MappedFile> f, size_t off, size_t size)
+      : file_(std::move(f)), offset_(off), size_(size) {}
+  const uint8_t* data() const override {
+    std::call_once(once_, [this] {
+      copy_.reset(new uint8_t[size_]);
+      std::memcpy(copy_.get(), bytes(), size_);
+    });
+    return copy_.get();
+  }
+  const uint8_t* bytes() const override { return file_->data() + offset_; }
+  size_t size() const override { return size_; }
+
+ private:
+  std::shared_ptr<MappedFile> file_;
+  size_t offset_;
+  size_t size_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<uint8_t[]> copy_;
+};
+
 class LazyFileSlice final : public Buffer {
  public:
   LazyFileSlice(std::string path, size_t off, size_t size)
@@ -88,7 +112,10 @@ std::shared_ptr<Buffer> makeStringBuffer(std::string bytes) {
   return std::make_shared<StringBuffer>(std::move(bytes));
 }
 std::shared_ptr<Buffer> makeMappedSlice(std::shared_ptr<MappedFile> file, size_t offset,
-                                        size_t size) {
+                                        size_t size, size_t align) {
+  const auto address = reinterpret_cast<uintptr_t>(file->data() + offset);
+  if (align > 1 && address % align != 0)
+    return std::make_shared<UnalignedMappedSlice>(std::move(file), offset, size);
   return std::make_shared<MappedSlice>(std::move(file), offset, size);
 }
 std::shared_ptr<Buffer> makeLazyFileSlice(std::string path, size_t offset, size_t size) {

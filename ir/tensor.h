@@ -16,7 +16,10 @@ namespace nnport {
 class Buffer {
  public:
   virtual ~Buffer() = default;
-  virtual const uint8_t* data() const = 0;  // may materialize lazily
+  virtual const uint8_t* data() const = 0;  // may materialize lazily; aligned for any element
+  // The bytes where they are stored, possibly not aligned for their element
+  // type: for copying, writing and comparing without making an aligned copy.
+  virtual const uint8_t* bytes() const { return data(); }
   virtual size_t size() const = 0;
   virtual bool materialized() const { return true; }
   // The bytes, writable, for buffers that own them; nullptr for mapped files.
@@ -58,9 +61,11 @@ class MappedFile {
   std::string path_;
 };
 
-// A slice of an already mapped file.
+// A slice of an already mapped file. When the slice's address is not a
+// multiple of `align` (a tensor's raw bytes at any offset of a protobuf
+// file), data() returns an aligned copy made on first call; bytes() never copies.
 std::shared_ptr<Buffer> makeMappedSlice(std::shared_ptr<MappedFile> file, size_t offset,
-                                        size_t size);
+                                        size_t size, size_t align = 1);
 // A slice of a file that is mapped on first data() call. The caller checked
 // that offset+size fits in the file when the slice was made.
 std::shared_ptr<Buffer> makeLazyFileSlice(std::string path, size_t offset, size_t size);
@@ -83,6 +88,8 @@ class Tensor {
   int64_t numElements() const;
   size_t byteSize() const;  // bytes of the data (0 for strings)
   const uint8_t* rawData() const;
+  // The bytes without alignment guarantee (Buffer::bytes): for byte copies.
+  const uint8_t* rawBytes() const { return buffer_ ? buffer_->bytes() : nullptr; }
   template <typename T>
   const T* data() const {
     return reinterpret_cast<const T*>(rawData());

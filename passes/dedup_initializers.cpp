@@ -22,7 +22,7 @@ bool mergeable(const Value& v) {
   for (const Use& u : v.uses())
     if (u.capture) return false;
   const Tensor& t = *v.initializer();
-  return t.validate().isOk() && (t.byteSize() == 0 || t.rawData());
+  return t.validate().isOk() && (t.byteSize() == 0 || t.rawBytes());
 }
 
 constexpr size_t kFullHashBytes = 64 << 10, kSampleWindow = 256, kSampleWindows = 64;
@@ -34,7 +34,7 @@ size_t contentHash(const Tensor& t) {
   // Large tensors hash a sample (both ends and 62 windows between): only
   // tensors with equal samples are compared in full, and a memcmp of two
   // different weights stops at their first difference.
-  const auto* bytes = reinterpret_cast<const char*>(t.rawData());
+  const auto* bytes = reinterpret_cast<const char*>(t.rawBytes());
   const size_t n = t.byteSize();
   auto hashRange = [&](size_t from, size_t len) {
     mix(std::hash<std::string_view>{}(std::string_view(bytes + from, len)));
@@ -55,7 +55,7 @@ bool sameContent(const Value& a, const Value& b) {
   if (x.dtype() != y.dtype() || x.dims() != y.dims() || x.byteSize() != y.byteSize() ||
       x.strings() != y.strings() || !(a.quant == b.quant))
     return false;
-  return x.byteSize() == 0 || std::memcmp(x.rawData(), y.rawData(), x.byteSize()) == 0;
+  return x.byteSize() == 0 || std::memcmp(x.rawBytes(), y.rawBytes(), x.byteSize()) == 0;
 }
 
 Expected<PassResult> dedupInitializers(Model& m) {

@@ -2,6 +2,7 @@
 #include "passes/fusion_util.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "ir/fused_activation.h"
 #include "passes/rewire.h"
@@ -51,18 +52,24 @@ std::string fusedActivationRefusal(const Node& producer) {
 bool hasSoleReader(const Value& v) { return v.uses().size() == 1 && !v.isGraphOutput(); }
 
 namespace {
+// `src` may be unaligned (weights borrowed from a mapped file): elements are
+// loaded with memcpy, which compiles to plain loads.
 template <typename T>
-void scaleRows(const T* src, T* out, size_t n, const std::vector<double>& scale) {
+void scaleRows(const uint8_t* src, T* out, size_t n, const std::vector<double>& scale) {
   const size_t rows = scale.size(), per = rows ? n / rows : 0;
   for (size_t r = 0; r < rows; ++r)
-    for (size_t k = 0; k < per; ++k) out[r * per + k] = static_cast<T>(src[r * per + k] * scale[r]);
+    for (size_t k = 0; k < per; ++k) {
+      T x;
+      std::memcpy(&x, src + (r * per + k) * sizeof(T), sizeof(T));
+      out[r * per + k] = static_cast<T>(x * scale[r]);
+    }
 }
 
 template <typename T>
 TensorPtr scaledRowsOf(const Tensor& t, const std::vector<double>& scale) {
   const size_t n = static_cast<size_t>(t.numElements());
   auto bytes = std::make_shared<WritableBuffer>(n * sizeof(T));  // every byte written below
-  scaleRows(t.data<T>(), reinterpret_cast<T*>(bytes->mutableData()), n, scale);
+  scaleRows(t.rawBytes(), reinterpret_cast<T*>(bytes->mutableData()), n, scale);
   return std::make_shared<Tensor>(t.dtype(), t.dims(), std::move(bytes));
 }
 
@@ -85,11 +92,9 @@ Value* scaleConstantRows(Graph& g, Value* w, const std::vector<double>& scale, c
   if (!bytes) return g.addInitializer(g.uniqueName(name), scaledRows(*w->initializer(), scale));
   const size_t n = static_cast<size_t>(w->initializer()->numElements());
   if (w->initializer()->dtype() == DType::Float64) {
-    auto* d = reinterpret_cast<double*>(bytes);
-    scaleRows<double>(d, d, n, scale);
+    scaleRows<double>(bytes, reinterpret_cast<double*>(bytes), n, scale);
   } else {
-    auto* f = reinterpret_cast<float*>(bytes);
-    scaleRows<float>(f, f, n, scale);
+    scaleRows<float>(bytes, reinterpret_cast<float*>(bytes), n, scale);
   }
   g.renameValue(w, g.uniqueName(name));
   return w;

@@ -91,7 +91,7 @@ size_t addInitializer(const onnx::TensorProto& t, const Tensor* payload, std::ve
   std::string head = fieldHead(kGraphInitializerField, tensorSize);
   const size_t n = head.size() + tensorSize;
   out.push_back({head + header.substr(0, split) + rawHead});
-  out.push_back({"", reinterpret_cast<const char*>(payload->rawData()), bytes});
+  out.push_back({"", reinterpret_cast<const char*>(payload->rawBytes()), bytes});
   out.push_back({header.substr(split)});
   return n;
 }

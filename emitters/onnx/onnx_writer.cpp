@@ -62,7 +62,7 @@ Status externalize(const Graph& ir, onnx::GraphProto& g, const std::string& data
     static const char zeros[kExternalAlign] = {};
     out.write(zeros, static_cast<std::streamsize>(pad));
     offset += pad;
-    out.write(reinterpret_cast<const char*>(data.rawData()),
+    out.write(reinterpret_cast<const char*>(data.rawBytes()),
               static_cast<std::streamsize>(data.byteSize()));
     t.set_data_location(onnx::TensorProto::EXTERNAL);
     auto add = [&](const char* k, const std::string& v) {

@@ -2,6 +2,8 @@
 // of metadata is kept; what the IR does not model is carried as bytes.
 #include <unordered_set>
 
+#include "ir/onnx_dtype.h"
+#include "parsers/onnx/onnx_lean_read.h"
 #include "parsers/onnx/onnx_proto.h"
 #include "parsers/onnx/onnx_reader.h"
 #include "parsers/registry.h"
@@ -84,7 +86,8 @@ void collectFreeNames(const onnx::GraphProto& g, std::unordered_set<std::string>
 
 class GraphImporter {
  public:
-  GraphImporter(Model& m, const std::string& path) : m_(m), g_(m.graph), path_(path) {
+  GraphImporter(Model& m, const std::string& path, const InitializerBytes* leftInFile)
+      : m_(m), g_(m.graph), path_(path), leftInFile_(leftInFile) {
     src_.modelDir = dirOf(path);
     src_.fileName = path;
   }
@@ -123,12 +126,14 @@ class GraphImporter {
   }
 
   Status importInitializers(onnx::GraphProto& gp) {
-    for (auto& t : *gp.mutable_initializer()) {
+    for (int i = 0; i < gp.initializer_size(); ++i) {
+      onnx::TensorProto& t = *gp.mutable_initializer(i);
       Value* existing = g_.findValue(t.name());
       if (existing && existing->isConstant())
         return Status::invalid("{}: initializer '{}' is defined twice", path_, t.name());
-      NNP_ASSIGN_OR_RETURN(TensorPtr data,
-                           importTensor(t, src_, fmt::format("{}: initializer '{}'", path_, t.name())));
+      std::shared_ptr<Buffer> raw = leftInFile_ ? leftInFile_->at(static_cast<size_t>(i)) : nullptr;
+      NNP_ASSIGN_OR_RETURN(TensorPtr data, importTensor(t, src_, fmt::format("{}: initializer '{}'", path_, t.name()),
+                                                        std::move(raw)));
       g_.addInitializer(t.name(), std::move(data));
     }
     for (const auto& s : gp.sparse_initializer()) {
@@ -206,6 +211,7 @@ class GraphImporter {
   Graph& g_;
   std::string path_;
   TensorSource src_;
+  const InitializerBytes* leftInFile_;
   std::vector<Node*> nodes_;
 };
 
@@ -236,7 +242,8 @@ void annotateQuantParams(Graph& g) {
 
 }  // namespace
 
-Expected<std::unique_ptr<Model>> importModel(onnx::ModelProto& p, const std::string& path) {
+Expected<std::unique_ptr<Model>> importModel(onnx::ModelProto& p, const std::string& path,
+                                             const InitializerBytes* leftInFile) {
   auto m = std::make_unique<Model>();
   NNP_RETURN_IF_ERROR(importOpsets(p, *m, path));
   m->irVersion = p.ir_version();
@@ -248,18 +255,40 @@ Expected<std::unique_ptr<Model>> importModel(onnx::ModelProto& p, const std::str
   for (const auto& kv : p.metadata_props()) m->metadata.emplace_back(kv.key(), kv.value());
   for (const auto& f : p.functions()) m->opaqueFunctions.push_back(bytesOf(f));
   for (const auto& t : p.training_info()) m->opaqueTrainingInfo.push_back(bytesOf(t));
-  GraphImporter importer(*m, path);
+  GraphImporter importer(*m, path, leftInFile);
   NNP_RETURN_IF_ERROR(importer.run(*p.mutable_graph()));
   annotateQuantParams(m->graph);
   return m;
 }
 
+namespace {
+// The raw_data left in the mapped file, as buffers; slices at addresses not
+// aligned for their element type are copied when first read as elements.
+InitializerBytes leanBytes(const LeanModelProto& lean) {
+  InitializerBytes bytes;
+  const auto& inits = lean.proto->graph().initializer();
+  for (size_t i = 0; i < lean.rawData.size(); ++i) {
+    const auto& slice = lean.rawData[i];
+    if (!slice) {
+      bytes.push_back(nullptr);
+      continue;
+    }
+    const auto dtype = dtypeFromOnnx(inits[static_cast<int>(i)].data_type());
+    const size_t align = dtype && dtypeSize(*dtype) > 0 ? dtypeSize(*dtype) : 8;
+    bytes.push_back(makeMappedSlice(lean.file, slice->offset, slice->size, align));
+  }
+  return bytes;
+}
+}  // namespace
+
 void registerOnnxParser(ParserRegistry& r) {
   r.add({"onnx", {".onnx"}, "ONNX ModelProto (IR 3+, opsets 1-17, external data)",
          [](const ParseRequest& req) -> Expected<std::unique_ptr<Model>> {
            const std::string& path = req.weights.empty() ? req.network : req.weights;
-           NNP_ASSIGN_OR_RETURN(std::unique_ptr<onnx::ModelProto> proto, readModelProto(path));
-           return importModel(*proto, path);
+           NNP_ASSIGN_OR_RETURN(LeanModelProto lean, readLeanModelProto(path));
+           if (lean.rawData.empty()) return importModel(*lean.proto, path);
+           const InitializerBytes bytes = leanBytes(lean);
+           return importModel(*lean.proto, path, &bytes);
          }});
 }
 

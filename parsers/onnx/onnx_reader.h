@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ir/graph.h"
 
@@ -16,7 +17,11 @@ Expected<std::unique_ptr<onnx::ModelProto>> parseModelProto(const uint8_t* data,
 
 // Converts a parsed ModelProto into the IR. `modelPath` names the file in
 // errors and locates external data. Raw tensor bytes are moved out of `proto`.
-Expected<std::unique_ptr<Model>> importModel(onnx::ModelProto& proto, const std::string& modelPath);
+// `leftInFile` (from readLeanModelProto): per initializer of the top-level
+// graph, the bytes of a raw_data left out of the proto, or nullptr.
+using InitializerBytes = std::vector<std::shared_ptr<Buffer>>;
+Expected<std::unique_ptr<Model>> importModel(onnx::ModelProto& proto, const std::string& modelPath,
+                                             const InitializerBytes* leftInFile = nullptr);
 
 // Highest default-domain opset this build understands.
 constexpr int64_t kMaxOnnxOpset = 17;

@@ -92,7 +92,7 @@ Expected<std::shared_ptr<Buffer>> externalBuffer(const onnx::TensorProto& p, siz
 }  // namespace
 
 Expected<TensorPtr> importTensor(onnx::TensorProto& p, const TensorSource& src,
-                                 const std::string& where) {
+                                 const std::string& where, std::shared_ptr<Buffer> rawData) {
   auto dtype = dtypeFromOnnx(p.data_type());
   if (!dtype)
     return Status::unsupported("{}: tensor data type {} is not supported", where, p.data_type());
@@ -118,6 +118,11 @@ Expected<TensorPtr> importTensor(onnx::TensorProto& p, const TensorSource& src,
   std::shared_ptr<Buffer> buf;
   if (p.data_location() == onnx::TensorProto::EXTERNAL) {
     NNP_ASSIGN_OR_RETURN(buf, externalBuffer(p, need, src, where));
+  } else if (rawData) {
+    if (rawData->size() != need)
+      return Status::invalid("{}: raw_data holds {} bytes, {} {} elements need {}", where,
+                             rawData->size(), *count, dtypeName(*dtype), need);
+    buf = std::move(rawData);
   } else if (p.has_raw_data()) {
     if (p.raw_data().size() != need)
       return Status::invalid("{}: raw_data holds {} bytes, {} {} elements need {}", where,
@@ -145,7 +150,7 @@ void exportTensor(const Tensor& t, const std::string& name, onnx::TensorProto* p
     return;
   }
   if (!t.buffer()) return;  // a header only: the bytes are written elsewhere
-  p->set_raw_data(reinterpret_cast<const char*>(t.rawData()), t.byteSize());
+  p->set_raw_data(reinterpret_cast<const char*>(t.rawBytes()), t.byteSize());
 }
 
 Expected<std::optional<TensorType>> importType(const onnx::TypeProto& t, const std::string& where) {
