@@ -9,11 +9,19 @@ void registerIrParser(ParserRegistry& r);
 namespace darknet {
 void registerDarknetParser(ParserRegistry& r);
 }
+namespace tf {
+void registerTensorflowParser(ParserRegistry& r);
+}
+namespace caffe {
+void registerCaffeParser(ParserRegistry& r);
+}
 
 void registerAllParsers(ParserRegistry& r) {
   onnxproto::registerOnnxParser(r);
   registerIrParser(r);
   darknet::registerDarknetParser(r);
+  tf::registerTensorflowParser(r);
+  caffe::registerCaffeParser(r);
 }
 
 }  // namespace nnport
