@@ -8,7 +8,9 @@
 #   caffe      make_caffe_models.py --resnet50 (BatchNorm + Scale after every conv)
 #   tensorflow make_tf_models.py --resnet50 (NHWC frozen graph, FusedBatchNorm)
 #   darknet    Debian's resnet50.cfg, weights from libdarknet (darknet_oracle)
-#   onnx       the torchvision ResNet-50 export of run_torchvision.sh (BN kept)
+#   onnx       the torchvision ResNet-50 export of run_torchvision.sh without its
+#              Identity nodes (`--passes eliminate-identity,dce`): OpenCV 4.6
+#              cannot read an Identity of an initializer, which torch 1.13 emits
 # nnport: wall time of `nnport inspect` (read, shape inference, summary) and
 # of `nnport convert` to ONNX (read, write, ONNX checker); OpenCV: the
 # readNetFrom* call alone, timed inside Python. Medians of the rounds.
@@ -43,9 +45,11 @@ make_models() {
   rm -rf "$work/darknet/out"
 }
 
-onnx_model="$build/models/torchvision/resnet50_op13_bn/model.onnx"
-[[ -f $onnx_model ]] || { echo "parse_vs_opencv: $onnx_model missing: run tests/conformance/run_torchvision.sh $build first" >&2; exit 2; }
+torch_model="$build/models/torchvision/resnet50_op13/model.onnx"
+[[ -f $torch_model ]] || { echo "parse_vs_opencv: $torch_model missing: run tests/conformance/run_torchvision.sh $build first" >&2; exit 2; }
 make_models
+onnx_model=$work/resnet50.onnx
+"$build/nnport" optimize "$torch_model" -o "$onnx_model" --passes eliminate-identity,dce >/dev/null
 
 # format | `nnport inspect` arguments | `nnport convert` source arguments | OpenCV loader call
 C=$work/caffe/resnet50 T=$work/tf/resnet50.pb D=$work/darknet/resnet50
