@@ -43,10 +43,4 @@ for want in mobilenet_like:1 resnet_like:2 conv:2; do
 done
 echo "converted $converted of $(wc -l < "$out/models/models.txt") frozen graphs"
 
-bash "$src/tests/peers/install.sh" >/dev/null
-node "$src/tests/peers/ort_run.js" --manifest "$out/models/manifest.json" --rtol 1e-4 --atol 0 \
-  --atol-scale 1e-5 --verbose | tee "$out/ort.log"
-total=$(node -e 'console.log(require(process.argv[1]).length)' "$out/models/manifest.json")
-grep -q "^ORT conformance: $total passed, 0 failed, 0 skipped" "$out/ort.log" || status=1
-if ((status == 0)); then find "$out/models" -type f -size +1M -delete; fi
-exit $status
+exec bash "$src/tests/conformance/ort_compare.sh" "$out" "$status"

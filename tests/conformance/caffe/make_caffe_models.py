@@ -22,12 +22,15 @@ about 100 MB, for parse-time benchmarks.
 """
 import argparse
 import glob
-import json
 import os
 import subprocess
 import sys
 
 import numpy as np
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from conformance_io import write_data_set, write_manifest  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Public deploy prototxts from Debian's opencv-doc package, used when installed;
@@ -275,17 +278,11 @@ def numpy_reference(name, net, weights, inputs):
     return [x + w["bias"][0].reshape(3, 1, 1), x + w["bias_hw"][0], lrn, ip]
 
 
-def write_tensor(path, array, name):
-    from onnx import numpy_helper
-    with open(path, "wb") as f:
-        f.write(numpy_helper.from_array(np.ascontiguousarray(array, np.float32), name).SerializeToString())
-
-
 def make_model(name, net, out, seed, entries, conversions, legacy=False, source_text=None):
     import cv2
     rng = np.random.RandomState(seed)
     d = os.path.join(out, name)
-    os.makedirs(os.path.join(d, "data", "test_data_set_0"), exist_ok=True)
+    os.makedirs(d, exist_ok=True)
     weights, shapes = fill_weights(net, rng, legacy)
     proto, model = os.path.join(d, "net.prototxt"), os.path.join(d, "net.caffemodel")
     with open(proto, "w") as f:
@@ -307,10 +304,8 @@ def make_model(name, net, out, seed, entries, conversions, legacy=False, source_
         for n, x in inputs.items():
             cvnet.setInput(x, n)
         ys = cvnet.forward(readers)
-    for k, n in enumerate(names):
-        write_tensor(os.path.join(d, "data", "test_data_set_0", f"input_{k}.pb"), inputs[n], n)
-    for k, ((top, _), y) in enumerate(zip(outs, ys)):
-        write_tensor(os.path.join(d, "data", "test_data_set_0", f"output_{k}.pb"), y.reshape(shapes[top]), top)
+    write_data_set(os.path.join(d, "data"), [(n, inputs[n]) for n in names],
+                   [(top, y.reshape(shapes[top])) for (top, _), y in zip(outs, ys)])
     onnx_path = os.path.join(d, "net.onnx")
     conversions.append((name, proto, model, onnx_path))
     entries.append({"name": name, "model": onnx_path, "data": os.path.join(d, "data")})
@@ -407,11 +402,7 @@ def main():
         make_model(os.path.splitext(file)[0], net, a.out, seed, entries, conversions, source_text=text)
     resnet = text_format.Parse(resnet_text([1, 1, 1, 1], [8, 16, 24, 32], 48, "resnet_like"), pb.NetParameter())
     make_model("resnet_like", resnet, a.out, 100, entries, conversions)
-    with open(os.path.join(a.out, "manifest.json"), "w") as f:
-        json.dump(entries, f, indent=1)
-    with open(os.path.join(a.out, "models.txt"), "w") as f:
-        for c in conversions:
-            f.write(" ".join(c) + "\n")
+    write_manifest(a.out, entries, conversions)
     return 0
 
 

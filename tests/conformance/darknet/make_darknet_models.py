@@ -19,7 +19,6 @@ OUTDIR/models.txt ("name cfg weights onnx [nnport options]" per conversion)
 and OUTDIR/manifest.json for tests/peers/ort_run.js.
 """
 import argparse
-import json
 import os
 import re
 import struct
@@ -27,7 +26,10 @@ import subprocess
 import sys
 
 import numpy as np
-from onnx import numpy_helper
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from conformance_io import write_data_set, write_manifest  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEBIAN_CFG = "/usr/share/darknet/cfg"
@@ -93,13 +95,7 @@ def output_layers(secs):
 
 
 def write_data(directory, x, outputs):
-    d = os.path.join(directory, "test_data_set_0")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "input_0.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(x, "input").SerializeToString())
-    for k, (layer, y) in enumerate(outputs):
-        with open(os.path.join(d, f"output_{k}.pb"), "wb") as f:
-            f.write(numpy_helper.from_array(y.astype(np.float32), f"darknet_layer_{layer}").SerializeToString())
+    write_data_set(directory, [("input", x)], [(f"darknet_layer_{layer}", y) for layer, y in outputs])
 
 
 def run_darknet(oracle, cfg, weights, x, dump, seed):
@@ -254,11 +250,7 @@ def main():
             continue
         make_model(name, cfg, size, oracles, a.out, a.oracle, seed, entries, conversions)
         print(f"{name}: {', '.join(e['name'].split('/')[1] for e in entries if e['name'].startswith(name + '/'))}")
-    with open(os.path.join(a.out, "manifest.json"), "w") as f:
-        json.dump(entries, f, indent=1)
-    with open(os.path.join(a.out, "models.txt"), "w") as f:
-        for c in conversions:
-            f.write(" ".join(c) + "\n")
+    write_manifest(a.out, entries, conversions)
     return 0
 
 

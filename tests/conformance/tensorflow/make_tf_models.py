@@ -12,7 +12,6 @@ not needed. Oracles: "numpy" (tf_reference.py, every model) and "opencv"
 With --resnet50 OUTDIR, writes only a ResNet-50-sized graph (~100 MB).
 """
 import argparse
-import json
 import os
 import sys
 
@@ -21,7 +20,9 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
 import tf_reference as ref  # noqa: E402
+from conformance_io import write_data_set, write_manifest  # noqa: E402
 
 pb = None  # tf_graph_subset_pb2, imported in main()
 DT_FLOAT, DT_INT32 = 1, 3
@@ -323,13 +324,7 @@ MODELS = [("conv", m_conv, (1, 9, 11, 3)),
 
 
 def write_data(d, x, ys, names):
-    from onnx import numpy_helper
-    os.makedirs(os.path.join(d, "test_data_set_0"), exist_ok=True)
-    with open(os.path.join(d, "test_data_set_0", "input_0.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(x, "input").SerializeToString())
-    for k, (y, n) in enumerate(zip(ys, names)):
-        with open(os.path.join(d, "test_data_set_0", f"output_{k}.pb"), "wb") as f:
-            f.write(numpy_helper.from_array(np.asarray(y, np.float32), n).SerializeToString())
+    write_data_set(d, [("input", x)], list(zip(names, ys)))
 
 
 def opencv_outputs(path, x, names):
@@ -427,11 +422,7 @@ def main():
     for seed, (name, fn, x_shape) in enumerate(MODELS, start=1):
         if not only or name in only:
             make_model(name, fn, x_shape, seed, a.out, entries, conversions)
-    with open(os.path.join(a.out, "manifest.json"), "w") as f:
-        json.dump(entries, f, indent=1)
-    with open(os.path.join(a.out, "models.txt"), "w") as f:
-        for c in conversions:
-            f.write(" ".join(c) + "\n")
+    write_manifest(a.out, entries, conversions)
 
 
 if __name__ == "__main__":
