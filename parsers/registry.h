@@ -41,4 +41,12 @@ class ParserRegistry : public FormatRegistry<Parser> {
 
 void registerAllParsers(ParserRegistry& r);  // parsers/all_parsers.cpp
 
+// What the framework parsers share (parsers/registry.cpp).
+// The graph's default name: the file name without folder and extension.
+std::string graphNameFromPath(const std::string& path);
+// The last step of a framework parser: strict shape inference over the
+// graph it built. A disagreement is a parser bug: an internal error naming
+// `file` and inference's message.
+Status checkConvertedShapes(Model& m, const std::string& file);
+
 }  // namespace nnport

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <unordered_set>
 
-#include "ir/shape_inference.h"
 #include "parsers/caffe/caffe_builder.h"
 #include "parsers/caffe/caffe_reader.h"
 #include "parsers/registry.h"
@@ -211,7 +210,7 @@ Expected<std::pair<std::string, std::string>> inputFiles(const ParseRequest& req
 
 std::string graphNameOf(const caffepb::NetParameter& net, const std::string& path) {
   if (!net.name().empty()) return net.name();
-  return std::filesystem::path(path).stem().string();
+  return graphNameFromPath(path);
 }
 
 }  // namespace
@@ -233,12 +232,7 @@ Expected<std::unique_ptr<Model>> parseCaffe(const ParseRequest& req) {
   NetBuilder net(*m, protoPath, weights);
   Walker walker(net, req);
   NNP_RETURN_IF_ERROR(walker.run(*proto));
-  InferOptions strict;
-  strict.strict = true;
-  auto inferred = inferShapes(*m, strict);
-  if (!inferred)
-    return Status::internal("{}: the converted graph disagrees with shape inference: {}", protoPath,
-                            inferred.status().message());
+  NNP_RETURN_IF_ERROR(checkConvertedShapes(*m, protoPath));
   return m;
 }
 

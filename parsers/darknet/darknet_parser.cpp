@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "ir/shape_inference.h"
 #include "parsers/darknet/darknet_builder.h"
 #include "parsers/registry.h"
 
@@ -166,13 +165,6 @@ Expected<std::pair<std::string, std::string>> inputFiles(const ParseRequest& req
   return std::make_pair(cfg, weights);
 }
 
-std::string graphNameOf(const std::string& cfgPath) {
-  const auto slash = cfgPath.rfind('/');
-  std::string name = slash == std::string::npos ? cfgPath : cfgPath.substr(slash + 1);
-  const auto dot = name.rfind('.');
-  return dot == std::string::npos ? name : name.substr(0, dot);
-}
-
 }  // namespace
 
 Expected<std::unique_ptr<Model>> parseDarknet(const ParseRequest& req) {
@@ -183,18 +175,13 @@ Expected<std::unique_ptr<Model>> parseDarknet(const ParseRequest& req) {
   auto m = std::make_unique<Model>();
   m->opsets.push_back({"", 13});
   m->producerName = "nnport darknet parser";
-  m->graph.name = graphNameOf(cfgPath);
+  m->graph.name = graphNameFromPath(cfgPath);
   m->docString = fmt::format("Converted from Darknet {} (weights version {}.{}.{})", cfgPath,
                              weights->header().major, weights->header().minor,
                              weights->header().revision);
   Walker walker(*m, *weights);
   NNP_RETURN_IF_ERROR(walker.run(sections));
-  InferOptions strict;
-  strict.strict = true;
-  auto inferred = inferShapes(*m, strict);
-  if (!inferred)
-    return Status::internal("{}: the converted graph disagrees with shape inference: {}", cfgPath,
-                            inferred.status().message());
+  NNP_RETURN_IF_ERROR(checkConvertedShapes(*m, cfgPath));
   return m;
 }
 

@@ -10,7 +10,6 @@
 
 #include <google/protobuf/io/coded_stream.h>
 
-#include "ir/shape_inference.h"
 #include "parsers/registry.h"
 #include "parsers/tensorflow/tf_builder.h"
 #include "parsers/tensorflow/tf_inputs.h"
@@ -214,13 +213,6 @@ class Walker {
   std::set<const Value*> named_;
 };
 
-std::string graphNameOf(const std::string& path) {
-  const auto slash = path.rfind('/');
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  const auto dot = name.rfind('.');
-  return dot == std::string::npos ? name : name.substr(0, dot);
-}
-
 Status cleanUpLayout(Model& m, const std::string& file) {
   NNP_ASSIGN_OR_RETURN(Pipeline p, parsePipeline(kLayoutPipeline));
   auto r = runPipeline(m, p);
@@ -239,18 +231,13 @@ Expected<std::unique_ptr<Model>> parseTensorflow(const ParseRequest& req) {
   auto m = std::make_unique<Model>();
   m->opsets.push_back({"", 13});
   m->producerName = "nnport tensorflow parser";
-  m->graph.name = graphNameOf(file);
+  m->graph.name = graphNameFromPath(file);
   m->docString = fmt::format("Converted from TensorFlow frozen graph {}", file);
   Walker walker(*m, *gd, req, file);
   NNP_RETURN_IF_ERROR(walker.run());
   gd.reset();
   NNP_RETURN_IF_ERROR(cleanUpLayout(*m, file));
-  InferOptions strict;
-  strict.strict = true;
-  auto inferred = inferShapes(*m, strict);
-  if (!inferred)
-    return Status::internal("{}: the converted graph disagrees with shape inference: {}", file,
-                            inferred.status().message());
+  NNP_RETURN_IF_ERROR(checkConvertedShapes(*m, file));
   return m;
 }
 
