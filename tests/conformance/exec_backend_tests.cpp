@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "lib/atomic_file.h"
 #include "lib/exec/executor.h"
@@ -61,8 +62,20 @@ RtTensor relabeled(const RtTensor& t, DType dtype) {
   return out;
 }
 
+// Tests whose expected outputs contradict ONNX Runtime and PyTorch, which
+// the interpreter follows; listed in docs/interpreter.md (Kernel notes).
+const std::map<std::string, std::string>& knownDivergences() {
+  static const std::map<std::string, std::string> tests = {
+      {"test_maxunpool_export_with_output_shape",
+       "its indices address the 4x4 shape kernel_shape/strides imply, padded to output_shape 5x5 "
+       "after; ONNX Runtime and PyTorch scatter straight into output_shape (onnx/onnx#2398)"}};
+  return tests;
+}
+
 // "pass", "fail: why" or "skip: why".
 std::string runTest(const fs::path& dir, KernelSet set) {
+  auto known = knownDivergences().find(dir.filename().string());
+  if (known != knownDivergences().end()) return "skip: known divergence: " + known->second;
   auto model = loadModelFile((dir / "model.onnx").string(), "onnx");
   if (!model) return "skip: " + model.status().message();
   auto exec = Executor::create(**model, {set, 1});

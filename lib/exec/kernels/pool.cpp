@@ -1,5 +1,5 @@
 // Pooling kernels for any number of spatial dims: MaxPool (with its optional
-// Indices output), AveragePool, LpPool and the global pools. Window taps
+// Indices output), AveragePool, LpPool, the global pools and MaxUnpool. Window taps
 // are listed once per output position for a chunk of positions, then every
 // (batch, channel) plane is reduced over that list.
 #include <cmath>
@@ -241,9 +241,53 @@ Status globalLpPoolKernel(KernelContext& ctx) {
   });
 }
 
+// MaxUnpool: a zero output of output_shape (else (in - 1) * stride + kernel
+// - pads per spatial dim) with Y.flat[I.flat[i]] = X.flat[i]; the indices
+// count over the whole output tensor, as MaxPool's Indices do over its input.
+Expected<std::vector<int64_t>> unpooledDims(KernelContext& ctx, const RtTensor& x) {
+  if (const RtTensor* shape = ctx.input(2)) {
+    std::vector<int64_t> dims = shape->toInt64Vector();
+    if (dims.size() != x.rank())
+      return ctx.error("output_shape has {} values for an input of rank {}", dims.size(), x.rank());
+    for (int64_t d : dims)
+      if (d < 0) return ctx.error("output_shape has a negative dim {}", d);
+    return dims;
+  }
+  WindowGeometry g;
+  NNP_RETURN_IF_ERROR(readPool(ctx, x, g, false));
+  std::vector<int64_t> dims{x.dim(0), x.dim(1)};
+  for (size_t i = 0; i < g.rank(); ++i)
+    dims.push_back((g.in[i] - 1) * g.strides[i] + g.kernel[i] - g.padBegin[i] - g.padEnd[i]);
+  return dims;
+}
+
+Status maxUnpoolKernel(KernelContext& ctx) {
+  const RtTensor& x = *ctx.input(0);
+  const RtTensor& idx = *ctx.input(1);
+  if (x.rank() < 3) return ctx.error("input rank {} is below 3 (N, C, spatial...)", x.rank());
+  if (idx.dtype() != DType::Int64 || idx.dims() != x.dims())
+    return ctx.error("indices must be int64 with the input's shape");
+  NNP_ASSIGN_OR_RETURN(std::vector<int64_t> dims, unpooledDims(ctx, x));
+  const int64_t total = product(dims), n = x.numElements();
+  const int64_t* pi = idx.data<int64_t>();
+  for (int64_t i = 0; i < n; ++i)
+    if (pi[i] < 0 || pi[i] >= total)
+      return ctx.error("index {} at element {} is outside the {}-element output", pi[i], i, total);
+  const DType d = x.dtype();
+  bool handled = dispatchNumeric(d, [&](auto t) {
+    using T = decltype(t);
+    const T* px = x.data<T>();
+    T* py = ctx.allocateOutput(0, d, dims).data<T>();
+    for (int64_t i = 0; i < n; ++i) py[pi[i]] = px[i];
+  });
+  if (!handled) return ctx.unsupported("no kernel for {} input", dtypeName(d));
+  return Status::ok();
+}
+
 }  // namespace
 
 void registerPoolKernels(KernelRegistry& r) {
+  r.add("MaxUnpool", maxUnpoolKernel);
   r.add("MaxPool", maxPoolKernel);
   r.add("AveragePool", averagePoolKernel);
   r.add("LpPool", lpPoolKernel);
