@@ -100,6 +100,7 @@ std::vector<LayerKind> poolLayerKinds();        // layers_pool.cpp
 std::vector<LayerKind> activationLayerKinds();  // layers_activation.cpp
 std::vector<LayerKind> normLayerKinds();        // layers_norm.cpp
 std::vector<LayerKind> shapeLayerKinds();       // layers_shape.cpp
+std::vector<LayerKind> resizeLayerKinds();      // layers_resize.cpp
 
 // Caffe's pooling geometry along one spatial axis (layers_pool.cpp): output
 // size by Caffe's rounding and clip rule, and the extra end padding that

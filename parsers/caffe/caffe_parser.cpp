@@ -16,7 +16,7 @@ const std::unordered_map<std::string, LayerKind>& layerKinds() {
   static const std::unordered_map<std::string, LayerKind> table = [] {
     std::unordered_map<std::string, LayerKind> t;
     for (auto kinds : {convLayerKinds(), poolLayerKinds(), activationLayerKinds(), normLayerKinds(),
-                       shapeLayerKinds()})
+                       shapeLayerKinds(), resizeLayerKinds()})
       for (const LayerKind& k : kinds) t.emplace(k.type, k);
     return t;
   }();

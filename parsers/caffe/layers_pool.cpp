@@ -7,7 +7,9 @@
 // count, the extra end padding does not. Explicit Pad(pad, zeros) followed
 // by AveragePool(end pads = extraEnd, count_include_pad = 0) computes
 // exactly that: the zeros count as cells, the extra padding does not.
-// MAX: padded cells never win, so plain pads suffice.
+// MAX: padded cells never win, so plain pads suffice. A second top on MAX
+// pooling is the mask SegNet's Upsample reads (see maxPoolWithMask).
+#include "ir/onnx_dtype.h"
 #include "parsers/caffe/caffe_builder.h"
 
 namespace nnport::caffe {
@@ -62,11 +64,36 @@ Expected<PoolGeometry> poolGeometry(const LayerContext& ctx, const PP& p) {
   return g;
 }
 
+// MAX pooling's optional second top, the mask: where each maximum was, as
+// a float index inside its (batch, channel) plane of the input. ONNX
+// MaxPool's Indices count over the whole tensor, so the mask is
+// Indices mod (H * W).
+Status maxPoolWithMask(LayerContext& ctx, const std::vector<int64_t>& in, std::vector<Attribute> attrs) {
+  NetBuilder& net = ctx.net;
+  const caffepb::LayerParameter& l = ctx.layer;
+  const std::string y = net.topValueName(l.top(0), l.name());
+  const std::string indices = net.topValueName(ctx.name("indices"), "");
+  auto outs = net.node("MaxPool", {ctx.bottoms[0]}, {y, indices}, l.name(), std::move(attrs));
+  if (!outs) return outs.status().withContext(ctx.where());
+  net.setBlob(l.top(0), (*outs)[0]);
+  Value* plane = net.int64s(ctx.name("plane_size"), {in[2] * in[3]});
+  NNP_ASSIGN_OR_RETURN(Value * offset, ctx.helper("Mod", "mask_int", {(*outs)[1], plane}));
+  const std::string mask = net.topValueName(l.top(1), l.name());
+  auto m = net.node("Cast", {offset}, {mask}, ctx.name("mask"),
+                    {Attribute::ofInt("to", dtypeToOnnx(DType::Float32))});
+  if (!m) return m.status().withContext(ctx.where());
+  net.setBlob(l.top(1), m->front());
+  return Status::ok();
+}
+
 Status buildPooling(LayerContext& ctx) {
   const PP& p = ctx.layer.pooling_param();
   if (p.pool() == PP::STOCHASTIC)
     return Status::unsupported("{}: STOCHASTIC pooling is not supported", ctx.where());
   const bool isMax = p.pool() == PP::MAX;
+  if (ctx.layer.top_size() > (isMax && !p.global_pooling() ? 2 : 1))
+    return Status::invalid("{}: {} pooling has one top (windowed MAX pooling may add a mask top)",
+                           ctx.where(), isMax ? "global" : "AVE");
   NNP_ASSIGN_OR_RETURN(std::vector<int64_t> in, ctx.dims(ctx.bottoms[0]));
   if (in.size() != 4) return Status::unsupported("{}: pooling of a rank-{} input", ctx.where(), in.size());
   if (p.global_pooling())
@@ -82,6 +109,7 @@ Status buildPooling(LayerContext& ctx) {
   Value* x = ctx.bottoms[0];
   if (isMax) {
     attrs.push_back(Attribute::ofInts("pads", {g.ph, g.pw, g.ph + h->extraEnd, g.pw + w->extraEnd}));
+    if (ctx.layer.top_size() == 2) return maxPoolWithMask(ctx, in, std::move(attrs));
     return ctx.result("MaxPool", {x}, std::move(attrs)).status();
   }
   if (g.ph > 0 || g.pw > 0) {

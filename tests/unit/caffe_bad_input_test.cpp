@@ -1,11 +1,10 @@
 // The Caffe parser's CLI errors (see bad_input_harness.h for the checks of
 // every failing run) and the --custom-layer opaque path.
-#include "parsers/caffe/caffe_subset.pb.h"
-#include "tests/unit/bad_input_harness.h"
+#include "tests/unit/caffe_test_util.h"
+
+using namespace caffetest;
 
 namespace {
-
-constexpr int kInvalid = 3, kUnsupported = 4;
 
 const char* kConvNet =
     "name: \"small\"\ninput: \"data\"\ninput_shape { dim: 1 dim: 1 dim: 4 dim: 4 }\n"
@@ -31,17 +30,6 @@ std::string convWeights() {
     extra->add_blobs()->add_data(1.f);
   }
   return net.SerializeAsString();
-}
-
-struct Files {
-  badinput::fs::path prototxt, caffemodel;
-};
-
-Files writePair(const badinput::Workspace& ws, const std::string& prototxt, const std::string& model) {
-  Files f{ws.in() / "net.prototxt", ws.in() / "net.caffemodel"};
-  badinput::writeFile(f.prototxt, prototxt);
-  badinput::writeFile(f.caffemodel, model);
-  return f;
 }
 
 std::vector<std::string> convertArgs(const badinput::Workspace& ws, const Files& f) {
@@ -124,4 +112,13 @@ TEST_CASE("caffe: unknown layer type, and --custom-layer opaque", "[caffe][bad-i
   bool imported = false;
   for (const auto& o : m.opset_import()) imported |= o.domain() == "caffe";
   CHECK(imported);
+}
+
+TEST_CASE("caffe: a fork layer option nnport cannot convert", "[caffe][bad-input]") {
+  badinput::Workspace ws;
+  const std::string net = std::string(kConvNet) +
+                          "layer { name: \"up\" type: \"Upsample\" bottom: \"conv\" top: \"up\" "
+                          "upsample_param { upsample_h: 5 upsample_w: 5 } }\n";
+  const Files f = writePair(ws, net, convWeights());
+  checkCaffeFails(ws, f, {kUnsupported, {f.prototxt.string(), "layer 'up' (Upsample)", "mask bottom"}});
 }

@@ -4,90 +4,12 @@
 // BatchNorm scale factor, in-place layers, the V1 `layers` form, Scale with
 // two bottoms), and the CLI errors for bad prototxts and caffemodels (see
 // bad_input_harness.h for the checks of every failing run).
-#include <algorithm>
-#include <cmath>
-
-#include "lib/exec/executor.h"
 #include "parsers/caffe/caffe_builder.h"
-#include "parsers/caffe/caffe_subset.pb.h"
-#include "parsers/registry.h"
-#include "tests/unit/bad_input_harness.h"
+#include "tests/unit/caffe_test_util.h"
 
 using namespace nnport;
 using namespace nnport::caffe;
-
-namespace {
-
-constexpr int kInvalid = 3, kUnsupported = 4;
-
-struct Files {
-  badinput::fs::path prototxt, caffemodel;
-};
-
-// Layer name -> blobs (each a flat list with its shape).
-using Blobs = std::vector<std::pair<std::string, std::vector<std::pair<std::vector<int64_t>, std::vector<float>>>>>;
-
-std::string caffemodelBytes(const Blobs& blobs) {
-  caffepb::NetParameter net;
-  for (const auto& [name, list] : blobs) {
-    auto* l = net.add_layer();
-    l->set_name(name);
-    for (const auto& [dims, data] : list) {
-      auto* b = l->add_blobs();
-      for (int64_t d : dims) b->mutable_shape()->add_dim(d);
-      for (float v : data) b->add_data(v);
-    }
-  }
-  return net.SerializeAsString();
-}
-
-Files writePair(const badinput::Workspace& ws, const std::string& prototxt, const std::string& model) {
-  Files f{ws.in() / "net.prototxt", ws.in() / "net.caffemodel"};
-  badinput::writeFile(f.prototxt, prototxt);
-  badinput::writeFile(f.caffemodel, model);
-  return f;
-}
-
-Expected<std::unique_ptr<Model>> parse(const Files& f) {
-  ParseRequest req;
-  req.network = f.prototxt.string();
-  req.weights = f.caffemodel.string();
-  return ParserRegistry::instance().find("caffe")->parse(req);
-}
-
-std::vector<float> wave(size_t n) {
-  std::vector<float> v(n);
-  for (size_t i = 0; i < n; ++i) v[i] = std::sin(static_cast<float>(i) * 1.3f) * 2.f;
-  return v;
-}
-
-// Runs `m` on input "data" = x of `dims`; returns output `name`.
-std::vector<float> run(const Model& m, const std::vector<int64_t>& dims, const std::vector<float>& x,
-                       const std::string& name) {
-  auto exec = exec::Executor::create(m, {exec::KernelSet::Reference, 1});
-  REQUIRE(exec.hasValue());
-  exec::RtTensor in = exec::RtTensor::allocate(DType::Float32, dims);
-  std::copy(x.begin(), x.end(), in.data<float>());
-  auto outs = (*exec)->run({{"data", in}});
-  REQUIRE(outs.hasValue());
-  for (const auto& [n, t] : *outs)
-    if (n == name) return std::vector<float>(t.data<float>(), t.data<float>() + t.numElements());
-  FAIL("no output " << name);
-  return {};
-}
-
-std::string input(const std::vector<int64_t>& d) {
-  std::string s = "input: \"data\"\ninput_shape {";
-  for (int64_t v : d) s += fmt::format(" dim: {}", v);
-  return s + " }\n";
-}
-
-void checkClose(const std::vector<float>& got, const std::vector<float>& want) {
-  REQUIRE(got.size() == want.size());
-  for (size_t i = 0; i < want.size(); ++i) CHECK(got[i] == Approx(want[i]).epsilon(1e-5).margin(1e-6));
-}
-
-}  // namespace
+using namespace caffetest;
 
 TEST_CASE("caffe pooling geometry: ceil rounding and the clip rule", "[caffe]") {
   auto axis = [](int64_t in, int64_t k, int64_t s, int64_t p) {

@@ -12,7 +12,7 @@ importer (cv2.dnn.readNetFromCaffe) in the ONNX backend-test layout:
 OUTDIR/<name>/{net.prototxt, net.caffemodel, data/test_data_set_0/}.
 OpenCV reads a deploy copy without the layers nnport skips (loss and
 accuracy layers, layers excluded from the TEST phase). Models OpenCV cannot
-run get a numpy reference (NUMPY_REFERENCE). Writes OUTDIR/models.txt
+run get a numpy reference (numpy_refs.py). Writes OUTDIR/models.txt
 ("name prototxt caffemodel onnx" per line) and OUTDIR/manifest.json for
 tests/peers/ort_run.js.
 
@@ -31,6 +31,7 @@ import numpy as np
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from conformance_io import write_data_set, write_manifest  # noqa: E402
+from numpy_refs import NUMPY_REFERENCE, fork_top_shape, numpy_reference  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Public deploy prototxts from Debian's opencv-doc package, used when installed;
@@ -47,9 +48,7 @@ V1_TYPES = {4: "Convolution", 18: "ReLU", 17: "Pooling", 15: "LRN", 14: "InnerPr
             26: "Power", 39: "Deconvolution"}
 ELEMENTWISE = {"ReLU", "PReLU", "Sigmoid", "TanH", "ELU", "AbsVal", "BNLL", "Power", "Dropout",
                "BatchNorm", "Scale", "Bias", "LRN", "Softmax"}
-# Models whose reference is computed here because OpenCV 4.6 cannot run them.
-NUMPY_REFERENCE = {"opencv_gaps": "OpenCV 4.6 has no Bias layer, ignores LRN's k and "
-                                   "InnerProduct's transpose"}
+
 
 
 def layer_type(l):
@@ -119,7 +118,7 @@ def top_shapes(l, bs):
         k = per_axis(p.kernel_size, p.kernel_h, p.kernel_w, p.HasField("kernel_h"), 0)
         s = per_axis(p.stride, p.stride_h, p.stride_w, p.HasField("stride_h"), 1)
         pad = per_axis(p.pad, p.pad_h, p.pad_w, p.HasField("pad_h") or p.HasField("pad_w"), 0)
-        return [x[:2] + [pool_out(x[2 + i], k[i], s[i], pad[i]) for i in range(2)]]
+        return [x[:2] + [pool_out(x[2 + i], k[i], s[i], pad[i]) for i in range(2)]] * len(l.top)
     if t == "InnerProduct":
         a = l.inner_product_param.axis % len(x)
         return [x[:a] + [l.inner_product_param.num_output]]
@@ -149,6 +148,9 @@ def top_shapes(l, bs):
     if t == "Crop":
         a = l.crop_param.axis % len(x)
         return [x[:a] + bs[1][a:]]
+    fork = fork_top_shape(t, l, bs)
+    if fork is not None:
+        return [fork]
     raise ValueError(f"layer {l.name}: no shape rule for {t}")
 
 
@@ -266,18 +268,6 @@ def deploy_copy(net, outs):
     return d, readers
 
 
-def numpy_reference(name, net, weights, inputs):
-    """Caffe's definitions of the layers in prototxt/opencv_gaps.prototxt."""
-    assert name == "opencv_gaps"
-    x = inputs["data"].astype(np.float64)
-    w = {l.name: [np.array(b.data, np.float64).reshape(list(b.shape.dim)) for b in l.blobs] for l in weights.layer}
-    sq = np.pad(x ** 2, ((0, 0), (1, 1), (0, 0), (0, 0)))
-    window = sum(sq[:, i:i + x.shape[1]] for i in range(3))
-    lrn = x * (2 + 0.5 / 3 * window) ** -0.75  # k + alpha / local_size * sum
-    ip = x.reshape(2, -1) @ w["ip_t"][0] + w["ip_t"][1]  # transpose: the blob is [K, N]
-    return [x + w["bias"][0].reshape(3, 1, 1), x + w["bias_hw"][0], lrn, ip]
-
-
 def make_model(name, net, out, seed, entries, conversions, legacy=False, source_text=None):
     import cv2
     rng = np.random.RandomState(seed)
@@ -293,7 +283,8 @@ def make_model(name, net, out, seed, entries, conversions, legacy=False, source_
     inputs = {n: rng.normal(0, 1, shapes[n]).astype(np.float32) for n in names}
     outs = outputs_of(net)
     if name in NUMPY_REFERENCE:
-        ys = numpy_reference(name, net, weights, inputs)
+        refs = numpy_reference(name, net, weights, inputs)
+        ys = [refs[top] for top, _ in outs]
         print(f"{name}: numpy reference ({NUMPY_REFERENCE[name]})")
     else:
         deploy = os.path.join(d, "deploy.prototxt")
