@@ -9,6 +9,7 @@
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/transpose_util.h"
 
 namespace nnport {
 
@@ -21,15 +22,6 @@ std::optional<std::vector<int64_t>> permOf(const Node& t, std::optional<size_t> 
   p.resize(*rank);
   std::iota(p.rbegin(), p.rend(), 0);
   return p;
-}
-
-bool isPermutation(const std::vector<int64_t>& p) {
-  std::vector<bool> seen(p.size(), false);
-  for (int64_t v : p) {
-    if (v < 0 || v >= static_cast<int64_t>(p.size()) || seen[static_cast<size_t>(v)]) return false;
-    seen[static_cast<size_t>(v)] = true;
-  }
-  return true;
 }
 
 Expected<PassResult> mergeTransposes(Model& m) {

@@ -1,6 +1,7 @@
-// Permutations and transposed constants, for the passes that move
-// Transposes (push-transposes): a Transpose's resolved perm, inverse and
-// composition, axis remapping, and a constant's data transposed.
+// Permutations and transposed constants, for the passes that move and
+// merge Transposes (push-transposes, merge-transposes): a Transpose's
+// resolved perm, inverse and composition, axis remapping, and a constant's
+// data transposed.
 #pragma once
 
 #include <optional>

@@ -1,98 +1,27 @@
 // Writing the on-disk IR pair: the JSON document, and the .bin that receives
 // every byte blob at a 64-byte aligned offset in the order the JSON refers to
 // them. The layout is a pure function of the model, so writing a model that
-// was read back reproduces both files byte for byte.
-#include <algorithm>
+// was read back reproduces both files byte for byte. The .bin appender,
+// the float encoding and the JSON layout are in ir_json_write_encoding.cpp.
 #include <cerrno>
-#include <cfloat>
-#include <charconv>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 
-#include <nlohmann/json.hpp>
-
 #include "ir/serialize/ir_json.h"
+#include "ir/serialize/ir_json_write_encoding.h"
 #include "ir/serialize/utf8.h"
 #include "lib/atomic_file.h"
 
 namespace nnport {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-// Appends blobs to a byte sink at aligned offsets. The first sink failure is
-// remembered; offsets keep advancing so the JSON stays consistent.
-class BinWriter {
- public:
-  using Sink = std::function<bool(const void*, size_t)>;
-  struct Piece {
-    const void* data;
-    size_t size;
-  };
-
-  explicit BinWriter(Sink sink) : sink_(std::move(sink)) {}
-
-  // [offset, size]; an empty blob is [0, 0] and takes no space.
-  Json blob(const std::vector<Piece>& pieces) {
-    uint64_t total = 0;
-    for (const Piece& p : pieces) total += p.size;
-    if (total == 0) return Json::array({0, 0});
-    const uint64_t offset = (pos_ + kIrBlobAlignment - 1) / kIrBlobAlignment * kIrBlobAlignment;
-    static const uint8_t kZeros[kIrBlobAlignment] = {};
-    emit(kZeros, static_cast<size_t>(offset - pos_));
-    for (const Piece& p : pieces) emit(p.data, p.size);
-    return Json::array({offset, total});
-  }
-  Json blob(const std::string& s) { return blob({{s.data(), s.size()}}); }
-  bool failed() const { return failed_; }
-
- private:
-  void emit(const void* p, size_t n) {
-    if (n == 0) return;
-    if (!failed_ && !sink_(p, n)) failed_ = true;
-    pos_ += n;
-  }
-  Sink sink_;
-  uint64_t pos_ = 0;
-  bool failed_ = false;
-};
+using namespace irwrite;
 
 bool isOpaqueKind(AttrKind k) {
   return k == AttrKind::Graph || k == AttrKind::Graphs || k == AttrKind::SparseTensor ||
          k == AttrKind::SparseTensors || k == AttrKind::TypeProto || k == AttrKind::TypeProtos;
-}
-
-uint32_t floatBits(float f) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, sizeof bits);
-  return bits;
-}
-
-// A finite float becomes a JSON number: its shortest decimal form when that
-// survives the reader's detour through double, else the exact double.
-// Infinities and NaNs (which JSON cannot spell) become "0x" + 8 hex digits of
-// their bits, so NaN payloads survive too.
-Json floatJson(float f) {
-  if (!std::isfinite(f)) return fmt::format("0x{:08x}", floatBits(f));
-  const std::string shortest = fmt::format("{}", f);
-  double d = 0;
-  auto r = std::from_chars(shortest.data(), shortest.data() + shortest.size(), d);
-  // The reader rejects magnitudes above FLT_MAX, which the shortest form of
-  // FLT_MAX itself exceeds as a double.
-  if (r.ec == std::errc() && std::fabs(d) <= FLT_MAX &&
-      floatBits(static_cast<float>(d)) == floatBits(f))
-    return d;
-  return static_cast<double>(f);
-}
-
-Json floatsJson(const std::vector<float>& v) {
-  Json out = Json::array();
-  for (float f : v) out.push_back(floatJson(f));
-  return out;
 }
 
 class IrWriter {
@@ -369,34 +298,6 @@ class IrWriter {
   std::unordered_map<const Value*, size_t> index_;
   std::vector<Value*> constants_;
 };
-
-// Like nlohmann's dump(1) (one space per level), except that a list of
-// scalars (dims, shapes, [offset, size]) stays on one line.
-void dumpCompact(const Json& j, size_t depth, std::string& out) {
-  const bool inlineList = j.is_array() && std::none_of(j.begin(), j.end(), [](const Json& v) {
-                            return v.is_structured();
-                          });
-  if (!j.is_structured() || j.empty() || inlineList) {
-    if (!inlineList) {
-      out += j.dump();
-      return;
-    }
-    out += "[";
-    for (size_t i = 0; i < j.size(); ++i) out += (i ? ", " : "") + j[i].dump();
-    out += "]";
-    return;
-  }
-  out += j.is_object() ? "{\n" : "[\n";
-  size_t i = 0;
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    out.append(depth + 1, ' ');
-    if (j.is_object()) out += Json(it.key()).dump() + ": ";
-    dumpCompact(it.value(), depth + 1, out);
-    out += ++i < j.size() ? ",\n" : "\n";
-  }
-  out.append(depth, ' ');
-  out += j.is_object() ? "}" : "]";
-}
 
 // Encodes the model, streaming blobs to `bin` and returning the JSON text.
 Expected<std::string> encode(const Model& m, BinWriter& bin) {

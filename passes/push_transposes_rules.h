@@ -1,0 +1,40 @@
+// The commuting rules of push-transposes (internal to it): which readers a
+// Transpose can move below (the op families push_transposes.cpp lists), and
+// R', the reader rewritten for the Transpose's input layout, planned before
+// anything in the graph changes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "passes/transpose_util.h"
+
+namespace nnport::pushtransposes {
+
+enum class Reader { Unary, Broadcast, Concat, Reduce, ArgReduce, Softmax, Pad, Slice };
+
+// The family of a reader that may take a Transpose (ONNX domain), or nullopt.
+std::optional<Reader> readerKind(const Node& n);
+
+// A subgraph (a node's capture) reads `v`.
+bool readBySubgraph(const Value& v);
+
+// R' before it exists: its operands (a new constant is made only once the
+// push is sure) and attributes, and the Transposes it absorbs.
+struct Operand {
+  Value* value = nullptr;
+  TensorPtr data;  // when set, a new constant named after `value`
+};
+struct Plan {
+  std::vector<Operand> operands;
+  AttributeMap attrs;
+  std::vector<Node*> transposes;
+};
+
+// Plans R' for `r`, of family `kind`, reading a Transpose by p: why R cannot
+// take the Transpose, or empty (then *plan is R').
+std::string planPush(const Node& r, Reader kind, const Perm& p, int64_t opset, Plan* plan);
+
+}  // namespace nnport::pushtransposes
