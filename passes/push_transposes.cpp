@@ -7,10 +7,13 @@
 //   constant, given leading 1-dims up to p's rank (numpy aligns ranks on the
 //   right) and transposed by p's inverse (one-element constants stay), or
 //   another Transpose by p that only R reads, which goes;
-// - Concat of Transposes by p, Reduce*/ArgMax/ArgMin with keepdims=1,
+// - Concat of Transposes by p, Reduce*/ArgMax/ArgMin, Squeeze,
 //   Softmax/LogSoftmax from opset 13 (before, they flatten at the axis),
 //   Slice and opset-18 Pad with constant axes: axis a becomes p[a];
 // - Pad with constant pads: the pads of dim i move to dim p[i].
+// Readers that drop axes (Squeeze, keepdims=0) leave a Transpose of the
+// kept rank (permAfterDroppingAxes), none when that is the identity: a
+// global pool + Squeeze after an NHWC body needs no Transpose at all.
 // The new Transpose keeps R's output value (name, type, readers), so graph
 // outputs keep their names; R's new output gets the transposed type.
 //
@@ -34,8 +37,9 @@ namespace {
 
 using namespace pushtransposes;
 
-// Replaces R by R' followed by Transpose(p), which takes over R's output
-// value; erases the absorbed Transposes. Returns the new Transpose.
+// Replaces R by R' followed by Transpose(p) (or the plan's outPerm), which
+// takes over R's output value; erases the absorbed Transposes. Returns the
+// new Transpose, or nullptr when R' needs none and took over the value.
 Node* push(Graph& g, Node* r, const Perm& p, Plan& plan, std::unordered_set<const Node*>& erased) {
   std::vector<Value*> inputs;
   for (size_t i = 0; i < plan.operands.size(); ++i) {
@@ -51,7 +55,8 @@ Node* push(Graph& g, Node* r, const Perm& p, Plan& plan, std::unordered_set<cons
   Value* y = r->output(0);
   const std::string yName = y->name(), op = r->opType(), domain = r->domain(), rName = r->name();
   const std::string tName = plan.transposes.front()->name(), doc = r->docString;
-  const TensorType before{y->type.dtype, transposedShape(y->type.shape, inversePerm(p))};
+  const Perm outPerm = plan.outPerm ? *plan.outPerm : p;
+  const TensorType before{y->type.dtype, transposedShape(y->type.shape, inversePerm(outPerm))};
   g.eraseNode(r);  // y stays, detached, with its readers
   erased.insert(r);
   for (Node* t : plan.transposes) {
@@ -59,12 +64,15 @@ Node* push(Graph& g, Node* r, const Perm& p, Plan& plan, std::unordered_set<cons
     g.eraseNode(t);
     erased.insert(t);
   }
-  Node* r2 = g.addNode(op, domain, inputs, {g.uniqueName(yName + "__pre_transpose")}, rName);
+  // Dropped axes may leave nothing to transpose: then R' adopts y.
+  const bool none = isIdentityPerm(outPerm);
+  Node* r2 = g.addNode(op, domain, inputs, {none ? yName : g.uniqueName(yName + "__pre_transpose")}, rName);
   r2->attrs = plan.attrs;
   r2->docString = doc;
+  if (none) return nullptr;
   r2->output(0)->type = before;
   Node* t2 = g.addNode("Transpose", "", {r2->output(0)}, {yName}, tName);  // adopts y
-  t2->attrs.set(Attribute::ofInts("perm", p));
+  t2->attrs.set(Attribute::ofInts("perm", outPerm));
   return t2;
 }
 
@@ -166,8 +174,8 @@ Expected<PassResult> pushTransposes(Model& m) {
 
 void registerPushTransposesPass(PassRegistry& r) {
   r.add({"push-transposes",
-         "move Transposes below elementwise, Concat, Reduce, Softmax, Pad and Slice readers so "
-         "pairs meet",
+         "move Transposes below elementwise, Concat, Reduce, Squeeze, Softmax, Pad and Slice "
+         "readers so pairs meet",
          pushTransposes});
 }
 

@@ -40,6 +40,7 @@ const std::map<std::string, Reader>& readers() {
     t["Concat"] = Reader::Concat;
     t["Pad"] = Reader::Pad;
     t["Slice"] = Reader::Slice;
+    t["Squeeze"] = Reader::Squeeze;
     return t;
   }();
   return table;
@@ -80,8 +81,7 @@ class Planner {
       case Reader::Reduce:
         return reduce();
       case Reader::ArgReduce:
-        if (r_.attrInt("keepdims", 1) != 1) return "keepdims=0 drops the axis";
-        return unaryWithAxis("axis", 0);
+        return argReduce();
       case Reader::Softmax:
         if (opset_ < 13) return "before opset 13 Softmax flattens its input at the axis";
         return unaryWithAxis("axis", -1);
@@ -89,6 +89,8 @@ class Planner {
         return pad();
       case Reader::Slice:
         return slice();
+      case Reader::Squeeze:
+        return squeeze();
     }
     return "unknown reader";
   }
@@ -145,21 +147,69 @@ class Planner {
     return "";
   }
 
-  std::string reduce() {
-    if (r_.attrInt("keepdims", 1) != 1) return "keepdims=0 drops the reduced axes";
-    if (!transposed(0)) return "its first operand is not the Transpose";
+  // Axes from input 1 (when given) or the `axes` attribute, remapped for
+  // x; returns the axes of y they held (nullopt: none given).
+  std::string remapAxesOperand(std::optional<Ints>& axes) {
     if (r_.input(1)) {
-      auto axes = initializerInts(r_.input(1));
+      axes = initializerInts(r_.input(1));
       if (!axes) return "its axes are not constant";
       return remapAxesInput(1, *axes);
     }
-    // No axes: all of them, or none (noop_with_empty_axes); either way the same.
     if (const Attribute* a = r_.attrs.find("axes")) {
-      auto axes = axesBeforeTranspose(a->ints, p_);
-      if (!axes) return "an axis is out of range";
-      plan_.attrs.set(Attribute::ofInts("axes", *axes));
+      axes = a->ints;
+      auto mapped = axesBeforeTranspose(a->ints, p_);
+      if (!mapped) return "an axis is out of range";
+      plan_.attrs.set(Attribute::ofInts("axes", *mapped));
     }
     return "";
+  }
+
+  // R drops `yAxes` of y: the Transpose after R' has the kept rank.
+  std::string dropAxes(const Ints& yAxes) {
+    plan_.outPerm = permAfterDroppingAxes(p_, yAxes);
+    return plan_.outPerm ? "" : "an axis is out of range or repeated";
+  }
+
+  Ints allAxes() const {
+    Ints a(p_.size());
+    for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<int64_t>(i);
+    return a;
+  }
+
+  std::string reduce() {
+    if (!transposed(0)) return "its first operand is not the Transpose";
+    std::optional<Ints> axes;
+    std::string why = remapAxesOperand(axes);
+    // keepdims=1: no axes means all of them, or none (noop_with_empty_axes);
+    // either way the same for x.
+    if (!why.empty() || r_.attrInt("keepdims", 1) == 1) return why;
+    if (axes && !axes->empty()) return dropAxes(*axes);
+    if (r_.attrInt("noop_with_empty_axes", 0) != 0) return "";  // the identity: p stays
+    return dropAxes(allAxes());
+  }
+
+  std::string argReduce() {
+    std::string why = unaryWithAxis("axis", 0);
+    if (!why.empty() || r_.attrInt("keepdims", 1) == 1) return why;
+    return dropAxes({r_.attrInt("axis", 0)});
+  }
+
+  // Squeeze: the given axes, or y's 1-dims (then R' without axes squeezes
+  // the same dims of x).
+  std::string squeeze() {
+    const Shape& y = r_.input(0)->type.shape;
+    if (!transposed(0)) return "its input is not the Transpose";
+    std::optional<Ints> axes;
+    std::string why = remapAxesOperand(axes);
+    if (!why.empty() || axes) return why.empty() ? dropAxes(*axes) : why;
+    if (!y.rankKnown() || y.rank() != p_.size())
+      return "it has no axes and the rank of its input is unknown";
+    Ints ones;
+    for (size_t i = 0; i < y.rank(); ++i) {
+      if (!y[i].isStatic()) return "it has no axes and its input has a symbolic dim";
+      if (y[i].value == 1) ones.push_back(static_cast<int64_t>(i));
+    }
+    return dropAxes(ones);
   }
 
   std::string remapAxesInput(size_t i, const Ints& axes) {

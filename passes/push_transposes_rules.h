@@ -13,7 +13,7 @@
 
 namespace nnport::pushtransposes {
 
-enum class Reader { Unary, Broadcast, Concat, Reduce, ArgReduce, Softmax, Pad, Slice };
+enum class Reader { Unary, Broadcast, Concat, Reduce, ArgReduce, Softmax, Pad, Slice, Squeeze };
 
 // The family of a reader that may take a Transpose (ONNX domain), or nullopt.
 std::optional<Reader> readerKind(const Node& n);
@@ -31,6 +31,10 @@ struct Plan {
   std::vector<Operand> operands;
   AttributeMap attrs;
   std::vector<Node*> transposes;
+  // The perm of the Transpose after R' when R drops axes (Squeeze,
+  // keepdims=0), else unset: the pushed Transpose's own perm. An identity
+  // means no Transpose after R' at all.
+  std::optional<Perm> outPerm;
 };
 
 // Plans R' for `r`, of family `kind`, reading a Transpose by p: why R cannot

@@ -1,6 +1,8 @@
 // Permutations and transposed constants.
 #include "passes/transpose_util.h"
 
+#include <algorithm>
+
 #include <cstring>
 #include <numeric>
 
@@ -56,6 +58,27 @@ std::optional<std::vector<int64_t>> axesBeforeTranspose(const std::vector<int64_
     out.push_back(p[static_cast<size_t>(a < 0 ? a + rank : a)]);
   }
   return out;
+}
+
+std::optional<Perm> permAfterDroppingAxes(const Perm& p, const std::vector<int64_t>& axes) {
+  const auto rank = static_cast<int64_t>(p.size());
+  std::vector<bool> dropped(p.size(), false);
+  for (int64_t a : axes) {
+    if (a < -rank || a >= rank) return std::nullopt;
+    const auto i = static_cast<size_t>(a < 0 ? a + rank : a);
+    if (dropped[i]) return std::nullopt;
+    dropped[i] = true;
+  }
+  // x's kept axes in x's order; the result's axis j is x's axis p[kept y axis j].
+  std::vector<int64_t> keptX;
+  for (size_t i = 0; i < p.size(); ++i)
+    if (!dropped[i]) keptX.push_back(p[i]);
+  std::vector<int64_t> sorted = keptX;
+  std::sort(sorted.begin(), sorted.end());
+  Perm q;
+  for (int64_t a : keptX)
+    q.push_back(std::lower_bound(sorted.begin(), sorted.end(), a) - sorted.begin());
+  return q;
 }
 
 Shape transposedShape(const Shape& s, const Perm& p) {

@@ -30,6 +30,13 @@ std::optional<Perm> transposePerm(const Node& t);
 std::optional<std::vector<int64_t>> axesBeforeTranspose(const std::vector<int64_t>& axes,
                                                         const Perm& p);
 
+// Dropping `axes` (of Transpose(x, p)'s result; negative ones count from
+// the end) from Transpose(x, p) equals dropping axes p[a] from x and then
+// transposing by the returned perm q, of the kept rank: R(Transpose(x, p))
+// == Transpose(R'(x), q) for rank-reducing R (Squeeze, keepdims=0
+// reductions). Nullopt when an axis is out of range or repeated.
+std::optional<Perm> permAfterDroppingAxes(const Perm& p, const std::vector<int64_t>& axes);
+
 // The type of Transpose(v, p): dims[i] = s.dims[p[i]]; unknown rank when
 // the rank is unknown or differs from p's.
 Shape transposedShape(const Shape& s, const Perm& p);

@@ -158,6 +158,85 @@ graph g (%x: f32[1,3,2,4]) -> (%y: f32[1,3,2,1]) {
                 {1, 3, 2, 4});
 }
 
+TEST_CASE("push-transposes moves a Transpose below readers that drop axes", "[passes]") {
+  // Global pooling of an NHWC body: the kept axes are in order, no Transpose is left.
+  requirePushed(R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[1,3,2,4]) -> (%y: f32[1,3]) {
+  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[1,2,4,3]  # to_nhwc
+  %y = ReduceMean(%t) {axes=[1,2], keepdims=0} : f32[1,3]  # mean
+}
+)",
+                R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[1,3,2,4]) -> (%y: f32[1,3]) {
+  %y = ReduceMean(%x) {axes=[2,3], keepdims=0} : f32[1,3]  # mean
+}
+)",
+                {1, 3, 2, 4});
+  requirePushed(R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[1,3,1,1]) -> (%y: f32[1,3]) {
+  %axes = const i64[2] [1,2]
+  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[1,1,1,3]  # to_nhwc
+  %y = Squeeze(%t, %axes) : f32[1,3]  # squeeze
+}
+)",
+                R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[1,3,1,1]) -> (%y: f32[1,3]) {
+  %axes__transposed = const i64[2] [2,3]
+  %y = Squeeze(%x, %axes__transposed) : f32[1,3]  # squeeze
+}
+)",
+                {1, 3, 1, 1});
+  requirePushed(R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[1,3,2,4]) -> (%y: i64[1,2,4]) {
+  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[1,2,4,3]  # to_nhwc
+  %y = ArgMax(%t) {axis=3, keepdims=0} : i64[1,2,4]  # argmax
+}
+)",
+                R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[1,3,2,4]) -> (%y: i64[1,2,4]) {
+  %y = ArgMax(%x) {axis=1, keepdims=0} : i64[1,2,4]  # argmax
+}
+)",
+                {1, 3, 2, 4});
+  // Otherwise a Transpose of the kept rank follows.
+  requirePushed(R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,3,4,5]) -> (%y: f32[4,5,3]) {
+  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[2,4,5,3]  # to_nhwc
+  %y = ReduceMax(%t) {axes=[0], keepdims=0} : f32[4,5,3]  # max
+}
+)",
+                R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[2,3,4,5]) -> (%y: f32[4,5,3]) {
+  %y__pre_transpose = ReduceMax(%x) {axes=[0], keepdims=0} : f32[3,4,5]  # max
+  %y = Transpose(%y__pre_transpose) {perm=[1,2,0]} : f32[4,5,3]  # to_nhwc
+}
+)",
+                {2, 3, 4, 5});
+  requirePushed(R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[1,3,1,4]) -> (%y: f32[4,3]) {
+  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[1,1,4,3]  # to_nhwc
+  %y = Squeeze(%t) : f32[4,3]  # squeeze
+}
+)",
+                R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[1,3,1,4]) -> (%y: f32[4,3]) {
+  %y__pre_transpose = Squeeze(%x) : f32[3,4]  # squeeze
+  %y = Transpose(%y__pre_transpose) {perm=[1,0]} : f32[4,3]  # to_nhwc
+}
+)",
+                {1, 3, 1, 4});
+}
+
 TEST_CASE("push-transposes remaps the Softmax and LogSoftmax axis from opset 13", "[passes]") {
   requirePushed(R"(
 model opsets=[ai.onnx:13]

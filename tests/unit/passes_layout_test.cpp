@@ -70,15 +70,15 @@ graph g (%x: f32[1,3,2,2], %z: f32[1,2,2,3]) -> (%y: f32[1,2,2,6]) {
 )");
     CHECK(hasNote(notes, "not pushed below node 'concat' (Concat): operand 1 is not a Transpose"));
   }
-  SECTION("a reduction that drops its axes") {
+  SECTION("a Squeeze without axes of an input with a symbolic dim") {
     auto notes = refusals(R"(
 model opsets=[ai.onnx:13]
-graph g (%x: f32[1,3,2,2]) -> (%y: f32[1,3]) {
-  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[1,2,2,3]  # t
-  %y = ReduceMax(%t) {axes=[1,2], keepdims=0} : f32[1,3]  # max
+graph g (%x: f32[N,3,1,1]) -> (%y: f32[*]) {
+  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[N,1,1,3]  # t
+  %y = Squeeze(%t) : f32[*]  # squeeze
 }
 )");
-    CHECK(hasNote(notes, "(ReduceMax): keepdims=0 drops the reduced axes"));
+    CHECK(hasNote(notes, "(Squeeze): it has no axes and its input has a symbolic dim"));
   }
   SECTION("a Softmax before opset 13") {
     auto notes = refusals(R"(
