@@ -37,12 +37,9 @@ Expected<PassResult> mergeTransposes(Model& m) {
     if (!outer->attrInts("perm").empty()) rank = outer->attrInts("perm").size();
     auto p1 = permOf(*inner, rank), p2 = permOf(*outer, rank);
     if (!p1 || !p2 || p1->size() != p2->size() || !isPermutation(*p1) || !isPermutation(*p2)) continue;
-    std::vector<int64_t> c(p2->size());
-    for (size_t i = 0; i < c.size(); ++i) c[i] = (*p1)[static_cast<size_t>((*p2)[i])];
-    bool identity = true;
-    for (size_t i = 0; i < c.size(); ++i) identity = identity && c[i] == static_cast<int64_t>(i);
+    const Perm c = composePerms(*p1, *p2);
     Value* x = inner->input(0);
-    if (identity) {
+    if (isIdentityPerm(c)) {
       if (!canBypass(*outer->output(0), *x)) continue;
       bypass(g, outer->output(0), x);  // erases outer; inner is now unread
       g.eraseNode(inner);
