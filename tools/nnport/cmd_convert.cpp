@@ -157,12 +157,15 @@ void addOptimize(CLI::App& app, Action& action) {
   CLI::App* c = app.add_subcommand("optimize", "Run optimization passes on a model (default -O2)");
   c->add_option("input", args->positionalIn, "Input model")->required();
   c->add_option("-o,--output", args->output, "Output model")->required();
+  c->add_option("--inputShape", args->inputShapes,
+                "Pin an input's dims before the passes (static-shape specialization): name:1,3,224,224");
   addPassOptions(c, *args);
   addDestinationOptions(c, *args);
   c->add_flag("--json", args->json, "Print the report as JSON");
   c->footer(
       "Examples:\n"
       "  nnport optimize model.onnx -o opt.onnx\n"
+      "  nnport optimize model.onnx -o opt.onnx --inputShape input:1,3,224,224   # fold shape subgraphs\n"
       "  nnport optimize model.onnx -o opt.onnx -O1 --stats\n"
       "  nnport optimize model.onnx -o opt.onnx --passes \"{eliminate-identity,fuse-conv-bn},dce\" --verify-each\n"
       "  nnport passes   # lists the passes and levels");
