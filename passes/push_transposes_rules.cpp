@@ -170,9 +170,10 @@ class Planner {
     return plan_.outPerm ? "" : "an axis is out of range or repeated";
   }
 
-  Ints allAxes() const {
-    Ints a(p_.size());
-    for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<int64_t>(i);
+  // 0, 1, ..., n - 1.
+  static Ints firstAxes(size_t n) {
+    Ints a(n);
+    for (size_t i = 0; i < n; ++i) a[i] = static_cast<int64_t>(i);
     return a;
   }
 
@@ -185,7 +186,7 @@ class Planner {
     if (!why.empty() || r_.attrInt("keepdims", 1) == 1) return why;
     if (axes && !axes->empty()) return dropAxes(*axes);
     if (r_.attrInt("noop_with_empty_axes", 0) != 0) return "";  // the identity: p stays
-    return dropAxes(allAxes());
+    return dropAxes(firstAxes(p_.size()));
   }
 
   std::string argReduce() {
@@ -201,7 +202,9 @@ class Planner {
     if (!transposed(0)) return "its input is not the Transpose";
     std::optional<Ints> axes;
     std::string why = remapAxesOperand(axes);
-    if (!why.empty() || axes) return why.empty() ? dropAxes(*axes) : why;
+    if (!why.empty()) return why;
+    // An empty axes input squeezes every 1-dim, as no axes does.
+    if (axes && !axes->empty()) return dropAxes(*axes);
     if (!y.rankKnown() || y.rank() != p_.size())
       return "it has no axes and the rank of its input is unknown";
     Ints ones;
@@ -246,10 +249,7 @@ class Planner {
   std::string slice() {
     if (!transposed(0)) return "its input is not the Transpose";
     if (r_.attrs.find("starts")) {  // Slice-1: attributes
-      Ints axes = r_.attrInts("axes");
-      if (!r_.attrs.find("axes"))
-        for (size_t i = 0; i < r_.attrInts("starts").size(); ++i)
-          axes.push_back(static_cast<int64_t>(i));
+      const Ints axes = r_.attrs.find("axes") ? r_.attrInts("axes") : firstAxes(r_.attrInts("starts").size());
       auto mapped = axesBeforeTranspose(axes, p_);
       if (!mapped) return "an axis is out of range";
       plan_.attrs.set(Attribute::ofInts("axes", *mapped));
@@ -265,9 +265,7 @@ class Planner {
     if (!starts || !starts->type.shape.rankKnown() || starts->type.shape.rank() != 1 ||
         !starts->type.shape[0].isStatic())
       return "it has no axes and the number of starts is unknown";
-    Ints axes(static_cast<size_t>(starts->type.shape[0].value));
-    for (size_t i = 0; i < axes.size(); ++i) axes[i] = static_cast<int64_t>(i);
-    auto mapped = axesBeforeTranspose(axes, p_);
+    auto mapped = axesBeforeTranspose(firstAxes(static_cast<size_t>(starts->type.shape[0].value)), p_);
     if (!mapped) return "it has more starts than dims";
     plan_.operands.resize(std::max<size_t>(plan_.operands.size(), 4));
     plan_.operands[3] = {nullptr, intVectorTensor(starts->type.dtype, *mapped)};

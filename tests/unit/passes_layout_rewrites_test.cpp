@@ -235,6 +235,24 @@ graph g (%x: f32[1,3,1,4]) -> (%y: f32[4,3]) {
 }
 )",
                 {1, 3, 1, 4});
+  // An empty axes input squeezes every 1-dim too.
+  requirePushed(R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[1,3,1,4]) -> (%y: f32[4,3]) {
+  %none = const i64[0] []
+  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[1,1,4,3]  # to_nhwc
+  %y = Squeeze(%t, %none) : f32[4,3]  # squeeze
+}
+)",
+                R"(
+model opsets=[ai.onnx:13]
+graph g (%x: f32[1,3,1,4]) -> (%y: f32[4,3]) {
+  %none__transposed = const i64[0] []
+  %y__pre_transpose = Squeeze(%x, %none__transposed) : f32[3,4]  # squeeze
+  %y = Transpose(%y__pre_transpose) {perm=[1,0]} : f32[4,3]  # to_nhwc
+}
+)",
+                {1, 3, 1, 4});
 }
 
 TEST_CASE("push-transposes remaps the Softmax and LogSoftmax axis from opset 13", "[passes]") {
