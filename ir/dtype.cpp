@@ -1,6 +1,8 @@
 // Element type properties.
 #include "ir/dtype.h"
 
+#include "support/checked_math.h"
+
 #include <array>
 
 namespace nnport {
@@ -34,8 +36,7 @@ size_t dtypeSize(DType t) { return static_cast<size_t>((info(t).bits + 7) / 8); 
 
 size_t dtypeStorageBytes(DType t, int64_t count) {
   if (count <= 0) return 0;
-  const auto bits = static_cast<size_t>(info(t).bits);
-  return (bits * static_cast<size_t>(count) + 7) / 8;
+  return checkedBytes(count, static_cast<unsigned>(info(t).bits)).value_or(SIZE_MAX);
 }
 
 std::string_view dtypeName(DType t) { return info(t).name; }

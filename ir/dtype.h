@@ -35,7 +35,8 @@ enum class DType : uint8_t {
 int dtypeBits(DType t);
 // Bytes per element rounded up; 0 for String/Undefined.
 size_t dtypeSize(DType t);
-// Bytes needed for `count` elements (packs int4 two per byte).
+// Bytes needed for `count` elements (packs int4 two per byte); SIZE_MAX
+// when that does not fit in size_t.
 size_t dtypeStorageBytes(DType t, int64_t count);
 // Short printable name: f32, f16, bf16, f64, i4..i64, u4..u64, bool, string, c64, c128.
 std::string_view dtypeName(DType t);

@@ -16,7 +16,7 @@
 #include "ir/attribute.h"
 #include "ir/shape.h"
 #include "ir/tensor.h"
-#include "lib/status.h"
+#include "support/status.h"
 
 namespace nnport {
 

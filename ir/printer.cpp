@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "ir/serialize/utf8.h"
+#include "support/utf8.h"
 
 namespace nnport {
 namespace {

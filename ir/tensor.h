@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "ir/shape.h"
-#include "lib/status.h"
+#include "support/status.h"
 
 namespace nnport {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/status.h"
+#include "support/status.h"
 
 namespace nnport::textir {
 

@@ -62,22 +62,57 @@ Status checkUseLists(const Graph& g) {
   return Status::ok();
 }
 
+Status checkArity(const Node& n, const OpSchema& s) {
+  for (size_t i = 0; i < s.inputs.size(); ++i) {
+    if (s.inputs[i].arity == Arity::Variadic) break;
+    if (s.inputs[i].arity == Arity::Single && !n.input(i))
+      return Status::invalid("{}: required input '{}' is missing", n.describe(), s.inputs[i].name);
+  }
+  if (n.numInputs() > s.maxInputs())
+    return Status::invalid("{}: {} inputs, the op takes at most {}", n.describe(), n.numInputs(),
+                           s.maxInputs());
+  for (size_t i = 0; i < s.outputs.size() && i < n.numOutputs(); ++i) {
+    if (s.outputs[i].arity == Arity::Variadic) break;
+    if (s.outputs[i].arity == Arity::Single && !n.output(i))
+      return Status::invalid("{}: required output '{}' is missing", n.describe(), s.outputs[i].name);
+  }
+  if (n.numOutputs() > s.maxOutputs())
+    return Status::invalid("{}: {} outputs, the op defines at most {}", n.describe(),
+                           n.numOutputs(), s.maxOutputs());
+  return Status::ok();
+}
+
+Status checkAttrRange(const Node& n, const AttrSpec& spec, const Attribute& a) {
+  auto outside = [&](int64_t v) { return v < spec.minInt || v > spec.maxInt; };
+  auto range = [&] {
+    if (spec.maxInt == INT64_MAX) return fmt::format("at least {}", spec.minInt);
+    return fmt::format("in [{}, {}]", spec.minInt, spec.maxInt);
+  };
+  if (a.kind == AttrKind::Int && outside(a.i))
+    return Status::invalid("{}: attribute '{}' is {}, it must be {}", n.describe(), a.name, a.i,
+                           range());
+  if (a.kind == AttrKind::Ints)
+    for (int64_t v : a.ints)
+      if (outside(v))
+        return Status::invalid("{}: attribute '{}' holds {}, every value must be {}", n.describe(),
+                               a.name, v, range());
+  return Status::ok();
+}
+
 Status checkSchema(const Node& n) {
   const OpSchema* s = n.schema();
   if (!s) return Status::ok();
-  for (size_t i = 0; i < s->inputs.size(); ++i) {
-    if (s->inputs[i].arity == Arity::Variadic) break;
-    if (s->inputs[i].arity == Arity::Single && !n.input(i))
-      return Status::invalid("{}: required input '{}' is missing", n.describe(), s->inputs[i].name);
-  }
-  if (n.numInputs() > s->maxInputs())
-    return Status::invalid("{}: {} inputs, the op takes at most {}", n.describe(), n.numInputs(),
-                           s->maxInputs());
+  NNP_RETURN_IF_ERROR(checkArity(n, *s));
+  for (const AttrSpec& spec : s->attrs)
+    if (spec.required && !n.attrs.find(spec.name))
+      return Status::invalid("{}: required attribute '{}' is missing", n.describe(), spec.name);
   for (const Attribute& a : n.attrs.all()) {
     const AttrSpec* spec = s->attr(a.name);
-    if (spec && spec->kind != AttrKind::Undefined && a.kind != spec->kind && a.refAttrName.empty())
+    if (!spec || !a.refAttrName.empty()) continue;
+    if (spec->kind != AttrKind::Undefined && a.kind != spec->kind)
       return Status::invalid("{}: attribute '{}' is {}, the op expects {}", n.describe(), a.name,
                              attrKindName(a.kind), attrKindName(spec->kind));
+    NNP_RETURN_IF_ERROR(checkAttrRange(n, *spec, a));
   }
   return Status::ok();
 }
@@ -90,25 +125,57 @@ bool dimsConflict(const Shape& a, const Shape& b) {
   return false;
 }
 
-Status checkTypes(const Node& n, int64_t opset,
-                  std::unordered_map<const Value*, std::vector<Dim>>& shapeValues) {
-  const OpSchema* s = n.schema();
-  if (!s || !s->infer) return Status::ok();
-  InferenceContext ctx(n, opset, shapeValues);
-  if (!s->infer(ctx).isOk()) return Status::ok();  // inference limits are not graph errors
-  for (size_t i = 0; i < n.numOutputs(); ++i) {
-    const Value* v = n.output(i);
-    const auto& inferred = ctx.outputs()[i];
-    if (!v || !inferred) continue;
-    if (ctx.outputShapeValues()[i]) shapeValues[v] = *ctx.outputShapeValues()[i];
-    if (v->type.dtype != DType::Undefined && inferred->dtype != DType::Undefined &&
-        v->type.dtype != inferred->dtype)
-      return Status::invalid("{}: output '{}' is recorded as {} but the op produces {}",
-                             n.describe(), v->name(), dtypeName(v->type.dtype),
-                             dtypeName(inferred->dtype));
-    if (dimsConflict(v->type.shape, inferred->shape))
-      return Status::invalid("{}: output '{}' is recorded with shape {} but the op produces {}",
-                             n.describe(), v->name(), v->type.shape.str(), inferred->shape.str());
+Status checkRecordedType(const Node& n, const Value& v, const TensorType& inferred) {
+  if (v.type.dtype != DType::Undefined && inferred.dtype != DType::Undefined &&
+      v.type.dtype != inferred.dtype)
+    return Status::invalid("{}: output '{}' is recorded as {} but the op produces {}", n.describe(),
+                           v.name(), dtypeName(v.type.dtype), dtypeName(inferred.dtype));
+  if (dimsConflict(v.type.shape, inferred.shape))
+    return Status::invalid("{}: output '{}' is recorded with shape {} but the op produces {}",
+                           n.describe(), v.name(), v.type.shape.str(), inferred.shape.str());
+  return Status::ok();
+}
+
+// What flows on from an output: the inferred type, its unknown parts filled
+// from the recorded one where the ranks agree.
+TensorType flowingType(const TensorType& inferred, const TensorType& recorded) {
+  TensorType t = inferred;
+  if (t.dtype == DType::Undefined) t.dtype = recorded.dtype;
+  if (!t.shape.rankKnown()) {
+    t.shape = recorded.shape;
+  } else if (recorded.shape.rankKnown() && recorded.shape.rank() == t.shape.rank()) {
+    for (size_t i = 0; i < t.shape.rank(); ++i)
+      if (!t.shape[i].isStatic() && recorded.shape[i].isStatic()) t.shape[i] = recorded.shape[i];
+  }
+  return t;
+}
+
+// Runs each node's inference in topological order on the types that reach
+// it. An inference error (the op record rejecting the node) fails the walk
+// when checkInference is set; checkTypes compares recorded output types.
+Status walkInference(const std::vector<Node*>& order,
+                     const std::unordered_map<std::string, int64_t>& opsets,
+                     const VerifyOptions& opts) {
+  std::unordered_map<const Value*, std::vector<Dim>> shapeValues;
+  std::unordered_map<const Value*, TensorType> types;
+  for (Node* n : order) {
+    const OpSchema* s = n->schema();
+    if (!s || !s->infer) continue;
+    auto it = opsets.find(n->domain() == "ai.onnx" ? "" : n->domain());
+    InferenceContext ctx(*n, it == opsets.end() ? 0 : it->second, shapeValues);
+    ctx.useTypes(&types);
+    if (Status st = s->infer(ctx); !st.isOk()) {
+      if (opts.checkInference && st.code() == ErrorCode::InvalidInput) return st;
+      continue;  // inference limits are not graph errors
+    }
+    for (size_t i = 0; i < n->numOutputs(); ++i) {
+      const Value* v = n->output(i);
+      const auto& inferred = ctx.outputs()[i];
+      if (!v || !inferred) continue;
+      if (opts.checkTypes) NNP_RETURN_IF_ERROR(checkRecordedType(*n, *v, *inferred));
+      types[v] = flowingType(*inferred, v->type);
+      if (ctx.outputShapeValues()[i]) shapeValues[v] = *ctx.outputShapeValues()[i];
+    }
   }
   return Status::ok();
 }
@@ -124,13 +191,9 @@ Status verifyGraph(const Graph& g, const std::unordered_map<std::string, int64_t
     if (!st) return Status::invalid("initializer '{}': {}", v->name(), st.message());
   }
   NNP_ASSIGN_OR_RETURN(std::vector<Node*> order, g.topologicalOrder());
-  std::unordered_map<const Value*, std::vector<Dim>> shapeValues;
-  for (Node* n : order) {
-    if (opts.checkSchemas) NNP_RETURN_IF_ERROR(checkSchema(*n));
-    if (!opts.checkTypes) continue;
-    auto it = opsets.find(n->domain() == "ai.onnx" ? "" : n->domain());
-    NNP_RETURN_IF_ERROR(checkTypes(*n, it == opsets.end() ? 0 : it->second, shapeValues));
-  }
+  if (opts.checkSchemas)
+    for (Node* n : order) NNP_RETURN_IF_ERROR(checkSchema(*n));
+  if (opts.checkInference || opts.checkTypes) NNP_RETURN_IF_ERROR(walkInference(order, opsets, opts));
   return Status::ok();
 }
 

@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-#include "lib/atomic_file.h"
+#include "support/atomic_file.h"
 #include "lib/format_registry.h"
 #include "parsers/onnx/onnx_proto.h"
 

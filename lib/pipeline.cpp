@@ -2,6 +2,7 @@
 #include "lib/pipeline.h"
 
 #include "ir/shape_inference.h"
+#include "ir/verifier.h"
 
 namespace nnport {
 namespace {
@@ -26,7 +27,11 @@ Expected<std::unique_ptr<Model>> loadModel(const std::string& format, const Pars
     return Status::usage("unknown source format '{}' (known: {})", format,
                          joined(ParserRegistry::instance().names()));
   }
-  return p->parse(req);
+  NNP_ASSIGN_OR_RETURN(std::unique_ptr<Model> m, p->parse(req));
+  // Nothing downstream (passes, the interpreter, ONNX's own checker) meets
+  // a node its op record rejects.
+  NNP_RETURN_IF_ERROR(validateModel(*m).withContext(probe));
+  return m;
 }
 
 Expected<std::unique_ptr<Model>> loadModelFile(const std::string& path, const std::string& format) {

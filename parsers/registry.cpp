@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "ir/shape_inference.h"
+#include "ir/verifier.h"
 
 namespace nnport {
 
@@ -21,6 +22,10 @@ std::string graphNameFromPath(const std::string& path) {
 }
 
 Status checkConvertedShapes(Model& m, const std::string& file) {
+  // What the op records reject came from the input (a kernel size past the
+  // limits, mismatched shapes): invalid input naming the node. What is left
+  // to disagree is the parser's own arithmetic.
+  NNP_RETURN_IF_ERROR(validateModel(m).withContext(file));
   InferOptions strict;
   strict.strict = true;
   auto inferred = inferShapes(m, strict);

@@ -44,9 +44,10 @@ void registerAllParsers(ParserRegistry& r);  // parsers/all_parsers.cpp
 // What the framework parsers share (parsers/registry.cpp).
 // The graph's default name: the file name without folder and extension.
 std::string graphNameFromPath(const std::string& path);
-// The last step of a framework parser: strict shape inference over the
-// graph it built. A disagreement is a parser bug: an internal error naming
-// `file` and inference's message.
+// The last step of a framework parser: the op records' checks over the
+// graph it built (a rejection is invalid input: the values came from the
+// file), then strict shape inference. A disagreement left is a parser bug:
+// an internal error naming `file` and inference's message.
 Status checkConvertedShapes(Model& m, const std::string& file);
 
 }  // namespace nnport

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "lib/exec/kernel.h"
+#include "support/memory_budget.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
 
@@ -54,7 +55,13 @@ std::vector<exec::RtTensor> evaluate(const Model& m, const Node& n, std::string&
   for (const Value* in : n.inputs()) ins.push_back(in ? &views.emplace_back(exec::RtTensor::view(in->initializer())) : nullptr);
   std::vector<exec::RtTensor> outs(n.numOutputs());
   exec::KernelContext ctx(n, m.opsetFor(n.domain()), ins, outs, 1);
-  if (Status s = k->fn(ctx); !s) {
+  Status s;
+  try {
+    s = k->fn(ctx);
+  } catch (const OverBudgetError& e) {  // a result past the memory budget stays an op
+    s = e.status().withContext(n.describe());
+  }
+  if (!s) {
     why = s.message();
     return {};
   }

@@ -1,7 +1,7 @@
 // The on-disk IR pair as an output format; both files are replaced together.
 #include "emitters/registry.h"
 #include "ir/serialize/ir_json.h"
-#include "lib/atomic_file.h"
+#include "support/atomic_file.h"
 
 namespace nnport {
 

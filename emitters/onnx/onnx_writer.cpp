@@ -12,7 +12,8 @@
 
 #include "emitters/onnx/onnx_emitter.h"
 #include "emitters/onnx/onnx_stream_writer.h"
-#include "lib/atomic_file.h"
+#include "ir/verifier.h"
+#include "support/atomic_file.h"
 #include "parsers/onnx/onnx_proto.h"
 
 namespace nnport::onnxproto {
@@ -138,6 +139,9 @@ Status verifyModelProto(onnx::ModelProto& proto, const std::string& path, bool r
 }
 
 Status writeOnnx(const Model& m, const std::string& path, const EmitOptions& opts) {
+  // ONNX's checker and shape inference trust what they are given (a zero
+  // stride divides by zero inside them): the op records check it first.
+  NNP_RETURN_IF_ERROR(validateModel(m).withContext(path));
   const bool external = opts.externalData || weightBytes(m.graph) > opts.inlineLimitBytes;
   NNP_ASSIGN_OR_RETURN(std::unique_ptr<onnx::ModelProto> proto,
                        exportModel(m, external ? kExternalThreshold : kStreamThreshold));

@@ -196,11 +196,11 @@ int64_t convTransposeMacs(const Node& n) {
 
 void addWindowAttrs(OpSchemaBuilder b) {
   b.attr("auto_pad", "NOTSET")
-      .optionalAttr("dilations", AttrKind::Ints)
-      .attr("group", int64_t{1})
-      .optionalAttr("kernel_shape", AttrKind::Ints)
-      .optionalAttr("pads", AttrKind::Ints)
-      .optionalAttr("strides", AttrKind::Ints);
+      .optionalAttr("dilations", AttrKind::Ints).range(1, kMaxWindowAttr)
+      .attr("group", int64_t{1}).range(1, kMaxWindowAttr)
+      .optionalAttr("kernel_shape", AttrKind::Ints).range(1, kMaxWindowAttr)
+      .optionalAttr("pads", AttrKind::Ints).range(0, kMaxWindowAttr)
+      .optionalAttr("strides", AttrKind::Ints).range(1, kMaxWindowAttr);
 }
 
 }  // namespace
@@ -214,8 +214,8 @@ void registerConvOps(OpRegistry& r) {
 
   OpSchemaBuilder convT = r.add("ConvTranspose");
   convT.input("X").input("W").optionalInput("B").output("Y")
-      .optionalAttr("output_padding", AttrKind::Ints)
-      .optionalAttr("output_shape", AttrKind::Ints)
+      .optionalAttr("output_padding", AttrKind::Ints).range(0, kMaxWindowAttr)
+      .optionalAttr("output_shape", AttrKind::Ints).range(0)
       .traits(kLayoutSensitive | kQuantizable)
       .infer(inferConvTranspose).macs(convTransposeMacs);
   addWindowAttrs(convT);

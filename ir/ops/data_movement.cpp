@@ -313,7 +313,7 @@ void registerDataMovementOps(OpRegistry& r) {
   r.add("Concat").variadicInput("inputs").output("concat_result")
       .requiredAttr("axis", AttrKind::Int).traits(kShapeOp).infer(inferConcat);
   r.add("Split").input("input").optionalInput("split").variadicOutput("outputs")
-      .attr("axis", int64_t{0}).optionalAttr("split", AttrKind::Ints)
+      .attr("axis", int64_t{0}).optionalAttr("split", AttrKind::Ints).range(0)
       .traits(kShapeOp).infer(inferSplit);
   // Slice-1 takes starts/ends/axes as attributes; Slice-10 as inputs.
   r.add("Slice").input("data").optionalInput("starts").optionalInput("ends")

@@ -187,7 +187,11 @@ Expected<Dim> windowOutDim(const InferenceContext& ctx, const WindowAttrs& w, si
   const int64_t begin = w.pads[i], end = w.pads[i + w.kernel.size()];
   const int64_t effective = w.dilations[i] * (w.kernel[i] - 1) + 1;
   if (!in.isStatic()) return effective == 1 && begin == 0 && end == 0 && stride == 1 ? in : Dim();
-  if (in.value + begin + end < effective)
+  // ONNX (and ONNX Runtime) size a window larger than the padded input as
+  // 1 + trunc(span / stride): an empty output down to span > -2 * stride.
+  const int64_t span = in.value + begin + end - effective;
+  if (span < 0 && span > -2 * stride) return Dim(0);
+  if (span < 0)
     return ctx.error("spatial dim {} of size {} (padded {}) is smaller than the {} {}", i,
                      in.value, in.value + begin + end, window, effective);
   return windowOutputDim(in, w.kernel[i], stride, w.dilations[i], begin, end, w.ceilMode);

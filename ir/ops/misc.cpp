@@ -134,7 +134,7 @@ Status inferMultinomial(InferenceContext& ctx) {
 void registerMiscOps(OpRegistry& r) {
   // TopK-1 takes k as an attribute, TopK-10 as input K.
   r.add("TopK").input("X").optionalInput("K").output("Values").output("Indices")
-      .optionalAttr("k", AttrKind::Int).attr("axis", int64_t{-1}).attr("largest", int64_t{1})
+      .optionalAttr("k", AttrKind::Int).range(0).attr("axis", int64_t{-1}).attr("largest", int64_t{1})
       .attr("sorted", int64_t{1}).infer(inferTopK);
   r.add("NonZero").input("X").output("Y").infer(inferNonZero);
   r.add("NonMaxSuppression").input("boxes").input("scores")
@@ -149,10 +149,10 @@ void registerMiscOps(OpRegistry& r) {
 
   r.add("RandomNormal").output("output").attr("dtype", int64_t{1}).attr("mean", 0.0f)
       .attr("scale", 1.0f).optionalAttr("seed", AttrKind::Float)
-      .requiredAttr("shape", AttrKind::Ints).infer(inferRandom);
+      .requiredAttr("shape", AttrKind::Ints).range(0).infer(inferRandom);
   r.add("RandomUniform").output("output").attr("dtype", int64_t{1}).attr("high", 1.0f)
       .attr("low", 0.0f).optionalAttr("seed", AttrKind::Float)
-      .requiredAttr("shape", AttrKind::Ints).infer(inferRandom);
+      .requiredAttr("shape", AttrKind::Ints).range(0).infer(inferRandom);
   r.add("RandomNormalLike").input("input").output("output").optionalAttr("dtype", AttrKind::Int)
       .attr("mean", 0.0f).attr("scale", 1.0f).optionalAttr("seed", AttrKind::Float)
       .infer(inferRandomLike);
@@ -160,7 +160,7 @@ void registerMiscOps(OpRegistry& r) {
       .attr("high", 1.0f).attr("low", 0.0f).optionalAttr("seed", AttrKind::Float)
       .infer(inferRandomLike);
   r.add("Multinomial").input("input").output("output").attr("dtype", int64_t{6})
-      .attr("sample_size", int64_t{1}).optionalAttr("seed", AttrKind::Float)
+      .attr("sample_size", int64_t{1}).range(1).optionalAttr("seed", AttrKind::Float)
       .infer(inferMultinomial);
 
   // Control flow: the bodies are serialized subgraphs; no inference.
@@ -171,7 +171,7 @@ void registerMiscOps(OpRegistry& r) {
   // Scan-8 has a leading sequence_lens input and a `directions` attribute.
   r.add("Scan").variadicInput("initial_state_and_scan_inputs")
       .variadicOutput("final_state_and_scan_outputs").requiredAttr("body", AttrKind::Graph)
-      .requiredAttr("num_scan_inputs", AttrKind::Int)
+      .requiredAttr("num_scan_inputs", AttrKind::Int).range(1)
       .optionalAttr("directions", AttrKind::Ints)
       .optionalAttr("scan_input_axes", AttrKind::Ints)
       .optionalAttr("scan_input_directions", AttrKind::Ints)

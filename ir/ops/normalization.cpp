@@ -122,7 +122,7 @@ void registerNormalizationOps(OpRegistry& r) {
       .infer(inferLayerNorm);
   r.add("LpNormalization").input("input").output("output")
       .attr("axis", int64_t{-1}).attr("p", int64_t{2}).infer(inferSameWithAxis);
-  r.add("LRN").input("X").output("Y").requiredAttr("size", AttrKind::Int)
+  r.add("LRN").input("X").output("Y").requiredAttr("size", AttrKind::Int).range(1, kMaxWindowAttr)
       .attr("alpha", 1e-4f).attr("beta", 0.75f).attr("bias", 1.0f)
       .traits(kLayoutSensitive).infer(inferLrn);
   r.add("MeanVarianceNormalization").since(9).input("X").output("Y")

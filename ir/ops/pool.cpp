@@ -148,39 +148,40 @@ Status inferMaxUnpool(InferenceContext& ctx) {
 void registerPoolOps(OpRegistry& r) {
   r.add("MaxPool").input("X").output("Y").optionalOutput("Indices")
       .attr("auto_pad", "NOTSET").attr("ceil_mode", int64_t{0})
-      .optionalAttr("dilations", AttrKind::Ints).requiredAttr("kernel_shape", AttrKind::Ints)
-      .optionalAttr("pads", AttrKind::Ints).attr("storage_order", int64_t{0})
-      .optionalAttr("strides", AttrKind::Ints)
+      .optionalAttr("dilations", AttrKind::Ints).range(1, kMaxWindowAttr).requiredAttr("kernel_shape", AttrKind::Ints).range(1, kMaxWindowAttr)
+      .optionalAttr("pads", AttrKind::Ints).range(0, kMaxWindowAttr).attr("storage_order", int64_t{0})
+      .optionalAttr("strides", AttrKind::Ints).range(1, kMaxWindowAttr)
       .traits(kLayoutSensitive | kQuantizable).infer(inferWindowPool);
   r.add("AveragePool").input("X").output("Y")
       .attr("auto_pad", "NOTSET").attr("ceil_mode", int64_t{0})
-      .attr("count_include_pad", int64_t{0}).requiredAttr("kernel_shape", AttrKind::Ints)
-      .optionalAttr("pads", AttrKind::Ints).optionalAttr("strides", AttrKind::Ints)
+      .attr("count_include_pad", int64_t{0}).requiredAttr("kernel_shape", AttrKind::Ints).range(1, kMaxWindowAttr)
+      .optionalAttr("pads", AttrKind::Ints).range(0, kMaxWindowAttr).optionalAttr("strides", AttrKind::Ints).range(1, kMaxWindowAttr)
       .traits(kLayoutSensitive | kQuantizable).infer(inferWindowPool);
   r.add("LpPool").input("X").output("Y")
-      .attr("auto_pad", "NOTSET").requiredAttr("kernel_shape", AttrKind::Ints)
-      .attr("p", int64_t{2}).optionalAttr("pads", AttrKind::Ints)
-      .optionalAttr("strides", AttrKind::Ints)
+      .attr("auto_pad", "NOTSET").requiredAttr("kernel_shape", AttrKind::Ints).range(1, kMaxWindowAttr)
+      .attr("p", int64_t{2}).range(1).optionalAttr("pads", AttrKind::Ints).range(0, kMaxWindowAttr)
+      .optionalAttr("strides", AttrKind::Ints).range(1, kMaxWindowAttr)
       .traits(kLayoutSensitive).infer(inferWindowPool);
 
   r.add("GlobalAveragePool").input("X").output("Y")
       .traits(kLayoutSensitive | kQuantizable).infer(inferGlobalPool);
   r.add("GlobalMaxPool").input("X").output("Y")
       .traits(kLayoutSensitive | kQuantizable).infer(inferGlobalPool);
-  r.add("GlobalLpPool").since(2).input("X").output("Y").attr("p", int64_t{2})
+  r.add("GlobalLpPool").since(2).input("X").output("Y").attr("p", int64_t{2}).range(1)
       .traits(kLayoutSensitive).infer(inferGlobalPool);
 
   r.add("MaxRoiPool").input("X").input("rois").output("Y")
-      .requiredAttr("pooled_shape", AttrKind::Ints).attr("spatial_scale", 1.0f)
+      .requiredAttr("pooled_shape", AttrKind::Ints).range(1, kMaxWindowAttr).attr("spatial_scale", 1.0f)
       .traits(kLayoutSensitive).infer(inferMaxRoiPool);
   r.add("RoiAlign").since(10).input("X").input("rois").input("batch_indices").output("Y")
       .attr("coordinate_transformation_mode", "half_pixel").attr("mode", "avg")
-      .attr("output_height", int64_t{1}).attr("output_width", int64_t{1})
-      .attr("sampling_ratio", int64_t{0}).attr("spatial_scale", 1.0f)
+      .attr("output_height", int64_t{1}).range(1, kMaxWindowAttr)
+      .attr("output_width", int64_t{1}).range(1, kMaxWindowAttr)
+      .attr("sampling_ratio", int64_t{0}).range(0, kMaxWindowAttr).attr("spatial_scale", 1.0f)
       .traits(kLayoutSensitive).infer(inferRoiAlign);
   r.add("MaxUnpool").since(9).input("X").input("I").optionalInput("output_shape").output("output")
-      .requiredAttr("kernel_shape", AttrKind::Ints).optionalAttr("pads", AttrKind::Ints)
-      .optionalAttr("strides", AttrKind::Ints)
+      .requiredAttr("kernel_shape", AttrKind::Ints).range(1, kMaxWindowAttr).optionalAttr("pads", AttrKind::Ints).range(0, kMaxWindowAttr)
+      .optionalAttr("strides", AttrKind::Ints).range(1, kMaxWindowAttr)
       .traits(kLayoutSensitive).infer(inferMaxUnpool);
 }
 

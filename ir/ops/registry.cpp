@@ -25,6 +25,12 @@ size_t OpSchema::maxInputs() const {
   return inputs.size();
 }
 
+size_t OpSchema::maxOutputs() const {
+  for (const auto& out : outputs)
+    if (out.arity == Arity::Variadic) return SIZE_MAX;
+  return outputs.size();
+}
+
 OpSchemaBuilder& OpSchemaBuilder::since(int v) {
   s_.sinceVersion = v;
   return *this;
@@ -80,6 +86,13 @@ OpSchemaBuilder& OpSchemaBuilder::requiredAttr(std::string name, AttrKind kind) 
   s_.attrs.push_back({std::move(name), kind, true, std::nullopt});
   return *this;
 }
+OpSchemaBuilder& OpSchemaBuilder::range(int64_t lo, int64_t hi) {
+  if (!s_.attrs.empty()) {
+    s_.attrs.back().minInt = lo;
+    s_.attrs.back().maxInt = hi;
+  }
+  return *this;
+}
 OpSchemaBuilder& OpSchemaBuilder::traits(uint32_t t) {
   s_.traits |= t;
   return *this;
@@ -126,8 +139,12 @@ std::vector<const OpSchema*> OpRegistry::all() const {
 
 const TensorType* InferenceContext::inputType(size_t i) const {
   const Value* v = node_.input(i);
-  if (!v || !v->foreignType.empty() || v->type.dtype == DType::Undefined) return nullptr;
-  return &v->type;
+  if (!v || !v->foreignType.empty()) return nullptr;
+  if (types_) {
+    auto it = types_->find(v);
+    if (it != types_->end() && it->second.dtype != DType::Undefined) return &it->second;
+  }
+  return v->type.dtype == DType::Undefined ? nullptr : &v->type;
 }
 
 DType InferenceContext::inputDType(size_t i) const {

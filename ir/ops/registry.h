@@ -39,6 +39,9 @@ struct AttrSpec {
   AttrKind kind = AttrKind::Undefined;
   bool required = false;
   std::optional<Attribute> defaultValue;
+  // The range every integer of an Int or Ints attribute must lie in (the
+  // verifier checks it before anything divides or allocates by it).
+  int64_t minInt = INT64_MIN, maxInt = INT64_MAX;
 };
 
 class InferenceContext;
@@ -61,7 +64,8 @@ struct OpSchema {
   const AttrSpec* attr(const std::string& n) const;
   bool has(OpTrait t) const { return (traits & t) != 0; }
   size_t minInputs() const;
-  size_t maxInputs() const;  // SIZE_MAX when variadic
+  size_t maxInputs() const;   // SIZE_MAX when variadic
+  size_t maxOutputs() const;  // SIZE_MAX when variadic
 };
 
 class OpSchemaBuilder {
@@ -84,6 +88,8 @@ class OpSchemaBuilder {
   OpSchemaBuilder& attr(std::string name, std::vector<float> def);
   OpSchemaBuilder& optionalAttr(std::string name, AttrKind kind);
   OpSchemaBuilder& requiredAttr(std::string name, AttrKind kind);
+  // The integer range of the attribute declared last: [lo, hi].
+  OpSchemaBuilder& range(int64_t lo, int64_t hi = INT64_MAX);
   OpSchemaBuilder& traits(uint32_t t);
   OpSchemaBuilder& infer(InferFn f);
   OpSchemaBuilder& macs(CostFn f);
@@ -115,6 +121,10 @@ class InferenceContext {
     outputs_.resize(node.numOutputs());
     outputShapeValues_.resize(node.numOutputs());
   }
+
+  // Input types from `types` where it has them (the verifier's walk over
+  // inferred types), else the values' recorded types.
+  void useTypes(const std::unordered_map<const Value*, TensorType>* types) { types_ = types; }
 
   const Node& node() const { return node_; }
   int64_t opset() const { return opset_; }
@@ -161,6 +171,7 @@ class InferenceContext {
   const Node& node_;
   int64_t opset_;
   const std::unordered_map<const Value*, std::vector<Dim>>& shapeValues_;
+  const std::unordered_map<const Value*, TensorType>* types_ = nullptr;
   std::vector<std::optional<TensorType>> outputs_;
   std::vector<std::optional<std::vector<Dim>>> outputShapeValues_;
 };

@@ -138,10 +138,10 @@ void registerResizeOps(OpRegistry& r) {
       .traits(kLayoutSensitive).infer(inferResize);
   r.add("Upsample").input("X").optionalInput("scales").output("Y").attr("mode", "nearest")
       .optionalAttr("scales", AttrKind::Floats).traits(kLayoutSensitive).infer(inferUpsample);
-  r.add("DepthToSpace").input("input").output("output").requiredAttr("blocksize", AttrKind::Int)
+  r.add("DepthToSpace").input("input").output("output").requiredAttr("blocksize", AttrKind::Int).range(1, kMaxWindowAttr)
       .attr("mode", "DCR").traits(kShapeOp | kLayoutSensitive)
       .infer([](InferenceContext& c) { return inferBlockRearrange(c, true); });
-  r.add("SpaceToDepth").input("input").output("output").requiredAttr("blocksize", AttrKind::Int)
+  r.add("SpaceToDepth").input("input").output("output").requiredAttr("blocksize", AttrKind::Int).range(1, kMaxWindowAttr)
       .traits(kShapeOp | kLayoutSensitive)
       .infer([](InferenceContext& c) { return inferBlockRearrange(c, false); });
 }

@@ -11,7 +11,7 @@
 
 #include "ir/graph.h"
 #include "ir/tensor.h"
-#include "lib/status.h"
+#include "support/status.h"
 
 namespace nnport {
 

@@ -14,7 +14,7 @@
 
 #include "ir/shape.h"
 #include "ir/tensor.h"
-#include "lib/status.h"
+#include "support/status.h"
 
 namespace nnport::irjson {
 

@@ -11,7 +11,7 @@
 #include "ir/serialize/ir_json.h"
 #include "ir/serialize/ir_json_fields.h"
 #include "ir/serialize/ir_json_read_attrs.h"
-#include "lib/atomic_file.h"
+#include "support/atomic_file.h"
 
 namespace nnport {
 namespace {

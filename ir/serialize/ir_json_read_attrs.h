@@ -9,7 +9,7 @@
 #include "ir/attribute.h"
 #include "ir/serialize/ir_json_fields.h"
 #include "ir/tensor.h"
-#include "lib/status.h"
+#include "support/status.h"
 
 namespace nnport::irjson {
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "lib/exec/memory_plan.h"
+#include "support/memory_budget.h"
 
 namespace nnport::exec {
 
@@ -47,10 +48,25 @@ void Arena::finishRecording(const std::vector<size_t>& lastUse, size_t numNodes)
   slices_.clear();
   for (size_t i = 0; i < which.size(); ++i)
     slices_[owners[which[i]]] = {plan.offsets[i], planned[i].bytes};
-  bytes_ = plan.total;
-  memory_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, (bytes_ + 63) / 64 * 64 + 64)), std::free);
-  plannedFor_ = key_;
   outputs_.clear();
+  memory_.reset();
+  bytes_ = 0;
+  plannedFor_.reset();
+  // An arena the budget or the heap cannot hold leaves the runs on the
+  // heap, tensor by tensor, as in the recording run.
+  const size_t size = (plan.total + 63) / 64 * 64 + 64;
+  if (size < plan.total || !MemoryBudget::acquire(size, "the interpreter's arena")) return;
+  auto* memory = static_cast<uint8_t*>(std::aligned_alloc(64, size));
+  if (!memory) {
+    MemoryBudget::release(size);
+    return;
+  }
+  memory_.reset(memory, [size](uint8_t* p) {
+    std::free(p);
+    MemoryBudget::release(size);
+  });
+  bytes_ = plan.total;
+  plannedFor_ = key_;
 }
 
 RtTensor Arena::allocate(size_t node, size_t output, DType dtype, const std::vector<int64_t>& dims,

@@ -7,8 +7,10 @@
 #include <deque>
 #include <unordered_set>
 
+#include "ir/verifier.h"
 #include "lib/exec/arena.h"
 #include "lib/exec/layout.h"
+#include "support/memory_budget.h"
 
 namespace nnport::exec {
 
@@ -18,6 +20,9 @@ Executor::Executor(const Model& m, ExecOptions opts) : model_(m), opts_(opts), p
 Executor::~Executor() = default;
 
 Expected<std::unique_ptr<Executor>> Executor::create(const Model& m, ExecOptions opts) {
+  // Kernels trust what the op records promise: required operands present,
+  // attributes in range, ranks and axes consistent where types are known.
+  NNP_RETURN_IF_ERROR(validateModel(m));
   std::unique_ptr<Executor> e(new Executor(m, opts));
   NNP_RETURN_IF_ERROR(e->prepare());
   return e;
@@ -168,63 +173,81 @@ Expected<NamedTensors> Executor::run(const std::map<std::string, RtTensor>& inpu
     ~Restore() { restoreFloatMode(mode); }
   } restore{callerMode};
   if (opts_.kernels == KernelSet::Fast) setKernelThreads(opts_.threads);
-  const bool fuse = !observer_;
+  RunMode mode;
+  mode.fuse = !observer_;
   Arena& arena = *plan_;
-  const auto key = planKey(slots, fuse);
-  const bool usePlan = opts_.memoryPlan && arena.planned(key);
-  const bool record = opts_.memoryPlan && !usePlan;
-  if (record) arena.beginRecording(key);
-
-  for (size_t k = 0; k < order_.size(); ++k) {
-    const Node& n = *order_[k];
-    const KernelEntry& kernel = *kernels_[k];
-    if (!(fuse && absorbed_[k])) {
-      std::deque<RtTensor> converted;
-      std::vector<const RtTensor*> ins;
-      for (const Value* v : n.inputs()) {
-        const RtTensor* t = v ? &slots[slotOf_.at(v)] : nullptr;
-        if (t && t->blocked() && !kernel.traits.blockedInputs) t = &converted.emplace_back(toPlain(*t));
-        ins.push_back(t);
-      }
-      std::vector<RtTensor> outs(n.numOutputs());
-      std::vector<char> requested(n.numOutputs(), 0);
-      OutputAllocator alloc = [&](size_t i, DType d, const std::vector<int64_t>& dims, int block) {
-        requested[i] = 1;
-        return usePlan ? arena.allocate(k, i, d, dims, block) : RtTensor();
-      };
-      auto opset = opsets_.find(n.domain() == "ai.onnx" ? "" : n.domain());
-      KernelContext ctx(n, opset == opsets_.end() ? 0 : opset->second, ins, outs, opts_.threads);
-      ctx.setState(&states_[k]);
-      if (opts_.memoryPlan) ctx.setAllocator(&alloc);
-      const ActivationFusion* fused = fuse && fusion_[k] ? &*fusion_[k] : nullptr;
-      const FusedActivation* act = fused ? &fused->act : irActivation_[k] ? &*irActivation_[k] : nullptr;
-      const auto start = std::chrono::steady_clock::now();
-      NNP_RETURN_IF_ERROR(runNode(k, outs, ctx, act));
-      if (opts_.profile)
-        profile_[k].ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      for (size_t i = 0; i < n.numOutputs(); ++i) {
-        const Value* v = i == 0 && fused ? fused->result : n.output(i);
-        if (!v) continue;
-        if (outs[i].empty())
-          return Status::internal("{}: the kernel did not produce output {}", n.describe(), i);
-        const size_t s = slotOf_.at(v);
-        if (record) {
-          Arena::Output o{k, i, s, outs[i].byteSize(), false, std::nullopt};
-          for (size_t j = 0; j < ins.size() && !o.viewOfSlot; ++j)
-            if (ins[j] && n.input(j) && ins[j]->owner() == outs[i].owner()) o.viewOfSlot = slotOf_.at(n.input(j));
-          o.fresh = requested[i] && !o.viewOfSlot;
-          arena.record(o);
-        }
-        if (observer_) observer_(*v, toPlain(outs[i]));
-        slots[s] = std::move(outs[i]);
-      }
-    }
-    for (size_t s : releaseAfter_[k]) slots[s] = constants_[s];
-  }
-  if (record) arena.finishRecording(lastUse_, order_.size());
+  const auto key = planKey(slots, mode.fuse);
+  mode.usePlan = opts_.memoryPlan && arena.planned(key);
+  mode.record = opts_.memoryPlan && !mode.usePlan;
+  if (mode.record) arena.beginRecording(key);
+  NNP_RETURN_IF_ERROR(runNodes(slots, mode));
+  if (mode.record) arena.finishRecording(lastUse_, order_.size());
   NamedTensors result;
   for (const Value* v : model_.graph.outputs()) result.emplace_back(v->name(), toPlain(slots[slotOf_.at(v)]));
   return result;
+}
+
+// Allocation failures deep in a kernel (the memory budget, the heap) come
+// back as a status naming the node that asked.
+Status Executor::runNodes(std::vector<RtTensor>& slots, const RunMode& mode) {
+  size_t k = 0;
+  try {
+    for (; k < order_.size(); ++k) {
+      if (!(mode.fuse && absorbed_[k])) NNP_RETURN_IF_ERROR(runStep(k, slots, mode));
+      for (size_t s : releaseAfter_[k]) slots[s] = constants_[s];
+    }
+  } catch (const OverBudgetError& e) {
+    return e.status().withContext(order_[k]->describe());
+  } catch (const std::bad_alloc&) {
+    return Status::overBudget("{}: ran out of memory", order_[k]->describe());
+  }
+  return Status::ok();
+}
+
+Status Executor::runStep(size_t k, std::vector<RtTensor>& slots, const RunMode& mode) {
+  const Node& n = *order_[k];
+  const KernelEntry& kernel = *kernels_[k];
+  Arena& arena = *plan_;
+  std::deque<RtTensor> converted;
+  std::vector<const RtTensor*> ins;
+  for (const Value* v : n.inputs()) {
+    const RtTensor* t = v ? &slots[slotOf_.at(v)] : nullptr;
+    if (t && t->blocked() && !kernel.traits.blockedInputs) t = &converted.emplace_back(toPlain(*t));
+    ins.push_back(t);
+  }
+  std::vector<RtTensor> outs(n.numOutputs());
+  std::vector<char> requested(n.numOutputs(), 0);
+  OutputAllocator alloc = [&](size_t i, DType d, const std::vector<int64_t>& dims, int block) {
+    requested[i] = 1;
+    return mode.usePlan ? arena.allocate(k, i, d, dims, block) : RtTensor();
+  };
+  auto opset = opsets_.find(n.domain() == "ai.onnx" ? "" : n.domain());
+  KernelContext ctx(n, opset == opsets_.end() ? 0 : opset->second, ins, outs, opts_.threads);
+  ctx.setState(&states_[k]);
+  if (opts_.memoryPlan) ctx.setAllocator(&alloc);
+  const ActivationFusion* fused = mode.fuse && fusion_[k] ? &*fusion_[k] : nullptr;
+  const FusedActivation* act = fused ? &fused->act : irActivation_[k] ? &*irActivation_[k] : nullptr;
+  const auto start = std::chrono::steady_clock::now();
+  NNP_RETURN_IF_ERROR(runNode(k, outs, ctx, act));
+  if (opts_.profile)
+    profile_[k].ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  for (size_t i = 0; i < n.numOutputs(); ++i) {
+    const Value* v = i == 0 && fused ? fused->result : n.output(i);
+    if (!v) continue;
+    if (outs[i].empty())
+      return Status::internal("{}: the kernel did not produce output {}", n.describe(), i);
+    const size_t s = slotOf_.at(v);
+    if (mode.record) {
+      Arena::Output o{k, i, s, outs[i].byteSize(), false, std::nullopt};
+      for (size_t j = 0; j < ins.size() && !o.viewOfSlot; ++j)
+        if (ins[j] && n.input(j) && ins[j]->owner() == outs[i].owner()) o.viewOfSlot = slotOf_.at(n.input(j));
+      o.fresh = requested[i] && !o.viewOfSlot;
+      arena.record(o);
+    }
+    if (observer_) observer_(*v, toPlain(outs[i]));
+    slots[s] = std::move(outs[i]);
+  }
+  return Status::ok();
 }
 
 }  // namespace nnport::exec

@@ -75,6 +75,12 @@ class Executor {
   explicit Executor(const Model& m, ExecOptions opts);
   Status prepare();
   void prepareFusion();
+  // How one run places its tensors (lib/exec/executor.cpp).
+  struct RunMode {
+    bool fuse = false, usePlan = false, record = false;
+  };
+  Status runNodes(std::vector<RtTensor>& slots, const RunMode& mode);
+  Status runStep(size_t k, std::vector<RtTensor>& slots, const RunMode& mode);
   Status runNode(size_t k, std::vector<RtTensor>& outs, KernelContext& ctx, const FusedActivation* act);
   Status checkInput(const Value& v, const RtTensor& t) const;
   Status bindInputs(const std::map<std::string, RtTensor>& inputs, std::vector<RtTensor>& slots) const;

@@ -3,20 +3,50 @@
 
 #include <cstring>
 
+#include "support/checked_math.h"
+#include "support/memory_budget.h"
+
 namespace nnport::exec {
+
+namespace {
+
+// Owns a fresh tensor's bytes and gives them back to the memory budget.
+struct BudgetedBytes {
+  explicit BudgetedBytes(size_t n) : bytes(new uint8_t[n ? n : 1]()), size(n) {}
+  ~BudgetedBytes() { MemoryBudget::release(size); }
+  std::unique_ptr<uint8_t[]> bytes;
+  size_t size;
+};
+
+// Bytes of a fresh tensor of `dims`, taken from the memory budget; throws
+// OverBudgetError when they do not fit (or cannot even be counted).
+size_t takeFromBudget(DType dtype, const std::vector<int64_t>& dims, int64_t count) {
+  const unsigned bits = dtype == DType::String ? 8 * sizeof(std::string) : dtypeBits(dtype);
+  const std::optional<size_t> bytes = checkedBytes(count, bits);
+  std::vector<Dim> shown(dims.begin(), dims.end());
+  const std::string what = fmt::format("a {} tensor", TensorType{dtype, Shape(shown)}.str());
+  Status st = bytes ? MemoryBudget::acquire(*bytes, what) : MemoryBudget::over(UINT64_MAX, what);
+  if (!st) throw OverBudgetError(st);
+  return *bytes;
+}
+
+}  // namespace
 
 RtTensor RtTensor::allocate(DType dtype, std::vector<int64_t> dims) {
   RtTensor t;
   t.dtype_ = dtype;
-  t.numElements_ = checkedElementCount(dims).value_or(0);
+  const std::optional<int64_t> count = checkedElementCount(dims);
+  const size_t bytes = takeFromBudget(dtype, dims, count.value_or(-1));
+  t.numElements_ = *count;
   t.dims_ = std::move(dims);
   if (dtype == DType::String) {
+    MemoryBudget::release(bytes);  // strings own their memory; counted while they are made
     t.strings_.resize(static_cast<size_t>(t.numElements_));
     return t;
   }
-  t.bytes_ = dtypeStorageBytes(dtype, t.numElements_);
-  auto buf = std::shared_ptr<uint8_t[]>(new uint8_t[t.bytes_ ? t.bytes_ : 1]());
-  t.data_ = buf.get();
+  t.bytes_ = bytes;
+  auto buf = std::make_shared<BudgetedBytes>(bytes);
+  t.data_ = buf->bytes.get();
   t.owner_ = buf;
   return t;
 }

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "lib/status.h"
+#include "support/status.h"
 #include "parsers/caffe/caffe_subset.pb.h"
 
 namespace nnport::caffe {

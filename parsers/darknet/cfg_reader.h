@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/status.h"
+#include "support/status.h"
 
 namespace nnport::darknet {
 

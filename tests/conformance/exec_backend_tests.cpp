@@ -12,7 +12,7 @@
 #include <iostream>
 #include <map>
 
-#include "lib/atomic_file.h"
+#include "support/atomic_file.h"
 #include "lib/exec/executor.h"
 #include "lib/pipeline.h"
 #include "parsers/onnx/onnx_proto.h"

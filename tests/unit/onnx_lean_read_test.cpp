@@ -22,23 +22,24 @@ std::vector<float> ramp(size_t n, float scale) {
   return v;
 }
 
-// x -> Add(a: 64 KiB) -> Mul(b: 256 B) -> Sub(c: 32 KiB) -> y.
+// x -> Add(a: 64 KiB) -> Mul(b: 256 B) -> Sub(c: 32 KiB) -> y, all broadcasting
+// to x's [1, 2, 128, 64].
 onnx::ModelProto model() {
   Model m;
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
-  Value* x = g.addInput("x", {DType::Float32, Shape({1, 16384})});
+  Value* x = g.addInput("x", {DType::Float32, Shape({1, 2, 128, 64})});
   x->declaredType = x->type;
   auto add = [&g](const char* name, std::vector<int64_t> dims, size_t n, float s) {
     return g.addInitializer(name, std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, dims, ramp(n, s))));
   };
-  Value* a = add("a", {1, 16384}, 16384, 0.5f);
+  Value* a = add("a", {1, 2, 128, 64}, 16384, 0.5f);
   Value* b = add("b", {64}, 64, 0.25f);
-  Value* c = add("c", {8192}, 8192, 0.125f);
+  Value* c = add("c", {128, 64}, 8192, 0.125f);
   Value* h1 = g.addNode("Add", "", {x, a}, {"h1"}, "add")->output();
   Value* h2 = g.addNode("Mul", "", {h1, b}, {"h2"}, "mul")->output();
   Value* y = g.addNode("Add", "", {h2, c}, {"y"}, "sub")->output();
-  y->declaredType = TensorType{DType::Float32, Shape({1, 16384})};
+  y->declaredType = TensorType{DType::Float32, Shape({1, 2, 128, 64})};
   g.addOutput(y);
   auto p = exportModel(m);
   REQUIRE(p.hasValue());

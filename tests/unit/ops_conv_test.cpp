@@ -42,6 +42,14 @@ TEST_CASE("ResNet-18 stem conv: shape and MACs", "[ops][conv]") {
   CHECK(n->attrString("auto_pad") == "NOTSET");
 }
 
+TEST_CASE("a kernel one short of the padded input gives an empty output, as in ONNX",
+          "[ops][conv]") {
+  Graph g;
+  Node* n = conv(g, "c", g.addInput("x", f32({1, 3, 2, 2})), g.addInput("w", f32({4, 3, 3, 3})), {});
+  REQUIRE(infer(g));
+  CHECK(n->output()->type.str() == "f32[1,4,0,0]");
+}
+
 TEST_CASE("conv keeps a symbolic batch and counts it as 1", "[ops][conv]") {
   Graph g;
   Value* x = g.addInput("x", f32({Dim::symbolic("N"), 3, 32, 32}));
@@ -120,9 +128,10 @@ TEST_CASE("conv errors name the node", "[ops][conv]") {
          g.addInput("b", f32({5})));
     requireErrorNaming(g, "node 'bad_b' (Conv)", "bias");
   }
-  SECTION("kernel larger than padded input") {
+  SECTION("kernel larger than padded input by two strides or more") {
+    // ONNX sizes it 1 + trunc(span / stride) < 0; one short gives 0 (empty).
     Graph g;
-    conv(g, "bad_k", g.addInput("x", f32({1, 3, 2, 2})), g.addInput("w", f32({4, 3, 3, 3})), {});
+    conv(g, "bad_k", g.addInput("x", f32({1, 3, 2, 2})), g.addInput("w", f32({4, 3, 5, 5})), {});
     requireErrorNaming(g, "node 'bad_k' (Conv)", "kernel");
   }
   SECTION("pads of the wrong length") {

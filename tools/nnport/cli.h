@@ -3,11 +3,12 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <string>
 
-#include "lib/status.h"
+#include "support/status.h"
 
 namespace nnport::cli {
 
@@ -20,11 +21,16 @@ enum ExitCode : int {
   kExitUnsupported = 4,
   kExitInternal = 5,
   kExitIo = 6,
+  kExitOverBudget = 7,  // past the memory budget (--max-memory)
 };
 
 int exitCodeFor(const Status& s);
-// Prints "nnport: error: <message>" as one line on stderr; returns the exit code.
+// Prints "nnport: error: <message>" as one line on stderr, control bytes
+// and invalid UTF-8 escaped; returns the exit code.
 int reportError(const Status& s);
+// JSON text of a report; names that are not valid UTF-8 come out with
+// U+FFFD in place of the bad bytes instead of failing.
+std::string jsonText(const nlohmann::json& j);
 
 // Each subcommand adds itself to the app and sets the action to run when chosen.
 using Action = std::function<int()>;

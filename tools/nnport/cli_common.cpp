@@ -1,6 +1,7 @@
 // Exit codes and error reporting for the CLI.
 #include <iostream>
 
+#include "support/utf8.h"
 #include "tools/nnport/cli.h"
 
 namespace nnport::cli {
@@ -13,16 +14,18 @@ int exitCodeFor(const Status& s) {
     case ErrorCode::Unsupported: return kExitUnsupported;
     case ErrorCode::Internal: return kExitInternal;
     case ErrorCode::Io: return kExitIo;
+    case ErrorCode::OverBudget: return kExitOverBudget;
   }
   return kExitInternal;
 }
 
 int reportError(const Status& s) {
-  std::string msg = s.message();
-  for (char& c : msg)
-    if (c == '\n' || c == '\r') c = ' ';
-  std::cerr << "nnport: error: " << msg << "\n";
+  std::cerr << "nnport: error: " << printableText(s.message()) << "\n";
   return exitCodeFor(s);
+}
+
+std::string jsonText(const nlohmann::json& j) {
+  return j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::vector<std::string> splitList(const std::vector<std::string>& values) {

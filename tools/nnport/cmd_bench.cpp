@@ -127,7 +127,7 @@ Expected<BenchTimes> measure(const BenchArgs& a) {
   t.createMs = msSince(start);
   InputArgs in = a.in;
   if (in.inputs.empty() && !in.seed) in.seed = 0;
-  NNP_ASSIGN_OR_RETURN(auto inputs, gatherInputs(in, **e));
+  NNP_ASSIGN_OR_RETURN(auto inputs, gatherInputs(in, **e, a.model));
   if (Status s = runOnce(**e, inputs, &t.firstRunMs); !s) return s.withContext(a.model);
   for (int i = 0; i < a.warmup; ++i)
     if (Status s = runOnce(**e, inputs, nullptr); !s) return s.withContext(a.model);
@@ -194,7 +194,7 @@ int runBench(const BenchArgs& a) {
   const LatencyStats s = summarize(t->latencyMs);
   const double rss = peakRssMiB();
   if (a.json)
-    std::cout << toJson(a, *t, s, rss).dump(1) << "\n";
+    std::cout << jsonText(toJson(a, *t, s, rss)) << "\n";
   else
     printHuman(a, *t, s, rss);
   return kExitOk;

@@ -42,7 +42,7 @@ int runCompare(const CompareArgs& a) {
   opts.kernels = a.kernels == "reference" ? exec::KernelSet::Reference : exec::KernelSet::Fast;
   auto ea = exec::Executor::create(**ma, opts);
   if (!ea) return reportError(ea.status().withContext(a.a));
-  auto inputs = gatherInputs(a.in, **ea);
+  auto inputs = gatherInputs(a.in, **ea, a.a);
   if (!inputs) return reportError(inputs.status());
   auto c = exec::compareModels(**ma, **mb, *inputs, a.perLayer, opts);
   if (!c) return reportError(c.status());
@@ -56,7 +56,7 @@ int runCompare(const CompareArgs& a) {
     j["first_jump"] = c->firstJump;
     j["tolerance"] = a.tolerance;
     j["pass"] = !exceeded;
-    std::cout << j.dump(1) << "\n";
+    std::cout << jsonText(j) << "\n";
   } else {
     std::cout << "outputs:\n";
     for (const auto& o : c->outputs) std::cout << statsLine(o.name, o.stats) << "\n";

@@ -116,7 +116,7 @@ int run(const ConvertArgs& a, const ConvertOptions& o) {
                         {"output", report->output}, {"nodes_in", report->nodesIn},
                         {"nodes_out", report->nodesOut}, {"ops", report->opsOut},
                         {"steps", report->steps}};
-    std::cout << j.dump(1) << "\n";
+    std::cout << jsonText(j) << "\n";
   } else {
     for (const auto& s : report->steps) std::cout << s << "\n";
   }

@@ -32,7 +32,7 @@ int runInspect(const InspectArgs& a) {
   if (a.json) {
     nlohmann::json j = statsToJson(*stats);
     j["file"] = a.model;
-    std::cout << j.dump(1) << "\n";
+    std::cout << jsonText(j) << "\n";
   } else {
     std::cout << statsToText(*stats, a.model);
   }

@@ -37,7 +37,7 @@ int runModel(const RunArgs& a) {
   opts.threads = a.threads;
   auto e = exec::Executor::create(**m, opts);
   if (!e) return reportError(e.status().withContext(a.model));
-  auto inputs = gatherInputs(a.in, **e);
+  auto inputs = gatherInputs(a.in, **e, a.model);
   if (!inputs) return reportError(inputs.status());
   auto outs = (*e)->run(*inputs);
   if (!outs) return reportError(outs.status().withContext(a.model));
@@ -57,7 +57,7 @@ int runModel(const RunArgs& a) {
       std::cout << fmt::format("output {}: {}{}{}\n", name, dtypeName(t.dtype()), Shape(dims).str(),
                                file.empty() ? "" : " -> " + file);
   }
-  if (a.json) std::cout << nlohmann::json{{"outputs", report}}.dump(1) << "\n";
+  if (a.json) std::cout << jsonText(nlohmann::json{{"outputs", report}}) << "\n";
   return kExitOk;
 }
 

@@ -6,7 +6,8 @@
 #include <iostream>
 #include <map>
 
-#include "lib/atomic_file.h"
+#include "support/atomic_file.h"
+#include "support/memory_budget.h"
 #include "tools/nnport/cli.h"
 
 namespace {
@@ -50,7 +51,14 @@ int main(int argc, char** argv) {
       "  nnport toir -sf onnx -iw model.onnx -o model_ir && nnport fromir -in model_ir.json "
       "-iw model_ir.bin -df onnx -om back.onnx\n"
       "Exit codes: 0 ok, 1 check failed, 2 usage, 3 invalid input, 4 unsupported, 5 internal, "
-      "6 output not written");
+      "6 output not written, 7 past the memory budget");
+  // Global, accepted before or after the subcommand's own options.
+  std::string maxMemory;
+  app.add_option("--max-memory", maxMemory,
+                 "Memory budget for what the input makes nnport allocate beyond its files "
+                 "(expanded constants, random inputs, interpreter tensors): 512M, 16G, none "
+                 "(default 4G)");
+  app.fallthrough();
   Action action;
   addConvert(app, action);
   addToIr(app, action);
@@ -77,8 +85,18 @@ int main(int argc, char** argv) {
     std::cerr << "nnport: usage error: " << e.what() << " (see nnport --help)\n";
     return kExitUsage;
   }
+  if (!maxMemory.empty()) {
+    auto limit = nnport::parseByteSize(maxMemory);
+    if (!limit) return reportError(limit.status().withContext("--max-memory"));
+    nnport::MemoryBudget::setLimit(*limit);
+  }
   try {
     return action ? action() : kExitUsage;
+  } catch (const nnport::OverBudgetError& e) {
+    return reportError(e.status());
+  } catch (const std::bad_alloc&) {
+    return reportError(nnport::Status::overBudget(
+        "ran out of memory (the machine has less than the budget allows; lower --max-memory)"));
   } catch (const std::exception& e) {
     return reportError(nnport::Status::internal("unexpected exception: {}", e.what()));
   }

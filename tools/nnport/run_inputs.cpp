@@ -4,6 +4,7 @@
 #include <random>
 
 #include "lib/npy.h"
+#include "support/memory_budget.h"
 
 namespace nnport::cli {
 namespace {
@@ -31,7 +32,8 @@ exec::RtTensor randomTensor(const Value& v, std::mt19937_64& rng) {
 }  // namespace
 
 Expected<std::map<std::string, exec::RtTensor>> gatherInputs(const InputArgs& a,
-                                                             const exec::Executor& e) {
+                                                             const exec::Executor& e,
+                                                             const std::string& model) {
   std::map<std::string, exec::RtTensor> inputs;
   for (const auto& spec : a.inputs) {
     const auto eq = spec.find('=');
@@ -46,8 +48,14 @@ Expected<std::map<std::string, exec::RtTensor>> gatherInputs(const InputArgs& a,
   }
   if (a.seed) {
     std::mt19937_64 rng(*a.seed);
-    for (const Value* v : e.inputs())
-      if (!inputs.count(v->name())) inputs[v->name()] = randomTensor(*v, rng);
+    for (const Value* v : e.inputs()) {
+      if (inputs.count(v->name())) continue;
+      try {
+        inputs[v->name()] = randomTensor(*v, rng);
+      } catch (const OverBudgetError& err) {
+        return err.status().withContext(fmt::format("{}: --random-inputs: input '{}'", model, v->name()));
+      }
+    }
   }
   return inputs;
 }

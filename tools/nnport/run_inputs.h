@@ -20,8 +20,9 @@ struct InputArgs {
 
 void addInputOptions(CLI::App* c, InputArgs& a);
 // Reads the named files and fills the remaining inputs randomly when a seed
-// was given.
+// was given; `model` names the model in errors about its declared inputs.
 Expected<std::map<std::string, exec::RtTensor>> gatherInputs(const InputArgs& a,
-                                                             const exec::Executor& e);
+                                                             const exec::Executor& e,
+                                                             const std::string& model);
 
 }  // namespace nnport::cli

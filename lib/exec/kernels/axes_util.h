@@ -9,6 +9,9 @@
 
 namespace nnport::exec {
 
+// Ranks past this come only from malformed models (inference's kMaxRank).
+constexpr size_t kMaxKernelRank = 1024;
+
 // axis in [-rank, rank) made non-negative, or nullopt.
 inline std::optional<int64_t> normalizedAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank) return std::nullopt;

@@ -4,11 +4,17 @@
 #include <cstring>
 
 #include "lib/exec/kernel.h"
+#include "lib/exec/kernels/axes_util.h"
+#include "support/checked_math.h"
 
 namespace nnport::exec {
 namespace {
 
-int64_t normAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
+// Shape's start/end: negative counts from the end, then clamped to [0, rank].
+int64_t clampedAxis(int64_t axis, int64_t rank) {
+  if (axis < 0) axis = axis < -rank ? 0 : axis + rank;
+  return std::min(axis, rank);
+}
 
 Status identity(KernelContext& ctx) {
   ctx.setOutput(0, *ctx.input(0));
@@ -54,6 +60,7 @@ Status reshape(KernelContext& ctx) {
   std::vector<int64_t> shape = ctx.input(1) ? ctx.input(1)->toInt64Vector() : ctx.attrInts("shape");
   const bool allowZero = ctx.attrInt("allowzero", 0) != 0;
   int64_t known = 1, inferAt = -1;
+  if (shape.size() > kMaxKernelRank) return ctx.error("shape has {} entries", shape.size());
   for (size_t i = 0; i < shape.size(); ++i) {
     if (shape[i] == 0 && !allowZero) {
       if (i >= x.rank()) return ctx.error("shape copies dim {} of a rank-{} input", i, x.rank());
@@ -64,6 +71,8 @@ Status reshape(KernelContext& ctx) {
       inferAt = static_cast<int64_t>(i);
     } else if (shape[i] < 0) {
       return ctx.error("negative size {} in shape", shape[i]);
+    } else if (!checkedMul(known, shape[i])) {
+      return ctx.error("the requested shape has more elements than can be counted");
     } else {
       known *= shape[i];
     }
@@ -77,7 +86,9 @@ Status reshape(KernelContext& ctx) {
 
 Status flatten(KernelContext& ctx) {
   const RtTensor& x = *ctx.input(0);
-  const int64_t axis = normAxis(ctx.attrInt("axis", 1), static_cast<int64_t>(x.rank()));
+  const int64_t rank = static_cast<int64_t>(x.rank()), at = ctx.attrInt("axis", 1);
+  if (at < -rank || at > rank) return ctx.error("axis {} is out of range for rank {}", at, rank);
+  const int64_t axis = at < 0 ? at + rank : at;
   int64_t outer = 1;
   for (int64_t i = 0; i < axis; ++i) outer *= x.dim(static_cast<size_t>(i));
   ctx.setOutput(0, x.withDims({outer, outer ? x.numElements() / outer : 0}));
@@ -93,11 +104,13 @@ Status squeeze(KernelContext& ctx) {
   const RtTensor& x = *ctx.input(0);
   const int64_t rank = static_cast<int64_t>(x.rank());
   std::vector<int64_t> axes = axesOf(ctx, 1);
-  std::vector<bool> drop(x.rank(), false);
-  for (int64_t a : axes) drop[static_cast<size_t>(normAxis(a, rank))] = true;
+  std::optional<std::vector<bool>> drop = axesMask(axes, rank);
+  if (!drop) return ctx.error("axes are out of range for rank {} or repeated", rank);
   std::vector<int64_t> dims;
   for (size_t i = 0; i < x.rank(); ++i) {
-    const bool squeeze = axes.empty() ? x.dim(i) == 1 : drop[i];
+    if (!axes.empty() && (*drop)[i] && x.dim(i) != 1)
+      return ctx.error("cannot squeeze axis {} of size {}", i, x.dim(i));
+    const bool squeeze = axes.empty() ? x.dim(i) == 1 : (*drop)[i];
     if (!squeeze) dims.push_back(x.dim(i));
   }
   ctx.setOutput(0, x.withDims(dims));
@@ -107,12 +120,13 @@ Status squeeze(KernelContext& ctx) {
 Status unsqueeze(KernelContext& ctx) {
   const RtTensor& x = *ctx.input(0);
   std::vector<int64_t> axes = axesOf(ctx, 1);
+  if (axes.size() > kMaxKernelRank) return ctx.error("{} axes to insert", axes.size());
   const int64_t outRank = static_cast<int64_t>(x.rank() + axes.size());
-  std::vector<bool> inserted(static_cast<size_t>(outRank), false);
-  for (int64_t a : axes) inserted[static_cast<size_t>(normAxis(a, outRank))] = true;
+  std::optional<std::vector<bool>> inserted = axesMask(axes, outRank);
+  if (!inserted) return ctx.error("axes are out of range for rank {} or repeated", outRank);
   std::vector<int64_t> dims;
   size_t next = 0;
-  for (int64_t i = 0; i < outRank; ++i) dims.push_back(inserted[static_cast<size_t>(i)] ? 1 : x.dim(next++));
+  for (int64_t i = 0; i < outRank; ++i) dims.push_back((*inserted)[static_cast<size_t>(i)] ? 1 : x.dim(next++));
   ctx.setOutput(0, x.withDims(dims));
   return Status::ok();
 }
@@ -120,8 +134,8 @@ Status unsqueeze(KernelContext& ctx) {
 Status shapeOf(KernelContext& ctx) {
   const RtTensor& x = *ctx.input(0);
   const int64_t rank = static_cast<int64_t>(x.rank());
-  int64_t start = std::clamp(normAxis(ctx.attrInt("start", 0), rank), int64_t{0}, rank);
-  int64_t end = ctx.node().attrs.getInt("end") ? std::clamp(normAxis(ctx.attrInt("end"), rank), int64_t{0}, rank) : rank;
+  const int64_t start = clampedAxis(ctx.attrInt("start", 0), rank);
+  const int64_t end = ctx.node().attrs.getInt("end") ? clampedAxis(ctx.attrInt("end"), rank) : rank;
   RtTensor& o = ctx.allocateOutput(0, DType::Int64, {std::max<int64_t>(end - start, 0)});
   for (int64_t i = start; i < end; ++i) o.data<int64_t>()[i - start] = x.dim(static_cast<size_t>(i));
   return Status::ok();
@@ -134,6 +148,12 @@ Status transpose(KernelContext& ctx) {
   if (perm.empty())
     for (size_t i = 0; i < rank; ++i) perm.push_back(static_cast<int64_t>(rank - 1 - i));
   if (perm.size() != rank) return ctx.error("perm has {} entries for a rank-{} input", perm.size(), rank);
+  std::vector<bool> seen(rank, false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= static_cast<int64_t>(rank) || seen[static_cast<size_t>(p)])
+      return ctx.error("perm is not a permutation of 0..{}", rank - 1);
+    seen[static_cast<size_t>(p)] = true;
+  }
   std::vector<int64_t> outDims(rank), inStrides(rank, 1);
   for (size_t i = rank; i-- > 1;) inStrides[i - 1] = inStrides[i] * x.dim(i);
   for (size_t i = 0; i < rank; ++i) outDims[i] = x.dim(static_cast<size_t>(perm[i]));
@@ -159,14 +179,20 @@ Status concat(KernelContext& ctx) {
   std::vector<const RtTensor*> ins;
   for (size_t i = 0; i < ctx.numInputs(); ++i)
     if (ctx.input(i)) ins.push_back(ctx.input(i));
-  const RtTensor& first = *ins.at(0);
+  if (ins.empty()) return ctx.error("no inputs to concatenate");
+  const RtTensor& first = *ins[0];
   const int64_t rank = static_cast<int64_t>(first.rank());
-  const size_t axis = static_cast<size_t>(normAxis(ctx.attrInt("axis", 1), rank));
+  const std::optional<int64_t> at = normalizedAxis(ctx.attrInt("axis", 1), rank);
+  if (!at) return ctx.error("axis {} is out of range for rank {}", ctx.attrInt("axis", 1), rank);
+  const size_t axis = static_cast<size_t>(*at);
   std::vector<int64_t> dims = first.dims();
   dims[axis] = 0;
   for (const RtTensor* t : ins) {
     if (t->rank() != first.rank() || t->dtype() != first.dtype())
       return ctx.error("inputs differ in rank or type");
+    for (size_t i = 0; i < t->rank(); ++i)
+      if (i != axis && t->dim(i) != first.dim(i))
+        return ctx.error("inputs differ in dim {} ({} and {})", i, first.dim(i), t->dim(i));
     dims[axis] += t->dim(axis);
   }
   const size_t width = dtypeSize(first.dtype());

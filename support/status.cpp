@@ -1,5 +1,5 @@
 // Names of error codes, for messages and JSON reports.
-#include "lib/status.h"
+#include "support/status.h"
 
 namespace nnport {
 
@@ -11,6 +11,7 @@ const char* errorCodeName(ErrorCode code) {
     case ErrorCode::Unsupported: return "unsupported";
     case ErrorCode::Internal: return "internal";
     case ErrorCode::Io: return "io";
+    case ErrorCode::OverBudget: return "over-budget";
   }
   return "unknown";
 }

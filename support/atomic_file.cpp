@@ -1,5 +1,6 @@
-// Temporary-file-then-rename output, with cleanup on signals.
-#include "lib/atomic_file.h"
+// Temporary-file-then-rename output: O_TMPFILE where the kernel offers it,
+// else a named temporary cleaned up on signals.
+#include "support/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,27 +12,27 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <random>
 #include <sstream>
 
 namespace nnport {
 namespace {
 
-// Fixed-size table of live temporaries readable from a signal handler.
+// Fixed-size table of live named temporaries readable from a signal handler.
 constexpr int kMaxTemps = 64;
 char g_temps[kMaxTemps][4096];
 std::atomic<bool> g_used[kMaxTemps];
 std::mutex g_mutex;
 
-int registerTemp(const std::string& path) {
+void registerTemp(const std::string& path) {
   std::lock_guard<std::mutex> lock(g_mutex);
   for (int i = 0; i < kMaxTemps; ++i) {
     if (!g_used[i].load() && path.size() < sizeof g_temps[i]) {
       std::memcpy(g_temps[i], path.c_str(), path.size() + 1);
       g_used[i].store(true);
-      return i;
+      return;
     }
   }
-  return -1;
 }
 
 void unregisterTemp(const std::string& path) {
@@ -50,10 +51,28 @@ std::string baseOf(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// A hidden name beside the target: .NAME.nnport-tmp-XXXXXX.
+std::string hiddenName(const std::string& target) {
+  static std::mt19937_64 rng(std::random_device{}() ^ static_cast<uint64_t>(::getpid()));
+  static const char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::string suffix;
+  for (int i = 0; i < 6; ++i) suffix += kChars[rng() % (sizeof kChars - 1)];
+  return dirOf(target) + "/." + baseOf(target) + ".nnport-tmp-" + suffix;
+}
+
+// ------------------------------------------------------------------ signals
+
+constexpr int kCleanupSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+struct sigaction g_previous[NSIG];
+
+bool isFault(int sig) { return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL; }
+
 void onSignal(int sig) {
   removeAllTemporaries();
-  std::signal(sig, SIG_DFL);
-  std::raise(sig);
+  ::sigaction(sig, &g_previous[sig], nullptr);
+  // A fault re-executes the faulting instruction on return, now reaching
+  // the previous handler with the real fault context; others are re-raised.
+  if (!isFault(sig)) ::raise(sig);
 }
 
 }  // namespace
@@ -61,13 +80,30 @@ void onSignal(int sig) {
 AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {}
 
 AtomicFile::~AtomicFile() {
-  if (!committed_ && !temp_.empty()) {
+  if (fd_ >= 0) ::close(fd_);  // an unlinked O_TMPFILE disappears with it
+  if (!committed_ && fd_ < 0 && !temp_.empty()) {
     ::unlink(temp_.c_str());
     unregisterTemp(temp_);
   }
 }
 
 Status AtomicFile::open() {
+#ifdef O_TMPFILE
+  const int fd = ::open(dirOf(target_).c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+  if (fd >= 0) {
+    const std::string viaProc = "/proc/self/fd/" + std::to_string(fd);
+    if (::access(viaProc.c_str(), W_OK) == 0) {
+      fd_ = fd;
+      temp_ = viaProc;
+      return Status::ok();
+    }
+    ::close(fd);
+  }
+#endif
+  return openNamed();
+}
+
+Status AtomicFile::openNamed() {
   std::string pattern = dirOf(target_) + "/." + baseOf(target_) + ".nnport-tmp-XXXXXX";
   std::vector<char> buf(pattern.begin(), pattern.end());
   buf.push_back('\0');
@@ -96,6 +132,27 @@ Status syncFile(const std::string& path, const std::string& target) {
 }
 }  // namespace
 
+// Gives the anonymous temporary a hidden name beside the target (linkat
+// cannot replace a file), which the rename in commitAll then moves.
+Status AtomicFile::linkIntoPlace() {
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    const std::string name = hiddenName(target_);
+    registerTemp(name);
+    if (::linkat(AT_FDCWD, temp_.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      ::close(fd_);
+      fd_ = -1;
+      temp_ = name;
+      return Status::ok();
+    }
+    const int err = errno;
+    unregisterTemp(name);
+    if (err != EEXIST)
+      return Status::io("{}: cannot link the temporary output into place: {}", target_,
+                        std::strerror(err));
+  }
+  return Status::io("{}: cannot find a free temporary name", target_);
+}
+
 Status AtomicFile::commit() { return commitAll({this}); }
 
 Status commitAll(const std::vector<AtomicFile*>& files) {
@@ -103,6 +160,8 @@ Status commitAll(const std::vector<AtomicFile*>& files) {
     if (f->tempPath().empty()) return Status::internal("{}: commit before open", f->target());
     NNP_RETURN_IF_ERROR(syncFile(f->tempPath(), f->target()));
   }
+  for (AtomicFile* f : files)
+    if (f->anonymous()) NNP_RETURN_IF_ERROR(f->linkIntoPlace());
   for (AtomicFile* f : files) {
     if (::rename(f->tempPath().c_str(), f->target().c_str()) != 0)
       return Status::io("{}: cannot rename the temporary output into place: {}", f->target(),
@@ -119,7 +178,13 @@ void removeAllTemporaries() {
 }
 
 void installTemporaryCleanupHandlers() {
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, onSignal);
+  for (int sig : kCleanupSignals) {
+    struct sigaction sa {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_NODEFER;
+    ::sigaction(sig, &sa, &g_previous[sig]);
+  }
 }
 
 Status writeWholeFile(const std::string& path, const std::string& bytes) {

@@ -18,6 +18,7 @@ enum class ErrorCode {
   Unsupported,   // valid input that uses a feature we cannot handle
   Internal,      // a bug in nnport
   Io,            // could not write an output
+  OverBudget,    // the input asks for more memory than the budget allows
 };
 
 const char* errorCodeName(ErrorCode code);
@@ -43,6 +44,10 @@ class Status {
   template <typename... Args>
   static Status internal(fmt::format_string<Args...> f, Args&&... a) {
     return {ErrorCode::Internal, fmt::format(f, std::forward<Args>(a)...)};
+  }
+  template <typename... Args>
+  static Status overBudget(fmt::format_string<Args...> f, Args&&... a) {
+    return {ErrorCode::OverBudget, fmt::format(f, std::forward<Args>(a)...)};
   }
   template <typename... Args>
   static Status io(fmt::format_string<Args...> f, Args&&... a) {

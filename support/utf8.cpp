@@ -1,7 +1,9 @@
 // Strict UTF-8 validation.
-#include "ir/serialize/utf8.h"
+#include "support/utf8.h"
 
 #include <cstdint>
+
+#include <fmt/format.h>
 
 namespace nnport {
 
@@ -37,6 +39,18 @@ bool isValidUtf8(std::string_view s) {
     i += len;
   }
   return true;
+}
+
+std::string printableText(std::string_view s) {
+  const bool utf8 = isValidUtf8(s);
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) out += fmt::format("\\x{:02x}", c);
+    else out += ch;
+  }
+  return out;
 }
 
 }  // namespace nnport
