@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "support/atomic_file.h"
+#include "support/memory_budget.h"
 #include "lib/format_registry.h"
 #include "parsers/onnx/onnx_proto.h"
 
@@ -102,9 +103,13 @@ Expected<exec::RtTensor> parseNpy(const std::string& bytes, const std::string& f
   const size_t have = bytes.size() - offset - headerLen;
   if (have != need)
     return Status::invalid("{}: .npy holds {} data bytes, shape and dtype need {}", file, have, need);
-  exec::RtTensor t = exec::RtTensor::allocate(d->dtype, dims);
-  if (need) std::memcpy(t.raw(), bytes.data() + offset + headerLen, need);
-  return t;
+  try {
+    exec::RtTensor t = exec::RtTensor::allocate(d->dtype, dims);
+    if (need) std::memcpy(t.raw(), bytes.data() + offset + headerLen, need);
+    return t;
+  } catch (const OverBudgetError& e) {
+    return e.status().withContext(file);
+  }
 }
 
 Expected<exec::RtTensor> readNpy(const std::string& path) {
@@ -152,7 +157,11 @@ Expected<exec::RtTensor> readTensorFile(const std::string& path, std::string* na
   if (!proto.ParseFromString(bytes)) return Status::invalid("{}: not an ONNX TensorProto", path);
   NNP_ASSIGN_OR_RETURN(TensorPtr t, onnxproto::importTensor(proto, {".", path}, path));
   if (name) *name = proto.name();
-  return exec::RtTensor::copyOf(*t);
+  try {
+    return exec::RtTensor::copyOf(*t);
+  } catch (const OverBudgetError& e) {
+    return e.status().withContext(path);
+  }
 }
 
 }  // namespace nnport

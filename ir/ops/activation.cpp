@@ -7,12 +7,14 @@
 namespace nnport {
 namespace {
 
-// Slope must broadcast to X's shape without changing it (unidirectional).
+// Slope must broadcast to X's shape without changing it (unidirectional);
+// before opset 7 a [C] slope applies along axis 1 instead (legacy PRelu).
 Status inferPRelu(InferenceContext& ctx) {
   const TensorType* x = ctx.inputType(0);
   const TensorType* slope = ctx.inputType(1);
   if (!x) return Status::ok();
-  if (slope && x->shape.rankKnown() && slope->shape.rankKnown()) {
+  const bool legacy = opsetOf(ctx) < 7;
+  if (slope && !legacy && x->shape.rankKnown() && slope->shape.rankKnown()) {
     if (slope->shape.rank() > x->shape.rank())
       return ctx.error("slope rank {} exceeds input rank {}", slope->shape.rank(), x->shape.rank());
     const size_t off = x->shape.rank() - slope->shape.rank();

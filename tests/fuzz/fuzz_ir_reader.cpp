@@ -1,6 +1,7 @@
 // libFuzzer harness: arbitrary bytes as an on-disk IR pair. The first four
 // bytes (little-endian) give the length of the JSON part, which follows; the
-// rest is the .bin. A model that reads is exported to ONNX in memory.
+// rest is the .bin. A model that reads is exported to ONNX in memory and,
+// when the op records accept it, checked by ONNX (as `fromir` does).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -8,18 +9,17 @@
 
 #include "emitters/onnx/onnx_emitter.h"
 #include "ir/serialize/ir_json.h"
+#include "tests/fuzz/fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace nnport;
+  fuzz::capMemory();
   if (size < 4) return 0;
-  const size_t declared = size_t{data[0]} | size_t{data[1]} << 8 | size_t{data[2]} << 16 |
-                          size_t{data[3]} << 24;
-  const size_t jsonSize = std::min(declared, size - 4);
-  const std::string json(reinterpret_cast<const char*>(data + 4), jsonSize);
-  const uint8_t* binStart = data + 4 + jsonSize;
-  auto bin = makeOwnedBuffer(std::vector<uint8_t>(binStart, data + size));
+  auto [json, binBytes] = fuzz::splitFramed(data, size);
+  auto bin = makeOwnedBuffer(std::vector<uint8_t>(binBytes.begin(), binBytes.end()));
   auto model = readIrFromMemory(json, bin, "fuzz.json");
   if (!model) return 0;
   auto proto = onnxproto::exportModel(**model);
+  (void)fuzz::convertInMemory(**model);
   return 0;
 }

@@ -2,9 +2,10 @@
 # Seed corpora for the fuzz harnesses.
 #   make_corpus.sh CORPUS_DIR [NNPORT_BINARY]
 # Writes CORPUS_DIR/onnx/ (small ONNX backend node-test models plus a few
-# PyTorch-exported ones with initializers) and CORPUS_DIR/ir/ (IR pairs made
-# with `nnport toir`, framed as fuzz_ir_reader reads them: 4-byte
-# little-endian JSON length, the JSON, then the .bin).
+# PyTorch-exported ones with initializers; fuzz_onnx_reader and
+# fuzz_run_model), CORPUS_DIR/npy/ (the node tests' inputs as .npy) and
+# CORPUS_DIR/ir/ (IR pairs made with `nnport toir`, framed as fuzz_ir_reader
+# reads them: 4-byte little-endian JSON length, the JSON, then the .bin).
 set -euo pipefail
 
 corpus=${1:?usage: make_corpus.sh CORPUS_DIR [NNPORT_BINARY]}
@@ -24,7 +25,7 @@ tests=(
   test_einsum_batch_diagonal test_top_k test_nonzero_example test_qlinearconv
 )
 
-mkdir -p "$corpus/onnx" "$corpus/ir"
+mkdir -p "$corpus/onnx" "$corpus/ir" "$corpus/npy"
 copied=0
 for t in "${tests[@]}"; do
   if [[ -f $nodes/$t/model.onnx ]]; then
@@ -42,6 +43,22 @@ for t in pytorch-converted/test_BatchNorm2d_eval pytorch-converted/test_PReLU_2d
   fi
 done
 echo "onnx seeds: $copied from $data"
+
+# .npy seeds: a few dtypes, ranks and header versions.
+/usr/bin/python3 - "$corpus/npy" <<'PY'
+import io, sys
+import numpy as np
+out = sys.argv[1]
+arrays = {"f32_2x3": np.arange(6, dtype=np.float32).reshape(2, 3), "i64_scalar": np.array(7),
+          "u8_4": np.arange(4, dtype=np.uint8), "b1_2x2": np.array([[True, False], [False, True]]),
+          "f16_1x1x2": np.ones((1, 1, 2), np.float16), "f64_empty": np.zeros((0, 3))}
+for name, a in arrays.items():
+    np.save(f"{out}/{name}.npy", a)
+buf = io.BytesIO()
+np.lib.format.write_array(buf, np.arange(3, dtype=np.int32), version=(2, 0))
+open(f"{out}/i32_v2.npy", "wb").write(buf.getvalue())
+PY
+echo "npy seeds: $(ls "$corpus/npy" | wc -l)"
 
 # Frames one IR pair as a single fuzz_ir_reader input.
 frame() {

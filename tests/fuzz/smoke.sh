@@ -32,7 +32,7 @@ run() {
   mkdir -p "$corpus/$harness-grown"
   echo "== $harness: ${seconds}s on $seeds"
   "$bin" "$corpus/$harness-grown" "$seeds" -max_total_time="$seconds" -rss_limit_mb=2048 \
-    -timeout=10 -print_final_stats=1 -artifact_prefix="$artifacts/$harness-" "$@" \
+    -timeout=25 -print_final_stats=1 -artifact_prefix="$artifacts/$harness-" "$@" \
     >"$build/$harness.log" 2>&1
   local rc=$?
   grep -E '^stat::(number_of_executed_units|peak_rss_mb)' "$build/$harness.log"
@@ -44,5 +44,7 @@ run() {
   fi
 }
 run fuzz_onnx_reader "$corpus/onnx"
+run fuzz_run_model "$corpus/onnx"
 run fuzz_ir_reader "$corpus/ir" -dict="$here/ir.dict"
+run fuzz_npy "$corpus/npy"
 exit $status

@@ -10,6 +10,7 @@
 #include "lib/exec/kernels/convert.h"
 #include "lib/exec/kernels/data_util.h"
 #include "lib/exec/kernels/elementwise_util.h"
+#include "support/checked_math.h"
 
 namespace nnport::exec {
 namespace {
@@ -54,6 +55,15 @@ std::vector<int64_t> dimsOf(const AxisMaps& maps) {
   std::vector<int64_t> dims;
   for (const auto& m : maps) dims.push_back(static_cast<int64_t>(m.size()));
   return dims;
+}
+
+// Pad, Expand and Tile size their output from operands: the output is
+// allocated (within the memory budget) before any per-axis map is built,
+// and an empty output needs no maps at all.
+Expected<RtTensor*> allocateSized(KernelContext& ctx, DType dtype, const std::vector<int64_t>& dims) {
+  if (!checkedElementCount(dims)) return ctx.error("the output has more elements than can be counted");
+  RtTensor& out = ctx.allocateOutput(0, dtype, dims);
+  return &out;
 }
 
 Expected<size_t> axisOf(const KernelContext& ctx, int64_t axis, size_t rank) {
@@ -177,17 +187,29 @@ Status pad(KernelContext& ctx) {
     for (size_t a = 0; a < x.rank(); ++a) axes.push_back(static_cast<int64_t>(a));
   const size_t k = axes.size();
   if (pads.size() != 2 * k) return ctx.error("pads has {} entries, expected {}", pads.size(), 2 * k);
+  std::vector<int64_t> dims = x.dims();
+  std::vector<size_t> padded(k);
+  for (size_t i = 0; i < k; ++i) {
+    NNP_ASSIGN_OR_RETURN(padded[i], axisOf(ctx, axes[i], x.rank()));
+    const int64_t n = x.dim(padded[i]), before = pads[i], after = pads[i + k];
+    constexpr int64_t kFar = int64_t{1} << 62;  // keeps -before and the map indices in range
+    if (before < -kFar || before > kFar || after < -kFar || after > kFar)
+      return ctx.error("padding {}+{} is out of range", before, after);
+    const std::optional<int64_t> grown = checkedAdd(n, before);
+    const std::optional<int64_t> size = grown ? checkedAdd(*grown, after) : std::nullopt;
+    if (!size || *size < 0) return ctx.error("padding {}+{} of a dimension of size {} is invalid", before, after, n);
+    if (n == 0 && mode != "constant" && *size > 0) return ctx.error("cannot {}-pad an empty dimension", mode);
+    dims[padded[i]] = *size;
+  }
+  NNP_ASSIGN_OR_RETURN(RtTensor * sized, allocateSized(ctx, x.dtype(), dims));
+  RtTensor& out = *sized;
+  if (out.numElements() == 0) return Status::ok();
   AxisMaps maps = identityMaps(x.dims());
   for (size_t i = 0; i < k; ++i) {
-    NNP_ASSIGN_OR_RETURN(size_t a, axisOf(ctx, axes[i], x.rank()));
-    const int64_t n = x.dim(a), before = pads[i], after = pads[i + k];
-    if (n + before + after < 0) return ctx.error("padding {}+{} of a dimension of size {} is invalid", before, after, n);
-    if (n == 0 && mode != "constant" && n + before + after > 0)
-      return ctx.error("cannot {}-pad an empty dimension", mode);
-    maps[a].clear();
-    for (int64_t j = -before; j < n + after; ++j) maps[a].push_back(padSource(j, n, mode));
+    const int64_t n = x.dim(padded[i]), before = pads[i];
+    maps[padded[i]].clear();
+    for (int64_t j = -before; j < dims[padded[i]] - before; ++j) maps[padded[i]].push_back(padSource(j, n, mode));
   }
-  RtTensor& out = ctx.allocateOutput(0, x.dtype(), dimsOf(maps));
   const RtTensor* value = ctx.opset() >= 11 ? ctx.input(2) : nullptr;
   if (mode == "constant" && value && value->numElements() > 0) {
     if (value->dtype() != x.dtype()) return ctx.error("constant_value is not of the data's type");
@@ -207,17 +229,21 @@ Status expand(KernelContext& ctx) {
   const size_t rank = std::max(shape.size(), x.rank());
   std::vector<int64_t> inDims(rank - x.rank(), 1);
   inDims.insert(inDims.end(), x.dims().begin(), x.dims().end());
-  AxisMaps maps(rank);
+  std::vector<int64_t> dims(rank);
   for (size_t a = 0; a < rank; ++a) {
     const int64_t want = a + shape.size() >= rank ? shape[a + shape.size() - rank] : 1;
     const int64_t have = inDims[a];
     if (have != want && have != 1 && want != 1)
       return ctx.error("cannot expand a dimension of size {} to {}", have, want);
-    const int64_t size = have == 1 ? want : have;
-    if (size < 0) return ctx.error("negative size {} in shape", size);
-    for (int64_t i = 0; i < size; ++i) maps[a].push_back(have == 1 ? 0 : i);
+    dims[a] = have == 1 ? want : have;
+    if (dims[a] < 0) return ctx.error("negative size {} in shape", dims[a]);
   }
-  gatherAxes(ctx.allocateOutput(0, x.dtype(), dimsOf(maps)), x.withDims(inDims), maps);
+  NNP_ASSIGN_OR_RETURN(RtTensor * out, allocateSized(ctx, x.dtype(), dims));
+  if (out->numElements() == 0) return Status::ok();
+  AxisMaps maps(rank);
+  for (size_t a = 0; a < rank; ++a)
+    for (int64_t i = 0; i < dims[a]; ++i) maps[a].push_back(inDims[a] == 1 ? 0 : i);
+  gatherAxes(*out, x.withDims(inDims), maps);
   return Status::ok();
 }
 
@@ -226,13 +252,20 @@ Status tile(KernelContext& ctx) {
   NNP_RETURN_IF_ERROR(checkMovable(ctx, x));
   const std::vector<int64_t> repeats = ctx.input(1)->toInt64Vector();
   if (repeats.size() != x.rank()) return ctx.error("repeats has {} entries for rank {}", repeats.size(), x.rank());
-  AxisMaps maps(x.rank());
+  std::vector<int64_t> dims(x.rank());
   for (size_t a = 0; a < x.rank(); ++a) {
     if (repeats[a] < 0) return ctx.error("negative repeat count {}", repeats[a]);
+    const std::optional<int64_t> size = checkedMul(x.dim(a), repeats[a]);
+    if (!size) return ctx.error("{} repeats of a dimension of size {} overflow", repeats[a], x.dim(a));
+    dims[a] = *size;
+  }
+  NNP_ASSIGN_OR_RETURN(RtTensor * out, allocateSized(ctx, x.dtype(), dims));
+  if (out->numElements() == 0) return Status::ok();
+  AxisMaps maps(x.rank());
+  for (size_t a = 0; a < x.rank(); ++a)
     for (int64_t r = 0; r < repeats[a]; ++r)
       for (int64_t i = 0; i < x.dim(a); ++i) maps[a].push_back(i);
-  }
-  gatherAxes(ctx.allocateOutput(0, x.dtype(), dimsOf(maps)), x, maps);
+  gatherAxes(*out, x, maps);
   return Status::ok();
 }
 
