@@ -82,7 +82,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   runWith(*m, exec::KernelSet::Reference);
   runWith(*m, exec::KernelSet::Fast);
   // `nnport optimize`: the default level, then the writer's checks.
-  auto pipeline = parsePipeline(*levelPipeline("O2"));
+  static const std::string level = levelPipeline("O2").value();
+  auto pipeline = parsePipeline(level);
   if (pipeline && runPipeline(*m, *pipeline)) (void)fuzz::convertInMemory(*m);
   return 0;
 }

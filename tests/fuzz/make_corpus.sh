@@ -43,6 +43,10 @@ for t in pytorch-converted/test_BatchNorm2d_eval pytorch-converted/test_PReLU_2d
   fi
 done
 echo "onnx seeds: $copied from $data"
+# The hostile corpus's seeds: small graphs of many ops with static shapes.
+if /usr/bin/python3 "$(dirname "$0")/../hostile/onnx_seeds.py" "$corpus/onnx"; then
+  echo "onnx seeds: $(ls "$corpus/onnx" | grep -c '^seed_') from tests/hostile/onnx_seeds.py"
+fi
 
 # .npy seeds: a few dtypes, ranks and header versions.
 /usr/bin/python3 - "$corpus/npy" <<'PY'

@@ -167,7 +167,10 @@ def mutate_onnx(seed_bytes, rng):
     if rng.random() < 0.1:
         return byte_noise(seed_bytes, rng)
     for _ in range(rng.choice([1, 1, 1, 2, 3])):
-        rng.choice(ONNX_MUTATIONS)(m, rng)
+        try:
+            rng.choice(ONNX_MUTATIONS)(m, rng)
+        except (ValueError, IndexError, TypeError):
+            pass  # an earlier mutation left nothing this one can decode
     data = m.SerializeToString()
     # Same length, so the protobuf framing stays valid: ESC, BEL, 0xff, 0xfe.
     return data.replace(b"CTRLNAME", b"\x1b[31m\x07\xff\xfe\x00"[:8].ljust(8, b"\x01"))

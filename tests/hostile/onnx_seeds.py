@@ -164,3 +164,11 @@ def dynamic():
 
 
 SEEDS = [cnn, shapes, reductions, imaging, linear, dynamic]
+
+
+if __name__ == "__main__":  # writes the seeds: onnx_seeds.py OUTDIR
+    import os
+    import sys
+    for f in SEEDS:
+        with open(os.path.join(sys.argv[1], f"seed_{f.__name__}.onnx"), "wb") as out:
+            out.write(f().SerializeToString())

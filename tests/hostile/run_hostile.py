@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Feeds a hostile corpus through the nnport CLI and fails on any broken promise.
 
-    run_hostile.py NNPORT WORKDIR [--seeds-from BUILD/conformance] [--count N]
+    run_hostile.py NNPORT WORKDIR [--seeds-from BUILD/conformance ...] [--count N]
                    [--jobs J] [--max-rss-mb MB] [--seed S]
 
 Builds the corpus in WORKDIR from committed seeds (tests/hostile/onnx_seeds.py),
@@ -189,7 +189,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("nnport")
     ap.add_argument("work")
-    ap.add_argument("--seeds-from", default="")
+    ap.add_argument("--seeds-from", action="append", default=[],
+                    help="a conformance output tree; the first that exists is used")
     ap.add_argument("--count", type=int, default=int(os.environ.get("NNPORT_HOSTILE_COUNT", "120")))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--max-rss-mb", type=int, default=0)
@@ -202,8 +203,11 @@ def main():
     corpus.onnx(a.count)
     corpus.ir(a.count // 2)
     corpus.npy(a.count // 4)
+    seeds = next((d for d in a.seeds_from if os.path.isdir(d)), "")
+    if not seeds:
+        print("no conformance tree: Darknet, Caffe and TensorFlow inputs are left out")
     for kind in ("darknet", "caffe", "tensorflow"):
-        corpus.framework(a.seeds_from, kind, a.count // 2)
+        corpus.framework(seeds, kind, a.count // 2)
     codes = collections.defaultdict(collections.Counter)
     violations = []
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
