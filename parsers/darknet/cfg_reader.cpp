@@ -2,6 +2,7 @@
 #include "parsers/darknet/cfg_reader.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -52,7 +53,7 @@ std::optional<float> toFloat(const std::string& s) {
   errno = 0;
   char* end = nullptr;
   const float v = std::strtof(s.c_str(), &end);
-  if (errno != 0 || *end != '\0') return std::nullopt;
+  if (errno != 0 || *end != '\0' || !std::isfinite(v)) return std::nullopt;
   return v;
 }
 
@@ -76,11 +77,28 @@ Expected<int64_t> CfgSection::getInt(const std::string& key, int64_t fallback) c
   return Status::invalid("{}: line {}: '{}={}' is not an integer", where(), o->line, key, o->value);
 }
 
+Expected<int64_t> CfgSection::getInt(const std::string& key, int64_t fallback, int64_t lo,
+                                     int64_t hi) const {
+  NNP_ASSIGN_OR_RETURN(int64_t v, getInt(key, fallback));
+  NNP_RETURN_IF_ERROR(checkRange(key, v, lo, hi));
+  return v;
+}
+
+Status CfgSection::checkRange(const std::string& key, int64_t value, int64_t lo, int64_t hi) const {
+  if (value >= lo && value <= hi) return Status::ok();
+  const CfgOption* o = find(key);
+  const std::string line = o ? fmt::format("line {}: ", o->line) : "";
+  const std::string origin = o ? "" : " (the default)";
+  return Status::invalid("{}: {}'{}={}'{} is out of range: {}..{}", where(), line, key, value,
+                         origin, lo, hi);
+}
+
 Expected<float> CfgSection::getFloat(const std::string& key, float fallback) const {
   const CfgOption* o = find(key);
   if (!o) return fallback;
   if (auto v = toFloat(o->value)) return *v;
-  return Status::invalid("{}: line {}: '{}={}' is not a number", where(), o->line, key, o->value);
+  return Status::invalid("{}: line {}: '{}={}' is not a finite number", where(), o->line, key,
+                         o->value);
 }
 
 std::string CfgSection::getString(const std::string& key, const std::string& fallback) const {
@@ -109,8 +127,8 @@ Expected<std::vector<float>> CfgSection::getFloats(const std::string& key) const
   for (const auto& part : splitCommas(o->value)) {
     auto v = toFloat(part);
     if (!v)
-      return Status::invalid("{}: line {}: '{}={}' is not a list of numbers", where(), o->line,
-                             key, o->value);
+      return Status::invalid("{}: line {}: '{}={}' is not a list of finite numbers", where(),
+                             o->line, key, o->value);
     out.push_back(*v);
   }
   return out;
@@ -123,6 +141,9 @@ Status CfgSection::requireDefault(const std::string& key, int64_t expected) cons
 }
 
 Expected<std::vector<CfgSection>> parseCfg(const std::string& text, const std::string& file) {
+  if (text.size() > kMaxCfgBytes)
+    return Status::invalid("{}: more than {} bytes, larger than any Darknet cfg", file,
+                           kMaxCfgBytes);
   std::vector<CfgSection> sections;
   std::istringstream in(text);
   std::string raw;
@@ -157,9 +178,13 @@ Expected<std::vector<CfgSection>> parseCfg(const std::string& text, const std::s
 Expected<std::vector<CfgSection>> readCfg(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return Status::invalid("{}: cannot open the Darknet cfg", path);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return parseCfg(ss.str(), path);
+  // One byte past the limit is enough to refuse it: a device or a huge file
+  // is never read whole.
+  std::string text(kMaxCfgBytes + 1, '\0');
+  f.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (f.bad()) return Status::invalid("{}: cannot read the Darknet cfg", path);
+  text.resize(static_cast<size_t>(f.gcount()));
+  return parseCfg(text, path);
 }
 
 }  // namespace nnport::darknet

@@ -4,14 +4,25 @@
 // file (layers_*.cpp) fills with its section names and builder functions.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "ir/graph.h"
+#include "ir/ops/infer_util.h"
 #include "parsers/darknet/cfg_reader.h"
 #include "parsers/darknet/weights_reader.h"
 
 namespace nnport::darknet {
+
+// Bounds on cfg numbers, checked where each is read so that an error names
+// the layer and the key: every layer's channels, height and width lie in
+// [1, kMaxLayerValues] and so does their product (Darknet sizes a layer
+// with an int); window options (size, stride, padding, groups, dilation)
+// lie within kMaxWindow, the op records' bound. A sum or product of two
+// such numbers fits in int64; longer products go through checkedProduct.
+constexpr int64_t kMaxLayerValues = INT32_MAX;
+constexpr int64_t kMaxWindow = kMaxWindowAttr;
 
 // What a layer is to the graph's outputs. A detection head ([yolo],
 // [region], [detection]) stays outside the graph: its input becomes a graph
@@ -46,6 +57,10 @@ class NetBuilder {
                const LayerResult& shapeOf, std::vector<Attribute> attrs = {}) {
     return node(op, inputs, name, {shapeOf.c, shapeOf.h, shapeOf.w}, std::move(attrs));
   }
+  // Asks the memory budget whether the graph may grow by `moreEntries`
+  // entries (nodes and values): the cfg sets how many there are, and no file
+  // bytes bound them. `where` names the layer in the error.
+  Status checkGraphBudget(int64_t moreEntries, const std::string& where) const;
 
  private:
   Model& model_;
@@ -68,6 +83,12 @@ struct LayerContext {
   // relative); fails when it is out of range or a detection head.
   Expected<const LayerResult*> layerAt(int64_t ref, const std::string& key) const;
 };
+
+// Fails unless c, h and w are positive and their product is at most
+// kMaxLayerValues. The walker checks every layer's output after it is
+// built; a layer with weights checks its own first, so a bad cfg number is
+// reported before the weights it would need.
+Status checkLayerSize(const CfgSection& s, const LayerResult& r);
 
 using LayerBuilder = Expected<LayerResult> (*)(LayerContext&);
 

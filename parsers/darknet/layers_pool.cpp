@@ -10,11 +10,9 @@ namespace nnport::darknet {
 // same sizes and maxima (padded cells never win).
 Expected<MaxPoolGeometry> maxPoolGeometry(const CfgSection& s, int64_t h, int64_t w) {
   MaxPoolGeometry g;
-  NNP_ASSIGN_OR_RETURN(g.stride, s.getInt("stride", 1));
-  NNP_ASSIGN_OR_RETURN(g.size, s.getInt("size", g.stride));
-  NNP_ASSIGN_OR_RETURN(int64_t padding, s.getInt("padding", g.size - 1));
-  if (g.size < 1 || g.stride < 1 || padding < 0)
-    return Status::invalid("{}: size and stride must be positive, padding not negative", s.where());
+  NNP_ASSIGN_OR_RETURN(g.stride, s.getInt("stride", 1, 1, kMaxWindow));
+  NNP_ASSIGN_OR_RETURN(g.size, s.getInt("size", g.stride, 1, kMaxWindow));
+  NNP_ASSIGN_OR_RETURN(int64_t padding, s.getInt("padding", g.size - 1, 0, kMaxWindow));
   g.padBegin = padding / 2;
   g.padEnd = padding - g.padBegin;
   if (g.padEnd >= g.size)
@@ -36,11 +34,11 @@ Expected<LayerResult> buildMaxpool(LayerContext& ctx) {
     if (s.has(key)) return Status::unsupported("{}: option '{}' is not supported", s.where(), key);
   NNP_ASSIGN_OR_RETURN(MaxPoolGeometry g, maxPoolGeometry(s, ctx.input.h, ctx.input.w));
   LayerResult out{nullptr, ctx.input.c, g.outH, g.outW};
-  out.value = ctx.net.node4(
-      "MaxPool", {ctx.input.value}, ctx.name("maxpool"), out,
-      {Attribute::ofInts("kernel_shape", {g.size, g.size}),
-       Attribute::ofInts("strides", {g.stride, g.stride}),
-       Attribute::ofInts("pads", {g.padBegin, g.padBegin, g.padEnd, g.padEnd})});
+  out.value =
+      ctx.net.node4("MaxPool", {ctx.input.value}, ctx.name("maxpool"), out,
+                    {Attribute::ofInts("kernel_shape", {g.size, g.size}),
+                     Attribute::ofInts("strides", {g.stride, g.stride}),
+                     Attribute::ofInts("pads", {g.padBegin, g.padBegin, g.padEnd, g.padEnd})});
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "parsers/darknet/darknet_builder.h"
+#include "support/checked_math.h"
 
 namespace nnport::darknet {
 namespace {
@@ -28,12 +29,12 @@ Expected<Value*> routeInput(LayerContext& ctx, const LayerResult& in, int64_t gr
 Expected<LayerResult> buildRoute(LayerContext& ctx) {
   const CfgSection& s = ctx.section;
   NNP_ASSIGN_OR_RETURN(std::vector<int64_t> refs, s.getInts("layers"));
-  NNP_ASSIGN_OR_RETURN(int64_t groups, s.getInt("groups", 1));
-  NNP_ASSIGN_OR_RETURN(int64_t groupId, s.getInt("group_id", 0));
+  NNP_ASSIGN_OR_RETURN(int64_t groups, s.getInt("groups", 1, 1, kMaxWindow));
+  NNP_ASSIGN_OR_RETURN(int64_t groupId, s.getInt("group_id", 0, 0, groups - 1));
   if (refs.empty()) return Status::invalid("{}: route needs layers=", s.where());
-  if (groups < 1 || groupId < 0 || groupId >= groups)
-    return Status::invalid("{}: group_id={} is not in 0..groups-1 (groups={})", s.where(), groupId,
-                           groups);
+  // Each input may add a Slice, its output and three constants; then a Concat and its output.
+  const int64_t moreEntries = static_cast<int64_t>(refs.size()) * 5 + 2;
+  NNP_RETURN_IF_ERROR(ctx.net.checkGraphBudget(moreEntries, s.where()));
   LayerResult out{nullptr, 0, 0, 0};
   std::vector<Value*> parts;
   for (size_t k = 0; k < refs.size(); ++k) {
@@ -43,8 +44,12 @@ Expected<LayerResult> buildRoute(LayerContext& ctx) {
                              out.w, in->h, in->w);
     out.h = in->h;
     out.w = in->w;
-    out.c += in->c / groups;
-    NNP_ASSIGN_OR_RETURN(Value* part, routeInput(ctx, *in, groups, groupId, k));
+    const std::optional<int64_t> c = checkedAdd(out.c, in->c / groups);
+    if (!c || *c > kMaxLayerValues)
+      return Status::invalid("{}: the route's inputs hold more than {} channels", s.where(),
+                             kMaxLayerValues);
+    out.c = *c;
+    NNP_ASSIGN_OR_RETURN(Value * part, routeInput(ctx, *in, groups, groupId, k));
     parts.push_back(part);
   }
   out.value = parts.size() == 1 ? parts[0]
@@ -63,14 +68,16 @@ Value* scaled(LayerContext& ctx, Value* x, const LayerResult& shape, float facto
 // The `from` layer as Darknet adds it to a previous layer of another shape:
 // when `from` is larger by an integer factor it is read with that stride,
 // and only the channels both have are added (the rest pass unchanged).
-Expected<Value*> shortcutOperand(LayerContext& ctx, const LayerResult& from, const LayerResult& prev) {
+Expected<Value*> shortcutOperand(LayerContext& ctx, const LayerResult& from,
+                                 const LayerResult& prev) {
   if (from.c == prev.c && from.h == prev.h && from.w == prev.w) return from.value;
   const CfgSection& s = ctx.section;
   const int64_t stride = from.w / prev.w;
   if (from.h < prev.h || from.w < prev.w || stride != from.h / prev.h)
-    return Status::unsupported("{}: shortcut from a {}x{}x{} layer onto a {}x{}x{} one (only "
-                               "equal sizes or a larger `from` by an integer factor)", s.where(),
-                               from.c, from.h, from.w, prev.c, prev.h, prev.w);
+    return Status::unsupported(
+        "{}: shortcut from a {}x{}x{} layer onto a {}x{}x{} one (only equal sizes or a larger "
+        "`from` by an integer factor)",
+        s.where(), from.c, from.h, from.w, prev.c, prev.h, prev.w);
   const int64_t c = std::min(from.c, prev.c);
   NetBuilder& net = ctx.net;
   Value* x = net.node("Slice",
@@ -96,14 +103,17 @@ Expected<LayerResult> buildShortcut(LayerContext& ctx) {
   const LayerResult& prev = ctx.input;
   NNP_ASSIGN_OR_RETURN(float alpha, s.getFloat("alpha", 1.f));
   NNP_ASSIGN_OR_RETURN(float beta, s.getFloat("beta", 1.f));
-  NNP_ASSIGN_OR_RETURN(Value* added, shortcutOperand(ctx, *other, prev));
+  NNP_ASSIGN_OR_RETURN(Value * added, shortcutOperand(ctx, *other, prev));
   if (alpha != 1.f && added != other->value)
-    return Status::unsupported("{}: alpha with differently shaped layers is not supported", s.where());
+    return Status::unsupported("{}: alpha with differently shaped layers is not supported",
+                               s.where());
   LayerResult out = prev;
-  Value* sum = ctx.net.node4("Add", {scaled(ctx, prev.value, prev, alpha, "alpha"),
-                                     scaled(ctx, added, prev, beta, "beta")},
-                             ctx.name("add"), out);
-  NNP_ASSIGN_OR_RETURN(out.value, applyActivation(ctx, sum, out, s.getString("activation", "linear")));
+  Value* sum = ctx.net.node4(
+      "Add",
+      {scaled(ctx, prev.value, prev, alpha, "alpha"), scaled(ctx, added, prev, beta, "beta")},
+      ctx.name("add"), out);
+  NNP_ASSIGN_OR_RETURN(out.value,
+                       applyActivation(ctx, sum, out, s.getString("activation", "linear")));
   return out;
 }
 
@@ -112,18 +122,20 @@ Expected<LayerResult> buildUpsample(LayerContext& ctx) {
   const CfgSection& s = ctx.section;
   NNP_ASSIGN_OR_RETURN(int64_t stride, s.getInt("stride", 2));
   NNP_ASSIGN_OR_RETURN(float scale, s.getFloat("scale", 1.f));
-  if (stride < 1)
+  if (stride < 0 && stride >= -kMaxWindow)
     return Status::unsupported("{}: stride={}: downsampling upsample layers are not supported",
                                s.where(), stride);
+  NNP_RETURN_IF_ERROR(s.checkRange("stride", stride, 1, kMaxWindow));
+  // Two bounded factors: the layer's size check follows the build.
   LayerResult out{nullptr, ctx.input.c, ctx.input.h * stride, ctx.input.w * stride};
   NetBuilder& net = ctx.net;
   const float f = static_cast<float>(stride);
-  Value* y = net.node4("Resize",
-                       {ctx.input.value, nullptr, net.floats(ctx.name("scales"), {4}, {1.f, 1.f, f, f})},
-                       ctx.name("resize"), out,
-                       {Attribute::ofString("mode", "nearest"),
-                        Attribute::ofString("coordinate_transformation_mode", "asymmetric"),
-                        Attribute::ofString("nearest_mode", "floor")});
+  Value* y = net.node4(
+      "Resize", {ctx.input.value, nullptr, net.floats(ctx.name("scales"), {4}, {1.f, 1.f, f, f})},
+      ctx.name("resize"), out,
+      {Attribute::ofString("mode", "nearest"),
+       Attribute::ofString("coordinate_transformation_mode", "asymmetric"),
+       Attribute::ofString("nearest_mode", "floor")});
   out.value = scaled(ctx, y, out, scale, "scale");
   return out;
 }
@@ -137,17 +149,24 @@ Expected<LayerResult> buildUpsample(LayerContext& ctx) {
 Expected<LayerResult> buildReorg(LayerContext& ctx) {
   const CfgSection& s = ctx.section;
   for (const char* key : {"flatten", "extra"}) NNP_RETURN_IF_ERROR(s.requireDefault(key, 0));
-  NNP_ASSIGN_OR_RETURN(int64_t st, s.getInt("stride", 1));
+  NNP_ASSIGN_OR_RETURN(int64_t st, s.getInt("stride", 1, 1, kMaxWindow));
   NNP_ASSIGN_OR_RETURN(int64_t reverse, s.getInt("reverse", 0));
   const LayerResult& in = ctx.input;
-  if (st < 1 || in.c % (st * st) != 0 || in.h % st != 0 || in.w % st != 0)
-    return Status::unsupported("{}: reorg stride {} needs channels divisible by {} and height and "
-                               "width by {} (input {}x{}x{})", s.where(), st, st * st, st, in.c,
-                               in.h, in.w);
-  const int64_t cs = in.c / (st * st);
+  const int64_t square = st * st;  // st <= 2^30: no overflow
+  if (reverse ? square > in.c : st > in.h || st > in.w)
+    return Status::invalid("{}: reorg stride {} leaves nothing of the {}x{}x{} input", s.where(),
+                           st, in.c, in.h, in.w);
+  if (in.c % square != 0 || in.h % st != 0 || in.w % st != 0)
+    return Status::unsupported(
+        "{}: reorg stride {} needs channels divisible by {} and height and width by {} (input "
+        "{}x{}x{})",
+        s.where(), st, square, st, in.c, in.h, in.w);
+  // st divides h and w and st^2 divides c, so every size below is at most
+  // the input's c*h*w.
+  const int64_t cs = in.c / square;
   NetBuilder& net = ctx.net;
   LayerResult out = reverse ? LayerResult{nullptr, cs, in.h * st, in.w * st}
-                            : LayerResult{nullptr, in.c * st * st, in.h / st, in.w / st};
+                            : LayerResult{nullptr, in.c * square, in.h / st, in.w / st};
   const std::vector<int64_t> view = {0, cs, in.h, st, in.w, st};
   const std::vector<int64_t> phases = {0, st, st, cs, in.h, in.w};
   const auto& first = reverse ? phases : view;
