@@ -4,6 +4,8 @@
 #include "parsers/caffe/caffe_builder.h"
 
 #include "ir/ops/registry.h"
+#include "support/checked_math.h"
+#include "support/memory_budget.h"
 
 namespace nnport::caffe {
 namespace {
@@ -27,7 +29,29 @@ std::vector<int64_t> blobDims(const caffepb::BlobProto& b) {
   return {b.num(), b.channels(), b.height(), b.width()};
 }
 
-std::string dimsStr(const std::vector<int64_t>& d) { return fmt::format("[{}]", fmt::join(d, ",")); }
+std::string dimsStr(const std::vector<int64_t>& d) {
+  return fmt::format("[{}]", fmt::join(d, ","));
+}
+
+// Inference multiplies and adds the input's sizes; a static result whose
+// element count or byte size overflows would wrap in every later size
+// computation, so it is refused where it first appears.
+Status checkOutputSizes(const Node& n) {
+  for (size_t i = 0; i < n.numOutputs(); ++i) {
+    const Value* v = n.output(i);
+    if (!v || !v->type.shape.rankKnown()) continue;
+    if (static_cast<int64_t>(v->type.shape.rank()) > kMaxRank)
+      return Status::invalid("output '{}' would have rank {}", v->name(), v->type.shape.rank());
+    const auto sizes = v->type.shape.sizes();
+    if (!sizes) continue;
+    const auto count = checkedElementCount(*sizes);
+    if (!count || !checkedBytes(*count, 64))
+      return Status::invalid(
+          "output '{}' would have shape {}, more elements than nnport can address", v->name(),
+          v->type.shape.str());
+  }
+  return Status::ok();
+}
 
 }  // namespace
 
@@ -55,9 +79,22 @@ Value* NetBuilder::blob(const std::string& name) const {
 std::string NetBuilder::topValueName(const std::string& top, const std::string& layer) const {
   std::string base = top;
   if (model_.graph.findValue(base)) base = top + "/" + layer;
-  std::string n = base;
-  for (int k = 1; model_.graph.findValue(n); ++k) n = fmt::format("{}_{}", base, k);
+  if (!model_.graph.findValue(base)) return base;
+  // The search for a free "<base>_<k>" goes on where the last one for this
+  // base stopped: thousands of layers sharing a name and an in-place top
+  // would otherwise make it quadratic.
+  int64_t& k = nextSuffix_[base];
+  std::string n;
+  do n = fmt::format("{}_{}", base, ++k);
+  while (model_.graph.findValue(n));
   return n;
+}
+
+Status NetBuilder::reserve(uint64_t bytes, const std::string& what) {
+  if (bytes > UINT64_MAX - reserved_) return MemoryBudget::over(UINT64_MAX, what);
+  NNP_RETURN_IF_ERROR(MemoryBudget::check(reserved_ + bytes, what));
+  reserved_ += bytes;
+  return Status::ok();
 }
 
 Value* NetBuilder::constant(const std::string& name, TensorPtr data) {
@@ -66,7 +103,8 @@ Value* NetBuilder::constant(const std::string& name, TensorPtr data) {
 
 Value* NetBuilder::floats(const std::string& name, std::vector<int64_t> dims,
                           const std::vector<float>& v) {
-  return constant(name, std::make_shared<const Tensor>(Tensor::fromVector(DType::Float32, std::move(dims), v)));
+  return constant(
+      name, std::make_shared<const Tensor>(Tensor::fromVector(DType::Float32, std::move(dims), v)));
 }
 
 Value* NetBuilder::int64s(const std::string& name, const std::vector<int64_t>& v) {
@@ -88,6 +126,7 @@ Expected<std::vector<Value*>> NetBuilder::node(const std::string& op,
   NNP_RETURN_IF_ERROR(s->infer(ctx));
   for (size_t i = 0; i < n->numOutputs(); ++i)
     if (ctx.outputs()[i]) n->output(i)->type = *ctx.outputs()[i];
+  NNP_RETURN_IF_ERROR(checkOutputSizes(*n));
   return n->outputs();
 }
 
@@ -105,6 +144,24 @@ Expected<std::vector<int64_t>> LayerContext::dims(const Value* v) const {
   return *d;
 }
 
+Status LayerContext::checkRange(const char* field, int64_t v, int64_t lo, int64_t hi) const {
+  if (v < lo || v > hi)
+    return Status::invalid("{}: {}={} is out of range [{}, {}]", where(), field, v, lo, hi);
+  return Status::ok();
+}
+
+Expected<int64_t> LayerContext::mul(int64_t a, int64_t b, const char* what) const {
+  auto r = checkedMul(a, b);
+  if (!r) return Status::invalid("{}: {} overflows ({} x {})", where(), what, a, b);
+  return *r;
+}
+
+Expected<int64_t> LayerContext::add(int64_t a, int64_t b, const char* what) const {
+  auto r = checkedAdd(a, b);
+  if (!r) return Status::invalid("{}: {} overflows ({} + {})", where(), what, a, b);
+  return *r;
+}
+
 Expected<int64_t> LayerContext::axis(int64_t a, size_t rank, const char* what) const {
   const int64_t r = static_cast<int64_t>(rank);
   if (a < -r || a >= r)
@@ -120,18 +177,22 @@ size_t LayerContext::numBlobs() const {
 Expected<TensorPtr> LayerContext::blob(size_t i, const char* what) const {
   const caffepb::LayerParameter* t = net.trained(layer);
   if (!t || static_cast<int>(i) >= t->blobs_size())
-    return Status::invalid("{}: has no trained blob {} ({}): the caffemodel has {} blobs for "
-                           "this layer", where(), i, what, numBlobs());
+    return Status::invalid(
+        "{}: has no trained blob {} ({}): the caffemodel has {} blobs for "
+        "this layer",
+        where(), i, what, numBlobs());
   const caffepb::BlobProto& b = t->blobs(static_cast<int>(i));
   std::vector<int64_t> d = blobDims(b);
+  if (static_cast<int64_t>(d.size()) > kMaxRank)
+    return Status::invalid("{}: blob {} ({}) has rank {}", where(), i, what, d.size());
   const int64_t want = checkedElementCount(d).value_or(-1);
   if (b.data_size() > 0 && b.data_size() == want) {
     auto owner = t == &layer ? nullptr : net.weightsNet();
     if (owner)
       return std::make_shared<const Tensor>(
           DType::Float32, d, std::make_shared<BlobBuffer>(owner, b.data().data(), b.data_size()));
-    return std::make_shared<const Tensor>(Tensor::copyOf(DType::Float32, d, b.data().data(),
-                                                         b.data_size() * sizeof(float)));
+    return std::make_shared<const Tensor>(
+        Tensor::copyOf(DType::Float32, d, b.data().data(), b.data_size() * sizeof(float)));
   }
   if (b.double_data_size() > 0 && b.double_data_size() == want) {
     std::vector<float> v(b.double_data().begin(), b.double_data().end());
@@ -144,7 +205,8 @@ Expected<TensorPtr> LayerContext::blob(size_t i, const char* what) const {
 Expected<TensorPtr> LayerContext::blob(size_t i, const std::vector<int64_t>& dims,
                                        const char* what) const {
   NNP_ASSIGN_OR_RETURN(TensorPtr t, blob(i, what));
-  if (checkedElementCount(t->dims()) != checkedElementCount(dims))
+  const auto need = checkedElementCount(dims);
+  if (!need || checkedElementCount(t->dims()) != need)
     return Status::invalid("{}: blob {} ({}) has shape {}, the layer needs {}", where(), i, what,
                            dimsStr(t->dims()), dimsStr(dims));
   if (t->dims() == dims) return t;
@@ -152,7 +214,8 @@ Expected<TensorPtr> LayerContext::blob(size_t i, const std::vector<int64_t>& dim
 }
 
 Expected<Value*> LayerContext::helper(const std::string& op, const std::string& part,
-                                      const std::vector<Value*>& inputs, std::vector<Attribute> attrs) {
+                                      const std::vector<Value*>& inputs,
+                                      std::vector<Attribute> attrs) {
   const std::string n = net.topValueName(name(part), "");
   auto outs = net.node(op, inputs, {n}, n, std::move(attrs));
   if (!outs) return outs.status().withContext(where());
@@ -166,7 +229,8 @@ Expected<std::vector<Value*>> LayerContext::result(const std::string& op,
   for (const auto& top : layer.top()) names.push_back(net.topValueName(top, layer.name()));
   auto outs = net.node(op, inputs, names, layer.name(), std::move(attrs));
   if (!outs) return outs.status().withContext(where());
-  for (int i = 0; i < layer.top_size(); ++i) net.setBlob(layer.top(i), (*outs)[static_cast<size_t>(i)]);
+  for (int i = 0; i < layer.top_size(); ++i)
+    net.setBlob(layer.top(i), (*outs)[static_cast<size_t>(i)]);
   return outs;
 }
 

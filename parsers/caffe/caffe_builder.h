@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "ir/ops/infer_util.h"
 #include "parsers/caffe/caffe_subset.pb.h"
 
 namespace nnport::caffe {
@@ -35,6 +36,12 @@ class NetBuilder {
   // name, or "<top>/<layer>" when an earlier layer wrote it (in place).
   std::string topValueName(const std::string& top, const std::string& layer) const;
 
+  // Takes `bytes` of the memory budget for a constant the parser computes
+  // from input sizes rather than reads (summed over the whole net, so many
+  // layers cannot each stay just under it); an OverBudget status naming
+  // `what` when they do not fit.
+  Status reserve(uint64_t bytes, const std::string& what);
+
   Value* constant(const std::string& name, TensorPtr data);
   Value* floats(const std::string& name, std::vector<int64_t> dims, const std::vector<float>& v);
   Value* int64s(const std::string& name, const std::vector<int64_t>& v);
@@ -50,6 +57,8 @@ class NetBuilder {
   std::shared_ptr<const caffepb::NetParameter> weights_;
   std::unordered_map<std::string, const caffepb::LayerParameter*> trainedByName_;
   std::unordered_map<std::string, Value*> blobs_;
+  uint64_t reserved_ = 0;
+  mutable std::unordered_map<std::string, int64_t> nextSuffix_;  // see topValueName
 };
 
 // One layer being built.
@@ -65,6 +74,12 @@ struct LayerContext {
 
   // Static dims of a value (bottom), or an error naming the layer.
   Expected<std::vector<int64_t>> dims(const Value* v) const;
+  // A number read from the prototxt, checked to lie in [lo, hi] before any
+  // arithmetic uses it; the error names the layer and `field`.
+  Status checkRange(const char* field, int64_t v, int64_t lo, int64_t hi) const;
+  // a * b (and a + b) of sizes from the input, or an error naming `what`.
+  Expected<int64_t> mul(int64_t a, int64_t b, const char* what) const;
+  Expected<int64_t> add(int64_t a, int64_t b, const char* what) const;
   // `axis` (negative counts from the end) checked against rank.
   Expected<int64_t> axis(int64_t a, size_t rank, const char* what) const;
 
@@ -89,9 +104,9 @@ struct LayerContext {
 using LayerBuilder = Status (*)(LayerContext&);
 
 struct LayerKind {
-  const char* type;     // Caffe's type name
-  LayerBuilder build;   // adds the nodes and writes every top
-  int bottoms;          // how many bottoms it reads; -1: one or more
+  const char* type;    // Caffe's type name
+  LayerBuilder build;  // adds the nodes and writes every top
+  int bottoms;         // how many bottoms it reads; -1: one or more
 };
 
 // The tables, one per family file.
@@ -108,6 +123,7 @@ std::vector<LayerKind> resizeLayerKinds();      // layers_resize.cpp
 struct PoolAxis {
   int64_t out = 0, extraEnd = 0;
 };
-Expected<PoolAxis> caffePoolAxis(int64_t in, int64_t kernel, int64_t stride, int64_t pad, bool ceil);
+Expected<PoolAxis> caffePoolAxis(int64_t in, int64_t kernel, int64_t stride, int64_t pad,
+                                 bool ceil);
 
 }  // namespace nnport::caffe

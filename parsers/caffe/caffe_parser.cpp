@@ -5,9 +5,12 @@
 #include <filesystem>
 #include <unordered_set>
 
+#include "parsers/caffe/caffe_parser.h"
+
 #include "parsers/caffe/caffe_builder.h"
 #include "parsers/caffe/caffe_reader.h"
 #include "parsers/registry.h"
+#include "support/checked_math.h"
 
 namespace nnport::caffe {
 namespace {
@@ -34,8 +37,8 @@ bool isTrainingOnly(const std::string& type) {
 }
 
 bool isDataLayer(const std::string& type) {
-  static const std::unordered_set<std::string> types = {"Data", "ImageData", "HDF5Data", "WindowData",
-                                                        "MemoryData", "DummyData", "AnnotatedData"};
+  static const std::unordered_set<std::string> types = {
+      "Data", "ImageData", "HDF5Data", "WindowData", "MemoryData", "DummyData", "AnnotatedData"};
   return types.count(type) > 0;
 }
 
@@ -49,12 +52,13 @@ bool ruleMeets(const caffepb::NetStateRule& r) {
 
 bool inTestPhase(const caffepb::LayerParameter& l) {
   if (l.has_phase() && l.phase() != caffepb::TEST) return false;
-  if (l.include_size() > 0)
-    return std::any_of(l.include().begin(), l.include().end(), ruleMeets);
+  if (l.include_size() > 0) return std::any_of(l.include().begin(), l.include().end(), ruleMeets);
   return std::none_of(l.exclude().begin(), l.exclude().end(), ruleMeets);
 }
 
-std::vector<int64_t> shapeDims(const caffepb::BlobShape& s) { return {s.dim().begin(), s.dim().end()}; }
+std::vector<int64_t> shapeDims(const caffepb::BlobShape& s) {
+  return {s.dim().begin(), s.dim().end()};
+}
 
 class Walker {
  public:
@@ -72,14 +76,22 @@ class Walker {
     }
     // Skipped layers are listed in the model, never dropped unannounced.
     if (!skipped.empty())
-      net_.model().metadata.emplace_back("caffe:skipped_layers", fmt::format("{}", fmt::join(skipped, ", ")));
+      net_.model().metadata.emplace_back("caffe:skipped_layers",
+                                         fmt::format("{}", fmt::join(skipped, ", ")));
     return finish();
   }
 
  private:
-  Status addInput(const std::string& name, const std::vector<int64_t>& dims, const std::string& where) {
+  Status addInput(const std::string& name, const std::vector<int64_t>& dims,
+                  const std::string& where) {
     for (int64_t d : dims)
       if (d < 1) return Status::invalid("{}: input '{}' has a dimension {} < 1", where, name, d);
+    if (static_cast<int64_t>(dims.size()) > kMaxRank)
+      return Status::invalid("{}: input '{}' has rank {}", where, name, dims.size());
+    const auto count = checkedElementCount(dims);
+    if (!count || !checkedBytes(*count, 64))
+      return Status::invalid("{}: input '{}' has shape [{}], more elements than nnport can address",
+                             where, name, fmt::join(dims, ","));
     net_.setBlob(name, net_.graph().addInput(name, {DType::Float32, Shape::ofSizes(dims)}));
     return Status::ok();
   }
@@ -89,10 +101,12 @@ class Walker {
     const std::string& file = net_.prototxt();
     for (int i = 0; i < p.input_size(); ++i) {
       std::vector<int64_t> dims;
-      if (i < p.input_shape_size()) dims = shapeDims(p.input_shape(i));
+      if (i < p.input_shape_size())
+        dims = shapeDims(p.input_shape(i));
       else if (p.input_dim_size() >= 4 * (i + 1))
         dims.assign(p.input_dim().begin() + 4 * i, p.input_dim().begin() + 4 * (i + 1));
-      else return Status::invalid("{}: input '{}' has no input_shape or input_dim", file, p.input(i));
+      else
+        return Status::invalid("{}: input '{}' has no input_shape or input_dim", file, p.input(i));
       NNP_RETURN_IF_ERROR(addInput(p.input(i), dims, file));
     }
     return Status::ok();
@@ -103,7 +117,8 @@ class Walker {
     const auto& shapes = l.input_param().shape();
     for (int i = 0; i < l.top_size(); ++i) {
       if (shapes.empty()) return Status::invalid("{}: input_param has no shape", where);
-      NNP_RETURN_IF_ERROR(addInput(l.top(i), shapeDims(shapes[std::min(i, shapes.size() - 1)]), where));
+      NNP_RETURN_IF_ERROR(
+          addInput(l.top(i), shapeDims(shapes[std::min(i, shapes.size() - 1)]), where));
     }
     return Status::ok();
   }
@@ -113,14 +128,19 @@ class Walker {
     LayerContext ctx{net_, l, {}};
     for (const auto& b : l.bottom()) {
       Value* v = net_.blob(b);
-      if (!v) return Status::invalid("{}: bottom '{}' is not the top of an earlier layer (in the "
-                                     "TEST phase)", ctx.where(), b);
+      if (!v)
+        return Status::invalid(
+            "{}: bottom '{}' is not the top of an earlier layer (in the "
+            "TEST phase)",
+            ctx.where(), b);
       ctx.bottoms.push_back(v);
     }
     auto it = layerKinds().find(l.type());
     if (it == layerKinds().end() && isDataLayer(l.type()) && !req_.customLayers.count(l.type()))
-      return Status::unsupported("{}: data layers read a database or files; give a deploy "
-                                 "prototxt with an Input layer or `input:` + `input_shape`", ctx.where());
+      return Status::unsupported(
+          "{}: data layers read a database or files; give a deploy "
+          "prototxt with an Input layer or `input:` + `input_shape`",
+          ctx.where());
     if (it == layerKinds().end()) return opaqueLayer(ctx);
     const int want = it->second.bottoms;
     if (want >= 0 ? l.bottom_size() != want : l.bottom_size() < 1)
@@ -129,7 +149,8 @@ class Walker {
     if (l.top_size() < 1) return Status::invalid("{}: has no top", ctx.where());
     NNP_RETURN_IF_ERROR(it->second.build(ctx));
     for (const auto& top : l.top())
-      if (!net_.blob(top)) return Status::internal("{}: top '{}' was not written", ctx.where(), top);
+      if (!net_.blob(top))
+        return Status::internal("{}: top '{}' was not written", ctx.where(), top);
     order_.insert(order_.end(), l.top().begin(), l.top().end());
     return Status::ok();
   }
@@ -140,15 +161,18 @@ class Walker {
     const std::string& type = ctx.layer.type();
     auto custom = req_.customLayers.find(type);
     if (custom == req_.customLayers.end() || custom->second != "opaque")
-      return Status::unsupported("{}: unknown layer type '{}' (pass --custom-layer {}=opaque to "
-                                 "carry it as an opaque op)", ctx.where(), type, type);
+      return Status::unsupported(
+          "{}: unknown layer type '{}' (pass --custom-layer {}=opaque to "
+          "carry it as an opaque op)",
+          ctx.where(), type, type);
     std::vector<Value*> inputs = ctx.bottoms;
     for (size_t i = 0; i < ctx.numBlobs(); ++i) {
       NNP_ASSIGN_OR_RETURN(TensorPtr t, ctx.blob(i, "opaque blob"));
       inputs.push_back(net_.constant(ctx.name(fmt::format("blob{}", i)), t));
     }
     std::vector<std::string> names;
-    for (const auto& top : ctx.layer.top()) names.push_back(net_.topValueName(top, ctx.layer.name()));
+    for (const auto& top : ctx.layer.top())
+      names.push_back(net_.topValueName(top, ctx.layer.name()));
     Node* n = net_.graph().addNode(type, "caffe", inputs, names, ctx.layer.name());
     for (int i = 0; i < ctx.layer.top_size(); ++i) {
       n->output(static_cast<size_t>(i))->type.dtype = DType::Float32;
@@ -176,7 +200,8 @@ class Walker {
       }
       if (!v->hasUses() && !v->isGraphInput()) outs.push_back(v);
     }
-    if (outs.empty()) return Status::invalid("{}: the net has no layer that computes an output", net_.prototxt());
+    if (outs.empty())
+      return Status::invalid("{}: the net has no layer that computes an output", net_.prototxt());
     for (Value* v : outs) v->declaredType = v->type;
     g.setOutputs(std::move(outs));
     if (usesOpaque_) net_.model().opsets.push_back({"caffe", 1});
@@ -213,6 +238,26 @@ std::string graphNameOf(const caffepb::NetParameter& net, const std::string& pat
   return graphNameFromPath(path);
 }
 
+// The model of a read prototxt and caffemodel (null: no weights), named
+// `protoPath` and `weightsPath` in errors.
+Expected<std::unique_ptr<Model>> buildModel(const caffepb::NetParameter& proto,
+                                            std::shared_ptr<const caffepb::NetParameter> weights,
+                                            const std::string& protoPath,
+                                            const std::string& weightsPath,
+                                            const ParseRequest& req) {
+  auto m = std::make_unique<Model>();
+  m->opsets.push_back({"", 13});
+  m->producerName = "nnport caffe parser";
+  m->graph.name = graphNameOf(proto, protoPath);
+  m->docString = fmt::format("Converted from Caffe {}{}", protoPath,
+                             weights ? " + " + weightsPath : std::string(" (no weights)"));
+  NetBuilder net(*m, protoPath, weights);
+  Walker walker(net, req);
+  NNP_RETURN_IF_ERROR(walker.run(proto));
+  NNP_RETURN_IF_ERROR(checkConvertedShapes(*m, protoPath));
+  return m;
+}
+
 }  // namespace
 
 Expected<std::unique_ptr<Model>> parseCaffe(const ParseRequest& req) {
@@ -223,21 +268,29 @@ Expected<std::unique_ptr<Model>> parseCaffe(const ParseRequest& req) {
   if (!weightsPath.empty()) {
     NNP_ASSIGN_OR_RETURN(weights, readCaffemodel(weightsPath));
   }
-  auto m = std::make_unique<Model>();
-  m->opsets.push_back({"", 13});
-  m->producerName = "nnport caffe parser";
-  m->graph.name = graphNameOf(*proto, protoPath);
-  m->docString = fmt::format("Converted from Caffe {}{}", protoPath,
-                             weightsPath.empty() ? std::string(" (no weights)") : " + " + weightsPath);
-  NetBuilder net(*m, protoPath, weights);
-  Walker walker(net, req);
-  NNP_RETURN_IF_ERROR(walker.run(*proto));
-  NNP_RETURN_IF_ERROR(checkConvertedShapes(*m, protoPath));
-  return m;
+  return buildModel(*proto, std::move(weights), protoPath, weightsPath, req);
+}
+
+Expected<std::unique_ptr<Model>> parseCaffeFromMemory(const std::string& prototxt,
+                                                      const std::string& caffemodel,
+                                                      const ParseRequest& req,
+                                                      const std::string& prototxtName,
+                                                      const std::string& caffemodelName) {
+  NNP_ASSIGN_OR_RETURN(std::unique_ptr<caffepb::NetParameter> proto,
+                       parsePrototxt(prototxt, prototxtName));
+  std::shared_ptr<const caffepb::NetParameter> weights;
+  if (!caffemodel.empty()) {
+    NNP_ASSIGN_OR_RETURN(weights,
+                         parseCaffemodel(reinterpret_cast<const uint8_t*>(caffemodel.data()),
+                                         caffemodel.size(), caffemodelName));
+  }
+  return buildModel(*proto, std::move(weights), prototxtName, caffemodelName, req);
 }
 
 void registerCaffeParser(ParserRegistry& r) {
-  r.add({"caffe", {".prototxt", ".caffemodel"}, "Caffe net.prototxt (-in) + net.caffemodel (-iw)",
+  r.add({"caffe",
+         {".prototxt", ".caffemodel"},
+         "Caffe net.prototxt (-in) + net.caffemodel (-iw)",
          parseCaffe});
 }
 

@@ -28,8 +28,10 @@ class FirstError : public google::protobuf::io::ErrorCollector {
   // the pooling output size, so it must not be skipped.
   void AddWarning(int line, int column, const std::string& message) override {
     if (!has_ && message.find("\"ceil_mode\"") != std::string::npos) {
-      message_ = fmt::format("{}:{}:{}: pooling_param.ceil_mode is OpenCV's field, not Caffe's; "
-                             "use round_mode: CEIL or FLOOR", file_, line + 1, column + 1);
+      message_ = fmt::format(
+          "{}:{}:{}: pooling_param.ceil_mode is OpenCV's field, not Caffe's; "
+          "use round_mode: CEIL or FLOOR",
+          file_, line + 1, column + 1);
       has_ = true;
     }
   }
@@ -46,25 +48,44 @@ using V1 = caffepb::V1LayerParameter;
 
 const std::unordered_map<int, const char*>& v1TypeNames() {
   static const std::unordered_map<int, const char*> names = {
-      {V1::ABSVAL, "AbsVal"},       {V1::ACCURACY, "Accuracy"},
-      {V1::ARGMAX, "ArgMax"},       {V1::BNLL, "BNLL"},
-      {V1::CONCAT, "Concat"},       {V1::CONTRASTIVE_LOSS, "ContrastiveLoss"},
-      {V1::CONVOLUTION, "Convolution"}, {V1::DATA, "Data"},
-      {V1::DECONVOLUTION, "Deconvolution"}, {V1::DROPOUT, "Dropout"},
-      {V1::DUMMY_DATA, "DummyData"}, {V1::EUCLIDEAN_LOSS, "EuclideanLoss"},
-      {V1::ELTWISE, "Eltwise"},     {V1::EXP, "Exp"},
-      {V1::FLATTEN, "Flatten"},     {V1::HDF5_DATA, "HDF5Data"},
-      {V1::HDF5_OUTPUT, "HDF5Output"}, {V1::HINGE_LOSS, "HingeLoss"},
-      {V1::IM2COL, "Im2col"},       {V1::IMAGE_DATA, "ImageData"},
-      {V1::INFOGAIN_LOSS, "InfogainLoss"}, {V1::INNER_PRODUCT, "InnerProduct"},
-      {V1::LRN, "LRN"},             {V1::MEMORY_DATA, "MemoryData"},
-      {V1::MULTINOMIAL_LOGISTIC_LOSS, "MultinomialLogisticLoss"}, {V1::MVN, "MVN"},
-      {V1::POOLING, "Pooling"},     {V1::POWER, "Power"},
-      {V1::RELU, "ReLU"},           {V1::SIGMOID, "Sigmoid"},
-      {V1::SIGMOID_CROSS_ENTROPY_LOSS, "SigmoidCrossEntropyLoss"}, {V1::SILENCE, "Silence"},
-      {V1::SOFTMAX, "Softmax"},     {V1::SOFTMAX_LOSS, "SoftmaxWithLoss"},
-      {V1::SPLIT, "Split"},         {V1::SLICE, "Slice"},
-      {V1::TANH, "TanH"},           {V1::WINDOW_DATA, "WindowData"},
+      {V1::ABSVAL, "AbsVal"},
+      {V1::ACCURACY, "Accuracy"},
+      {V1::ARGMAX, "ArgMax"},
+      {V1::BNLL, "BNLL"},
+      {V1::CONCAT, "Concat"},
+      {V1::CONTRASTIVE_LOSS, "ContrastiveLoss"},
+      {V1::CONVOLUTION, "Convolution"},
+      {V1::DATA, "Data"},
+      {V1::DECONVOLUTION, "Deconvolution"},
+      {V1::DROPOUT, "Dropout"},
+      {V1::DUMMY_DATA, "DummyData"},
+      {V1::EUCLIDEAN_LOSS, "EuclideanLoss"},
+      {V1::ELTWISE, "Eltwise"},
+      {V1::EXP, "Exp"},
+      {V1::FLATTEN, "Flatten"},
+      {V1::HDF5_DATA, "HDF5Data"},
+      {V1::HDF5_OUTPUT, "HDF5Output"},
+      {V1::HINGE_LOSS, "HingeLoss"},
+      {V1::IM2COL, "Im2col"},
+      {V1::IMAGE_DATA, "ImageData"},
+      {V1::INFOGAIN_LOSS, "InfogainLoss"},
+      {V1::INNER_PRODUCT, "InnerProduct"},
+      {V1::LRN, "LRN"},
+      {V1::MEMORY_DATA, "MemoryData"},
+      {V1::MULTINOMIAL_LOGISTIC_LOSS, "MultinomialLogisticLoss"},
+      {V1::MVN, "MVN"},
+      {V1::POOLING, "Pooling"},
+      {V1::POWER, "Power"},
+      {V1::RELU, "ReLU"},
+      {V1::SIGMOID, "Sigmoid"},
+      {V1::SIGMOID_CROSS_ENTROPY_LOSS, "SigmoidCrossEntropyLoss"},
+      {V1::SILENCE, "Silence"},
+      {V1::SOFTMAX, "Softmax"},
+      {V1::SOFTMAX_LOSS, "SoftmaxWithLoss"},
+      {V1::SPLIT, "Split"},
+      {V1::SLICE, "Slice"},
+      {V1::TANH, "TanH"},
+      {V1::WINDOW_DATA, "WindowData"},
       {V1::THRESHOLD, "Threshold"}};
   return names;
 }
@@ -113,15 +134,20 @@ Expected<std::unique_ptr<caffepb::NetParameter>> readPrototxt(const std::string&
 
 Expected<std::unique_ptr<caffepb::NetParameter>> readCaffemodel(const std::string& path) {
   NNP_ASSIGN_OR_RETURN(std::shared_ptr<MappedFile> file, MappedFile::open(path));
-  if (file->size() > static_cast<size_t>(INT_MAX))
-    return Status::unsupported("{}: {} bytes; protobuf messages stop at 2 GB", path, file->size());
-  google::protobuf::io::CodedInputStream in(file->data(), static_cast<int>(file->size()));
+  return parseCaffemodel(file->data(), file->size(), path);
+}
+
+Expected<std::unique_ptr<caffepb::NetParameter>> parseCaffemodel(const uint8_t* data, size_t size,
+                                                                 const std::string& file) {
+  if (size > static_cast<size_t>(INT_MAX))
+    return Status::unsupported("{}: {} bytes; protobuf messages stop at 2 GB", file, size);
+  google::protobuf::io::CodedInputStream in(data, static_cast<int>(size));
   in.SetTotalBytesLimit(INT_MAX);
   auto net = std::make_unique<caffepb::NetParameter>();
   if (!net->ParseFromCodedStream(&in) || !in.ConsumedEntireMessage())
     return Status::invalid("{}: not a Caffe caffemodel (truncated or corrupt protobuf, {} bytes)",
-                           path, file->size());
-  NNP_RETURN_IF_ERROR(upgradeV1Layers(*net, path));
+                           file, size);
+  NNP_RETURN_IF_ERROR(upgradeV1Layers(*net, file));
   return net;
 }
 
@@ -133,8 +159,10 @@ Status upgradeV1Layers(caffepb::NetParameter& net, const std::string& file) {
     caffepb::LayerParameter& l = *net.add_layer();
     auto type = v1TypeNames().find(v1.type());
     if (type == v1TypeNames().end())
-      return Status::unsupported("{}: layer '{}': V1 layer type {} is not supported (V0 layers "
-                                 "are not read)", file, v1.name(), static_cast<int>(v1.type()));
+      return Status::unsupported(
+          "{}: layer '{}': V1 layer type {} is not supported (V0 layers "
+          "are not read)",
+          file, v1.name(), static_cast<int>(v1.type()));
     l.set_name(v1.name());
     l.set_type(type->second);
     l.mutable_bottom()->Swap(v1.mutable_bottom());

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "support/status.h"
 #include "parsers/caffe/caffe_subset.pb.h"
+#include "support/status.h"
 
 namespace nnport::caffe {
 
@@ -17,6 +17,9 @@ Expected<std::unique_ptr<caffepb::NetParameter>> parsePrototxt(const std::string
                                                                const std::string& file);
 // Binary format of any size; a truncated or corrupt file is an error.
 Expected<std::unique_ptr<caffepb::NetParameter>> readCaffemodel(const std::string& path);
+// The same from bytes in memory; `file` names them in errors.
+Expected<std::unique_ptr<caffepb::NetParameter>> parseCaffemodel(const uint8_t* data, size_t size,
+                                                                 const std::string& file);
 
 // Moves every V1 `layers` entry into `layer` with its type name ("Convolution").
 // Layers before V1 (V0 `layer` inside `layers`) are not supported.

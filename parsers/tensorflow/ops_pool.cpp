@@ -9,8 +9,7 @@ namespace {
 Expected<Outputs> pool(NodeContext& ctx, const char* op) {
   NNP_ASSIGN_OR_RETURN(std::vector<int64_t> in, ctx.staticDims(0, 4));
   std::vector<int64_t> k = ctx.attrInts("ksize");
-  if (k.size() != 4 || k[0] != 1 || k[3] != 1 || k[1] < 1 || k[2] < 1)
-    return ctx.unsupported("ksize must be [1, h, w, 1] with positive h, w");
+  if (k.size() != 4 || k[0] != 1 || k[3] != 1) return ctx.unsupported("ksize must be [1, h, w, 1]");
   NNP_ASSIGN_OR_RETURN(Window w, windowOf(ctx, in, {k[1], k[2]}, "strides"));
   if (w.dilations != std::vector<int64_t>{1, 1}) return ctx.unsupported("pooling with dilations");
   NNP_ASSIGN_OR_RETURN(Value * xc, ctx.b.transpose(ctx.inputs[0], kToNchw, ctx.name("to_nchw")));
@@ -23,8 +22,12 @@ Expected<Outputs> pool(NodeContext& ctx, const char* op) {
   return Outputs{out};
 }
 
-Expected<Outputs> maxPool(NodeContext& ctx) { return pool(ctx, "MaxPool"); }
-Expected<Outputs> avgPool(NodeContext& ctx) { return pool(ctx, "AveragePool"); }
+Expected<Outputs> maxPool(NodeContext& ctx) {
+  return pool(ctx, "MaxPool");
+}
+Expected<Outputs> avgPool(NodeContext& ctx) {
+  return pool(ctx, "AveragePool");
+}
 
 // A reduction over H and W of NHWC data that drops them leaves [N, C] (or
 // less) in either layout, so it reads the NCHW form: its Transpose then
@@ -42,20 +45,30 @@ Expected<Outputs> reduce(NodeContext& ctx, const char* op) {
   NNP_ASSIGN_OR_RETURN(Value * x, ctx.in(0));
   NNP_ASSIGN_OR_RETURN(std::vector<int64_t> axes, ctx.constInts(1, "reduction_indices"));
   if (axes.empty()) return Outputs{x};
+  if (x->type.shape.rankKnown()) {
+    const int64_t r = static_cast<int64_t>(x->type.shape.rank());
+    for (int64_t a : axes) NNP_RETURN_IF_ERROR(ctx.checkRange("reduction axis", a, -r, r - 1));
+  }
   const int64_t keep = ctx.attrBool("keep_dims", false) || ctx.attrBool("keepdims", false);
   if (dropsSpatialDims(x, axes, keep)) {
     NNP_ASSIGN_OR_RETURN(x, ctx.b.transpose(x, kToNchw, ctx.name("to_nchw")));
     for (int64_t& a : axes) a = kToNhwc[static_cast<size_t>((a + 4) % 4)];
   }
-  NNP_ASSIGN_OR_RETURN(Value * y, ctx.b.op(op, {x}, ctx.name(op),
-                                           {Attribute::ofInts("axes", axes),
-                                            Attribute::ofInt("keepdims", keep)}));
+  NNP_ASSIGN_OR_RETURN(
+      Value * y, ctx.b.op(op, {x}, ctx.name(op),
+                          {Attribute::ofInts("axes", axes), Attribute::ofInt("keepdims", keep)}));
   return Outputs{y};
 }
 
-Expected<Outputs> mean(NodeContext& ctx) { return reduce(ctx, "ReduceMean"); }
-Expected<Outputs> max(NodeContext& ctx) { return reduce(ctx, "ReduceMax"); }
-Expected<Outputs> min(NodeContext& ctx) { return reduce(ctx, "ReduceMin"); }
+Expected<Outputs> mean(NodeContext& ctx) {
+  return reduce(ctx, "ReduceMean");
+}
+Expected<Outputs> max(NodeContext& ctx) {
+  return reduce(ctx, "ReduceMax");
+}
+Expected<Outputs> min(NodeContext& ctx) {
+  return reduce(ctx, "ReduceMin");
+}
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 // centers floor((x + 0.5) * scale), which is the half_pixel coordinate
 // rounded half up (+ round_prefer_ceil). Bilinear clamps at the borders as
 // ONNX does.
+#include "ir/ops/infer_util.h"
 #include "parsers/tensorflow/tf_builder.h"
 
 namespace nnport::tf {
@@ -34,9 +35,10 @@ Expected<Value*> outputSizes(NodeContext& ctx, Value* xc, int64_t n, int64_t c,
   TfBuilder& b = ctx.b;
   if (n >= 0) return b.int64s(ctx.name("sizes"), {n, c, hw[0], hw[1]});
   NNP_ASSIGN_OR_RETURN(Value * s, b.op("Shape", {xc}, ctx.name("in_shape")));
-  NNP_ASSIGN_OR_RETURN(Value * nc, b.op("Slice", {s, b.int64s(ctx.name("zero"), {0}),
-                                                  b.int64s(ctx.name("two"), {2})},
-                                        ctx.name("batch_channels")));
+  NNP_ASSIGN_OR_RETURN(
+      Value * nc,
+      b.op("Slice", {s, b.int64s(ctx.name("zero"), {0}), b.int64s(ctx.name("two"), {2})},
+           ctx.name("batch_channels")));
   return b.op("Concat", {nc, b.int64s(ctx.name("out_hw"), hw)}, ctx.name("sizes"),
               {Attribute::ofInt("axis", 0)});
 }
@@ -44,22 +46,28 @@ Expected<Value*> outputSizes(NodeContext& ctx, Value* xc, int64_t n, int64_t c,
 Expected<Outputs> resize(NodeContext& ctx, bool nearest) {
   NNP_ASSIGN_OR_RETURN(std::vector<int64_t> in, ctx.staticDims(0, 4));
   NNP_ASSIGN_OR_RETURN(std::vector<int64_t> hw, ctx.constInts(1, "size"));
-  if (hw.size() != 2 || hw[0] < 1 || hw[1] < 1) return ctx.invalid("size must be 2 positive values");
+  if (hw.size() != 2) return ctx.invalid("size must hold 2 values, holds {}", hw.size());
+  for (int64_t v : hw) NNP_RETURN_IF_ERROR(ctx.checkRange("output size", v, 1, kMaxWindowDim));
   if (in[3] < 0) return ctx.unsupported("the channel count is unknown");
   NNP_ASSIGN_OR_RETURN(Mode mode, modeOf(ctx, nearest));
   NNP_ASSIGN_OR_RETURN(Value * xc, ctx.b.transpose(ctx.inputs[0], kToNchw, ctx.name("to_nchw")));
   NNP_ASSIGN_OR_RETURN(Value * sizes, outputSizes(ctx, xc, in[0], in[3], hw));
-  std::vector<Attribute> attrs = {Attribute::ofString("mode", nearest ? "nearest" : "linear"),
-                                  Attribute::ofString("coordinate_transformation_mode", mode.transform)};
+  std::vector<Attribute> attrs = {
+      Attribute::ofString("mode", nearest ? "nearest" : "linear"),
+      Attribute::ofString("coordinate_transformation_mode", mode.transform)};
   if (nearest) attrs.push_back(Attribute::ofString("nearest_mode", mode.nearest));
-  NNP_ASSIGN_OR_RETURN(Value * y, ctx.b.op("Resize", {xc, nullptr, nullptr, sizes}, ctx.name("Resize"),
-                                           std::move(attrs)));
+  NNP_ASSIGN_OR_RETURN(Value * y, ctx.b.op("Resize", {xc, nullptr, nullptr, sizes},
+                                           ctx.name("Resize"), std::move(attrs)));
   NNP_ASSIGN_OR_RETURN(Value * out, ctx.b.transpose(y, kToNhwc, ctx.name("to_nhwc")));
   return Outputs{out};
 }
 
-Expected<Outputs> bilinear(NodeContext& ctx) { return resize(ctx, false); }
-Expected<Outputs> nearestNeighbor(NodeContext& ctx) { return resize(ctx, true); }
+Expected<Outputs> bilinear(NodeContext& ctx) {
+  return resize(ctx, false);
+}
+Expected<Outputs> nearestNeighbor(NodeContext& ctx) {
+  return resize(ctx, true);
+}
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 // computation for the folding passes.
 #include <map>
 
+#include "ir/ops/infer_util.h"
 #include "parsers/tensorflow/tf_builder.h"
 
 namespace nnport::tf {
@@ -19,12 +20,18 @@ Expected<Outputs> reshape(NodeContext& ctx) {
   NNP_ASSIGN_OR_RETURN(Value * x, ctx.in(0));
   NNP_ASSIGN_OR_RETURN(Value * shape, ctx.in(1));
   if (auto dims = ctx.b.knownInts(shape)) {
-    for (int64_t d : *dims)
+    for (int64_t d : *dims) {
       if (d == 0) return ctx.unsupported("a 0 in the target shape (an empty dim)");
-    return one(ctx.b.op("Reshape", {x, ctx.b.int64s(ctx.name("shape"), *dims)}, ctx.name("Reshape")));
+      if (d < -1) return ctx.invalid("the target shape has a dim {}", d);
+    }
+    return one(
+        ctx.b.op("Reshape", {x, ctx.b.int64s(ctx.name("shape"), *dims)}, ctx.name("Reshape")));
   }
-  NNP_ASSIGN_OR_RETURN(Value * s64, ctx.b.op("Cast", {shape}, ctx.name("shape_i64"),
-                                             {Attribute::ofInt("to", 7)}));
+  const Shape& len = shape->type.shape;
+  if (len.rankKnown() && len.rank() == 1 && len[0].isStatic() && len[0].value > kMaxRank)
+    return ctx.invalid("the target shape '{}' has {} values", shape->name(), len[0].value);
+  NNP_ASSIGN_OR_RETURN(
+      Value * s64, ctx.b.op("Cast", {shape}, ctx.name("shape_i64"), {Attribute::ofInt("to", 7)}));
   return one(ctx.b.op("Reshape", {x, s64}, ctx.name("Reshape")));
 }
 
@@ -38,14 +45,16 @@ Expected<Outputs> squeeze(NodeContext& ctx) {
       if (dims[i] == 1) axes.push_back(static_cast<int64_t>(i));
     }
   if (axes.empty()) return Outputs{ctx.inputs[0]};
-  return one(ctx.b.op("Squeeze", {ctx.inputs[0], ctx.b.int64s(ctx.name("axes"), axes)}, ctx.name("Squeeze")));
+  return one(ctx.b.op("Squeeze", {ctx.inputs[0], ctx.b.int64s(ctx.name("axes"), axes)},
+                      ctx.name("Squeeze")));
 }
 
 Expected<Outputs> expandDims(NodeContext& ctx) {
   NNP_ASSIGN_OR_RETURN(Value * x, ctx.in(0));
   NNP_ASSIGN_OR_RETURN(std::vector<int64_t> dim, ctx.constInts(1, "dim"));
   if (dim.size() != 1) return ctx.invalid("dim must hold one value, holds {}", dim.size());
-  return one(ctx.b.op("Unsqueeze", {x, ctx.b.int64s(ctx.name("axes"), dim)}, ctx.name("Unsqueeze")));
+  return one(
+      ctx.b.op("Unsqueeze", {x, ctx.b.int64s(ctx.name("axes"), dim)}, ctx.name("Unsqueeze")));
 }
 
 Expected<Outputs> transpose(NodeContext& ctx) {
@@ -84,10 +93,30 @@ Expected<Outputs> concatV2(NodeContext& ctx) {
   return one(ctx.b.op("Concat", parts, ctx.name("Concat"), {Attribute::ofInt("axis", axis[0])}));
 }
 
+// TF's rules for paddings: [rank, 2] of non-negative values, under the dim
+// for REFLECT (each border cell is mirrored once). The upper bound keeps the
+// padded sizes far from overflow.
+Status checkPaddings(const NodeContext& ctx, const Value* x, const std::vector<int64_t>& p,
+                     bool reflect) {
+  const Shape& s = x->type.shape;
+  if (p.size() % 2 != 0 || (s.rankKnown() && p.size() != 2 * s.rank()))
+    return ctx.invalid("paddings hold {} values for an input of shape {}, not [rank, 2]", p.size(),
+                       s.str());
+  for (size_t i = 0; i < p.size(); ++i) {
+    NNP_RETURN_IF_ERROR(ctx.checkRange("a padding", p[i], 0, kMaxWindowDim));
+    const Dim& d = s.rankKnown() ? s[i / 2] : Dim();
+    if (reflect && d.isStatic() && p[i] >= d.value)
+      return ctx.invalid("REFLECT padding {} of dim {} needs a size above it, the input has {}",
+                         p[i], i / 2, d.value);
+  }
+  return Status::ok();
+}
+
 // paddings [rank, 2] -> ONNX pads [begin of each dim..., end of each dim...].
 Expected<Outputs> pad(NodeContext& ctx, const std::string& mode) {
   NNP_ASSIGN_OR_RETURN(Value * x, ctx.in(0));
   NNP_ASSIGN_OR_RETURN(std::vector<int64_t> p, ctx.constInts(1, "paddings"));
+  NNP_RETURN_IF_ERROR(checkPaddings(ctx, x, p, mode == "reflect"));
   std::vector<int64_t> pads(p.size());
   const size_t r = p.size() / 2;
   for (size_t i = 0; i < r; ++i) {
@@ -102,7 +131,9 @@ Expected<Outputs> pad(NodeContext& ctx, const std::string& mode) {
   return one(ctx.b.op("Pad", inputs, ctx.name("Pad"), {Attribute::ofString("mode", mode)}));
 }
 
-Expected<Outputs> constantPad(NodeContext& ctx) { return pad(ctx, "constant"); }
+Expected<Outputs> constantPad(NodeContext& ctx) {
+  return pad(ctx, "constant");
+}
 
 Expected<Outputs> mirrorPad(NodeContext& ctx) {
   if (ctx.attrString("mode", "") != "REFLECT")
@@ -114,22 +145,23 @@ Expected<Outputs> cast(NodeContext& ctx) {
   NNP_ASSIGN_OR_RETURN(Value * x, ctx.in(0));
   const auto* dst = ctx.attr("DstT");
   if (!dst) return ctx.invalid("has no DstT");
-  NNP_ASSIGN_OR_RETURN(DType d, dtypeFromTf(dst->type()));
+  auto d = dtypeFromTf(dst->type());
+  if (!d) return d.status().withContext(ctx.where());
   static const std::map<DType, int64_t> onnxCodes = {
-      {DType::Float32, 1}, {DType::UInt8, 2}, {DType::Int8, 3}, {DType::UInt16, 4},
-      {DType::Int16, 5},   {DType::Int32, 6}, {DType::Int64, 7}, {DType::Bool, 9},
+      {DType::Float32, 1},  {DType::UInt8, 2},   {DType::Int8, 3},  {DType::UInt16, 4},
+      {DType::Int16, 5},    {DType::Int32, 6},   {DType::Int64, 7}, {DType::Bool, 9},
       {DType::Float16, 10}, {DType::Float64, 11}};
-  auto it = onnxCodes.find(d);
-  if (it == onnxCodes.end()) return ctx.unsupported("Cast to {}", dtypeName(d));
+  auto it = onnxCodes.find(*d);
+  if (it == onnxCodes.end()) return ctx.unsupported("Cast to {}", dtypeName(*d));
   return one(ctx.b.op("Cast", {x}, ctx.name("Cast"), {Attribute::ofInt("to", it->second)}));
 }
 
 }  // namespace
 
 std::vector<OpKind> shapeOpKinds() {
-  return {{"Reshape", reshape},     {"Squeeze", squeeze},   {"ExpandDims", expandDims},
-          {"Transpose", transpose}, {"Shape", shape},       {"Pack", pack},
-          {"ConcatV2", concatV2},   {"Pad", constantPad},   {"PadV2", constantPad},
+  return {{"Reshape", reshape},     {"Squeeze", squeeze}, {"ExpandDims", expandDims},
+          {"Transpose", transpose}, {"Shape", shape},     {"Pack", pack},
+          {"ConcatV2", concatV2},   {"Pad", constantPad}, {"PadV2", constantPad},
           {"MirrorPad", mirrorPad}, {"Cast", cast}};
 }
 

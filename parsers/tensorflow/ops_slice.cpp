@@ -19,14 +19,18 @@ struct SliceSpec {
 
 struct Masks {
   int64_t begin, end, ellipsis, newAxis, shrink;
-  bool has(int64_t mask, size_t i) const { return (mask >> i) & 1; }
+  // Masks have 64 bits; entries past them have no flag set.
+  bool has(int64_t mask, size_t i) const {
+    return i < 64 && ((static_cast<uint64_t>(mask) >> i) & 1);
+  }
 };
 
 Expected<SliceSpec> denseSpec(const NodeContext& ctx, int64_t rank, const std::vector<int64_t>& b,
                               const std::vector<int64_t>& e, const std::vector<int64_t>& s,
                               const Masks& m) {
   if (b.size() != e.size() || b.size() != s.size())
-    return ctx.invalid("begin, end and strides have {}, {} and {} values", b.size(), e.size(), s.size());
+    return ctx.invalid("begin, end and strides have {}, {} and {} values", b.size(), e.size(),
+                       s.size());
   SliceSpec spec;
   int64_t d = 0, out = 0;
   bool seenEllipsis = false;
@@ -51,7 +55,8 @@ Expected<SliceSpec> denseSpec(const NodeContext& ctx, int64_t rank, const std::v
     if (m.has(m.shrink, i)) {
       const int64_t start = m.has(m.begin, i) ? 0 : b[i];
       spec.starts.push_back(start);
-      spec.ends.push_back(start == -1 ? INT64_MAX : start + 1);
+      // -1 (the last index) has no end index one past it: slice to the end.
+      spec.ends.push_back(start == -1 || start == INT64_MAX ? INT64_MAX : start + 1);
       spec.axes.push_back(d);
       spec.steps.push_back(1);
       spec.squeezeAxes.push_back(d++);
@@ -83,25 +88,30 @@ Expected<Outputs> stridedSlice(NodeContext& ctx) {
   TfBuilder& tb = ctx.b;
   Value* y = ctx.inputs[0];
   if (!spec.axes.empty()) {
-    NNP_ASSIGN_OR_RETURN(y, tb.op("Slice", {y, tb.int64s(ctx.name("starts"), spec.starts),
-                                            tb.int64s(ctx.name("ends"), spec.ends),
-                                            tb.int64s(ctx.name("axes"), spec.axes),
-                                            tb.int64s(ctx.name("steps"), spec.steps)},
-                                  ctx.name("Slice")));
+    NNP_ASSIGN_OR_RETURN(
+        y, tb.op("Slice",
+                 {y, tb.int64s(ctx.name("starts"), spec.starts),
+                  tb.int64s(ctx.name("ends"), spec.ends), tb.int64s(ctx.name("axes"), spec.axes),
+                  tb.int64s(ctx.name("steps"), spec.steps)},
+                 ctx.name("Slice")));
   }
   if (!spec.squeezeAxes.empty()) {
-    NNP_ASSIGN_OR_RETURN(y, tb.op("Squeeze", {y, tb.int64s(ctx.name("squeeze_axes"), spec.squeezeAxes)},
-                                  ctx.name("Squeeze")));
+    NNP_ASSIGN_OR_RETURN(
+        y, tb.op("Squeeze", {y, tb.int64s(ctx.name("squeeze_axes"), spec.squeezeAxes)},
+                 ctx.name("Squeeze")));
   }
   if (!spec.unsqueezeAxes.empty()) {
-    NNP_ASSIGN_OR_RETURN(y, tb.op("Unsqueeze", {y, tb.int64s(ctx.name("new_axes"), spec.unsqueezeAxes)},
-                                  ctx.name("Unsqueeze")));
+    NNP_ASSIGN_OR_RETURN(
+        y, tb.op("Unsqueeze", {y, tb.int64s(ctx.name("new_axes"), spec.unsqueezeAxes)},
+                 ctx.name("Unsqueeze")));
   }
   return Outputs{y};
 }
 
 }  // namespace
 
-std::vector<OpKind> sliceOpKinds() { return {{"StridedSlice", stridedSlice}}; }
+std::vector<OpKind> sliceOpKinds() {
+  return {{"StridedSlice", stridedSlice}};
+}
 
 }  // namespace nnport::tf

@@ -1,9 +1,35 @@
 // TfBuilder (IR node creation with inference as we go) and NodeContext
 // (attribute and input access for one TF node).
-#include "ir/ops/registry.h"
 #include "parsers/tensorflow/tf_builder.h"
+#include "ir/ops/infer_util.h"
+#include "ir/ops/registry.h"
+#include "support/checked_math.h"
 
 namespace nnport::tf {
+namespace {
+
+// Inference multiplies and adds the input's sizes; a static result whose
+// element count or byte size overflows would wrap in every later size
+// computation (the layout passes, constant folding, the exporter), so it is
+// refused where it first appears.
+Status checkOutputSizes(const Node& n) {
+  for (size_t i = 0; i < n.numOutputs(); ++i) {
+    const Value* v = n.output(i);
+    if (!v || !v->type.shape.rankKnown()) continue;
+    if (static_cast<int64_t>(v->type.shape.rank()) > kMaxRank)
+      return Status::invalid("{}: output would have rank {}", n.describe(), v->type.shape.rank());
+    const auto sizes = v->type.shape.sizes();
+    if (!sizes) continue;
+    const auto count = checkedElementCount(*sizes);
+    if (!count || !checkedBytes(*count, 64))
+      return Status::invalid(
+          "{}: output would have shape {}, more elements than nnport can address", n.describe(),
+          v->type.shape.str());
+  }
+  return Status::ok();
+}
+
+}  // namespace
 
 // ------------------------------------------------------------ TfBuilder
 
@@ -13,8 +39,22 @@ Value* TfBuilder::lookup(const std::string& name) const {
   return it == values_.end() ? nullptr : it->second;
 }
 
+// Graph::uniqueName's answer without its scan over every node's name, which
+// made parsing quadratic in the node count: while the graph is walked every
+// node is made by op(), so nodeNames_ holds them all. The search for a free
+// "<base>_<k>" goes on where the last one for this base stopped.
+std::string TfBuilder::freshName(const std::string& base) {
+  auto taken = [&](const std::string& n) { return graph().findValue(n) || nodeNames_.count(n); };
+  if (!taken(base)) return base;
+  int64_t& k = nextSuffix_[base];
+  std::string n;
+  do n = base + "_" + std::to_string(++k);
+  while (taken(n));
+  return n;
+}
+
 Value* TfBuilder::constant(const std::string& base, TensorPtr data) {
-  return graph().addInitializer(graph().uniqueName(base), std::move(data));
+  return graph().addInitializer(freshName(base), std::move(data));
 }
 
 Value* TfBuilder::int64s(const std::string& base, const std::vector<int64_t>& v) {
@@ -29,10 +69,12 @@ Value* TfBuilder::scalarFloat(const std::string& base, float v) {
 
 Expected<Value*> TfBuilder::op(const std::string& type, const std::vector<Value*>& inputs,
                                const std::string& base, std::vector<Attribute> attrs) {
-  const std::string name = graph().uniqueName(base);
+  const std::string name = freshName(base);
+  nodeNames_.insert(name);
   Node* n = graph().addNode(type, "", inputs, {name}, name);
   for (auto& a : attrs) n->attrs.set(std::move(a));
-  NNP_RETURN_IF_ERROR(infer(n));
+  Status inferred = infer(n);
+  if (!inferred.isOk()) return converting_.empty() ? inferred : inferred.withContext(converting_);
   return n->output();
 }
 
@@ -51,13 +93,14 @@ Status TfBuilder::infer(Node* n) {
     n->output(i)->type = *ctx.outputs()[i];
     if (ctx.outputShapeValues()[i]) shapeValues_[n->output(i)] = *ctx.outputShapeValues()[i];
   }
-  return Status::ok();
+  return checkOutputSizes(*n);
 }
 
 std::optional<std::vector<int64_t>> TfBuilder::knownInts(const Value* v) const {
   if (v->isConstant()) {
     const Tensor& t = *v->initializer();
-    if (!isInteger(t.dtype()) || !t.validate().isOk()) return std::nullopt;
+    if (!isInteger(t.dtype()) || !t.validate().isOk() || t.numElements() > kMaxConstInts)
+      return std::nullopt;
     return t.toInt64Vector();
   }
   auto it = shapeValues_.find(v);
@@ -133,9 +176,19 @@ Expected<std::vector<int64_t>> NodeContext::staticDims(size_t i, int wantRank) c
 
 Expected<std::vector<int64_t>> NodeContext::constInts(size_t i, const char* what) const {
   NNP_ASSIGN_OR_RETURN(Value * v, in(i));
+  if (v->isConstant() && v->initializer()->numElements() > kMaxConstInts)
+    return invalid("its {} (input {}, '{}') holds {} values, more than {}", what, i, v->name(),
+                   v->initializer()->numElements(), kMaxConstInts);
   auto ints = b.knownInts(v);
-  if (!ints) return unsupported("its {} (input {}, '{}') is not known at conversion time", what, i, v->name());
+  if (!ints)
+    return unsupported("its {} (input {}, '{}') is not known at conversion time", what, i,
+                       v->name());
   return *ints;
+}
+
+Status NodeContext::checkRange(const std::string& what, int64_t v, int64_t lo, int64_t hi) const {
+  if (v < lo || v > hi) return invalid("{} {} is out of range [{}, {}]", what, v, lo, hi);
+  return Status::ok();
 }
 
 Status NodeContext::requireNhwc() const {

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "ir/graph.h"
@@ -15,6 +16,9 @@
 namespace nnport::tf {
 
 inline const std::vector<int64_t> kToNchw = {0, 3, 1, 2};
+// The most integers an operand list (a shape, axes, paddings [rank, 2],
+// slice begin/end/strides) can hold: two per dim of the largest rank.
+constexpr int64_t kMaxConstInts = 2 * 1024;
 inline const std::vector<int64_t> kToNhwc = {0, 2, 3, 1};
 
 class TfBuilder {
@@ -35,6 +39,9 @@ class TfBuilder {
   Expected<Value*> op(const std::string& type, const std::vector<Value*>& inputs,
                       const std::string& base, std::vector<Attribute> attrs = {});
   Expected<Value*> transpose(Value* x, const std::vector<int64_t>& perm, const std::string& base);
+  // "frozen.pb: node 'conv1' (Conv2D)" while that node is converted: the
+  // context of errors from op() (inference rejecting what the node asks).
+  void setConverting(std::string where) { converting_ = std::move(where); }
 
   // Integer contents (flattened) of an int value when known while parsing: a constant,
   // or a shape computation whose result inference could tell (Shape of a
@@ -44,10 +51,14 @@ class TfBuilder {
 
  private:
   Status infer(Node* n);
+  std::string freshName(const std::string& base);
   Model& model_;
   std::string file_;
   std::unordered_map<std::string, Value*> values_;
   std::unordered_map<const Value*, std::vector<Dim>> shapeValues_;
+  std::string converting_;
+  std::unordered_set<std::string> nodeNames_;            // see freshName
+  std::unordered_map<std::string, int64_t> nextSuffix_;  // see freshName
 };
 
 // One TF node being converted.
@@ -84,8 +95,12 @@ struct NodeContext {
   // Input i's rank, which must be known.
   Expected<int64_t> rank(size_t i) const;
   // Input i's integers, known at parse time (a Const, or a folded shape
-  // computation); `what` names it in the error.
+  // computation); `what` names it in the error. They are operand lists
+  // (shapes, axes, paddings), so more than kMaxConstInts is invalid.
   Expected<std::vector<int64_t>> constInts(size_t i, const char* what) const;
+  // A number read from the node, checked to lie in [lo, hi] before any
+  // arithmetic uses it; the error names the node and `what`.
+  Status checkRange(const std::string& what, int64_t v, int64_t lo, int64_t hi) const;
   // "NHWC" (the default) or an error for another data_format.
   Status requireNhwc() const;
 };
@@ -124,8 +139,11 @@ Expected<Window> windowOf(const NodeContext& ctx, const std::vector<int64_t>& in
                           const std::vector<int64_t>& kernel, const char* stridesAttr);
 
 // A TensorProto as an IR tensor (tf_tensor.cpp); moves tensor_content out
-// of `t` rather than copying it.
-Expected<TensorPtr> tensorFromProto(tfpb::TensorProto& t);
+// of `t` rather than copying it. `expandedBytes` is the parse's running
+// total of bytes made from fewer values than a shape holds (TF's fill
+// rule); it must stay within the memory budget, so many splats cannot each
+// stay just under it.
+Expected<TensorPtr> tensorFromProto(tfpb::TensorProto& t, uint64_t* expandedBytes = nullptr);
 Expected<DType> dtypeFromTf(int tfType);
 
 }  // namespace nnport::tf

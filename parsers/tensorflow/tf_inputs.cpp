@@ -3,7 +3,9 @@
 
 #include <algorithm>
 
+#include "ir/ops/infer_util.h"
 #include "parsers/tensorflow/tf_builder.h"
+#include "support/checked_math.h"
 
 namespace nnport::tf {
 namespace {
@@ -19,8 +21,10 @@ std::optional<std::vector<int64_t>> declaredDims(const tfpb::NodeDef& n) {
     auto it = n.attr().find(key);
     if (it == n.attr().end()) continue;
     const tfpb::TensorShapeProto* s = nullptr;
-    if (it->second.has_shape()) s = &it->second.shape();
-    else if (it->second.has_list() && it->second.list().shape_size() > 0) s = &it->second.list().shape(0);
+    if (it->second.has_shape())
+      s = &it->second.shape();
+    else if (it->second.has_list() && it->second.list().shape_size() > 0)
+      s = &it->second.list().shape(0);
     if (!s || s->unknown_rank()) return std::nullopt;
     std::vector<int64_t> dims;
     for (const auto& d : s->dim()) dims.push_back(d.size() < 0 ? -1 : d.size());
@@ -46,7 +50,8 @@ std::string dimsText(const std::optional<std::vector<int64_t>>& d) {
   return "[" + s + "]";
 }
 
-Expected<Shape> shapeOf(const tfpb::NodeDef& n, const InputShapeSpec* spec, const std::string& file) {
+Expected<Shape> shapeOf(const tfpb::NodeDef& n, const InputShapeSpec* spec,
+                        const std::string& file) {
   const auto declared = declaredDims(n);
   std::vector<Dim> dims;
   if (spec) {
@@ -71,6 +76,18 @@ Expected<Shape> shapeOf(const tfpb::NodeDef& n, const InputShapeSpec* spec, cons
   return Shape(dims);
 }
 
+// Every later size computation starts from the inputs' sizes: a shape
+// whose element count (the batch taken as 1) overflows is refused here.
+Status checkCountable(const tfpb::NodeDef& n, const Shape& s, const std::string& file) {
+  if (static_cast<int64_t>(s.rank()) > kMaxRank)
+    return Status::invalid("{}: input '{}' has rank {}", file, n.name(), s.rank());
+  const int64_t count = s.numElementsAssumingOne();
+  if (count == INT64_MAX || !checkedBytes(count, 64))
+    return Status::invalid("{}: input '{}' has shape {}, more elements than nnport can address",
+                           file, n.name(), s.str());
+  return Status::ok();
+}
+
 }  // namespace
 
 Expected<InputPlan> planInputs(const std::vector<tfpb::NodeDef*>& order, const ParseRequest& req,
@@ -80,10 +97,12 @@ Expected<InputPlan> planInputs(const std::vector<tfpb::NodeDef*>& order, const P
     if (isInputNode(*n, req)) inputs.push_back(n);
   for (const InputShapeSpec& s : req.inputShapes) {
     if (s.name.empty() && inputs.size() != 1)
-      return Status::usage("{}: --inputShape without a name needs exactly one input; the graph has {}",
-                           file, inputs.size());
-    if (!s.name.empty() && std::none_of(inputs.begin(), inputs.end(),
-                                        [&](const tfpb::NodeDef* n) { return n->name() == s.name; }))
+      return Status::usage(
+          "{}: --inputShape without a name needs exactly one input; the graph has {}", file,
+          inputs.size());
+    if (!s.name.empty() && std::none_of(inputs.begin(), inputs.end(), [&](const tfpb::NodeDef* n) {
+          return n->name() == s.name;
+        }))
       return Status::usage("{}: --inputShape '{}': no graph input of that name", file, s.name);
   }
   InputPlan plan;
@@ -92,6 +111,7 @@ Expected<InputPlan> planInputs(const std::vector<tfpb::NodeDef*>& order, const P
     for (const InputShapeSpec& s : req.inputShapes)
       if (s.name == n->name() || s.name.empty()) spec = &s;
     NNP_ASSIGN_OR_RETURN(Shape shape, shapeOf(*n, spec, file));
+    NNP_RETURN_IF_ERROR(checkCountable(*n, shape, file));
     plan.shapes[n->name()] = TensorType{declaredDType(*n), std::move(shape)};
   }
   return plan;

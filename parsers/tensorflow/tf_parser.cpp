@@ -10,6 +10,8 @@
 
 #include <google/protobuf/io/coded_stream.h>
 
+#include "parsers/tensorflow/tf_parser.h"
+
 #include "parsers/registry.h"
 #include "parsers/tensorflow/tf_builder.h"
 #include "parsers/tensorflow/tf_inputs.h"
@@ -38,21 +40,29 @@ bool isAlias(const std::string& op) {
          op == "PlaceholderWithDefault";
 }
 
-Expected<std::unique_ptr<tfpb::GraphDef>> readGraphDef(const std::string& path) {
-  auto file = MappedFile::open(path);
-  if (!file) return file.status();
-  const size_t size = (*file)->size();
+Expected<std::unique_ptr<tfpb::GraphDef>> parseGraphDef(const uint8_t* data, size_t size,
+                                                        const std::string& path) {
   if (size > INT_MAX) return Status::unsupported("{}: files above 2 GB are not supported", path);
   auto g = std::make_unique<tfpb::GraphDef>();
-  google::protobuf::io::CodedInputStream in((*file)->data(), static_cast<int>(size));
+  google::protobuf::io::CodedInputStream in(data, static_cast<int>(size));
   in.SetTotalBytesLimit(INT_MAX);  // frozen graphs are often above protobuf's 64 MB default
   if (!g->ParseFromCodedStream(&in) || !in.ConsumedEntireMessage())
-    return Status::invalid("{}: not a TensorFlow GraphDef (the protobuf does not parse; truncated "
-                           "or another format?)", path);
+    return Status::invalid(
+        "{}: not a TensorFlow GraphDef (the protobuf does not parse; truncated "
+        "or another format?)",
+        path);
   if (g->node_size() == 0) return Status::invalid("{}: the GraphDef has no nodes", path);
-  for (const auto& n : g->node())
+  for (const auto& n : g->node()) {
     if (n.name().empty() || n.op().empty())
       return Status::invalid("{}: not a TensorFlow GraphDef (a node without a name or op)", path);
+    // Inputs name nodes as "x", "x:1" or "^x": a name with ':' or a leading
+    // '^' (which TF never makes) could not be told from a reference.
+    if (n.name().find(':') != std::string::npos || n.name()[0] == '^')
+      return Status::invalid(
+          "{}: node '{}' ({}): ':' and a leading '^' are not allowed in a "
+          "node name",
+          path, n.name(), n.op());
+  }
   return g;
 }
 
@@ -84,7 +94,8 @@ class Walker {
         return Status::invalid("{}: two nodes are named '{}'", file_, n.name());
     for (const std::string& in : req_.inputs)
       if (!byName_.count(in))
-        return Status::usage("{}: --inNodeName '{}': the graph has no node of that name", file_, in);
+        return Status::usage("{}: --inNodeName '{}': the graph has no node of that name", file_,
+                             in);
     return Status::ok();
   }
 
@@ -92,7 +103,8 @@ class Walker {
     if (!req_.outputs.empty()) {
       for (const std::string& o : req_.outputs)
         if (!byName_.count(producerOf(o)))
-          return Status::usage("{}: --dstNodeName '{}': the graph has no node of that name", file_, o);
+          return Status::usage("{}: --dstNodeName '{}': the graph has no node of that name", file_,
+                               o);
       return req_.outputs;
     }
     std::set<std::string> read;
@@ -102,7 +114,8 @@ class Walker {
     for (const auto& n : gd_.node())
       if (!read.count(n.name()) && n.op() != "Const" && n.op() != "NoOp" && n.op() != "Assert")
         outs.push_back(n.name());
-    if (outs.empty()) return Status::invalid("{}: every node is read by another: no outputs", file_);
+    if (outs.empty())
+      return Status::invalid("{}: every node is read by another: no outputs", file_);
     return outs;
   }
 
@@ -115,7 +128,10 @@ class Walker {
       std::vector<std::pair<tfpb::NodeDef*, int>> stack = {{byName_.at(producerOf(o)), 0}};
       while (!stack.empty()) {
         auto& [n, next] = stack.back();
-        if (next == 0 && state[n] == 2) { stack.pop_back(); continue; }
+        if (next == 0 && state[n] == 2) {
+          stack.pop_back();
+          continue;
+        }
         state[n] = 1;
         const bool stop = cut.count(n->name()) > 0;
         if (!stop && next < n->input_size()) {
@@ -123,11 +139,16 @@ class Walker {
           if (p.empty()) continue;
           auto it = byName_.find(p);
           if (it == byName_.end())
-            return Status::invalid("{}: node '{}' ({}) reads '{}', which is not in the graph", file_,
-                                   n->name(), n->op(), p);
+            return Status::invalid("{}: node '{}' ({}) reads '{}', which is not in the graph",
+                                   file_, n->name(), n->op(), p);
+          if (it->second == n)
+            return Status::invalid("{}: node '{}' ({}) reads its own output", file_, n->name(),
+                                   n->op());
           if (state[it->second] == 1)
-            return Status::unsupported("{}: node '{}' ({}) is in a cycle (control flow is not "
-                                       "supported)", file_, n->name(), n->op());
+            return Status::unsupported(
+                "{}: node '{}' ({}) is in a cycle (control flow is not "
+                "supported)",
+                file_, n->name(), n->op());
           if (state[it->second] == 0) stack.push_back({it->second, 0});
           continue;
         }
@@ -163,7 +184,11 @@ class Walker {
     auto it = opTable().find(def.op());
     if (it == opTable().end())
       return ctx.unsupported("op {} is not supported by the TensorFlow parser", def.op());
-    NNP_ASSIGN_OR_RETURN(Outputs outs, it->second(ctx));
+    b_.setConverting(ctx.where());
+    auto converted = it->second(ctx);
+    b_.setConverting("");
+    if (!converted) return converted.status();
+    const Outputs& outs = *converted;
     for (size_t k = 0; k < outs.size(); ++k) {
       if (!outs[k]) continue;
       const std::string name = k == 0 ? def.name() : fmt::format("{}:{}", def.name(), k);
@@ -178,7 +203,7 @@ class Walker {
     auto it = def.mutable_attr()->find("value");
     if (it == def.mutable_attr()->end() || !it->second.has_tensor())
       return Status::invalid("{}: node '{}' (Const) has no tensor 'value'", file_, def.name());
-    auto t = tensorFromProto(*it->second.mutable_tensor());
+    auto t = tensorFromProto(*it->second.mutable_tensor(), &expandedBytes_);
     if (!t) return t.status().withContext(fmt::format("{}: node '{}' (Const)", file_, def.name()));
     b_.bind(def.name(), b_.graph().addInitializer(def.name(), std::move(*t)));
     return Status::ok();
@@ -191,8 +216,11 @@ class Walker {
     std::vector<Value*> values;
     for (const std::string& o : outs) {
       Value* v = b_.lookup(o);
-      if (!v) return Status::usage("{}: --dstNodeName '{}': node '{}' has no such output", file_, o, producerOf(o));
-      const std::string want = o.size() > 2 && o.compare(o.size() - 2, 2, ":0") == 0 ? producerOf(o) : o;
+      if (!v)
+        return Status::usage("{}: --dstNodeName '{}': node '{}' has no such output", file_, o,
+                             producerOf(o));
+      const std::string want =
+          o.size() > 2 && o.compare(o.size() - 2, 2, ":0") == 0 ? producerOf(o) : o;
       const bool taken = std::find(values.begin(), values.end(), v) != values.end();
       if (v->name() != want && (taken || !v->producer() || !g.renameValue(v, want))) {
         NNP_ASSIGN_OR_RETURN(v, b_.op("Identity", {v}, want + "#output"));
@@ -211,6 +239,7 @@ class Walker {
   std::string file_;
   std::unordered_map<std::string, tfpb::NodeDef*> byName_;
   std::set<const Value*> named_;
+  uint64_t expandedBytes_ = 0;
 };
 
 Status cleanUpLayout(Model& m, const std::string& file) {
@@ -222,12 +251,9 @@ Status cleanUpLayout(Model& m, const std::string& file) {
   return Status::ok();
 }
 
-}  // namespace
-
-Expected<std::unique_ptr<Model>> parseTensorflow(const ParseRequest& req) {
-  const std::string file = req.weights.empty() ? req.network : req.weights;
-  if (file.empty()) return Status::usage("tensorflow: give the frozen graph (-iw frozen.pb)");
-  NNP_ASSIGN_OR_RETURN(std::unique_ptr<tfpb::GraphDef> gd, readGraphDef(file));
+// The model of a read GraphDef, named `file` in errors.
+Expected<std::unique_ptr<Model>> buildModel(std::unique_ptr<tfpb::GraphDef> gd,
+                                            const ParseRequest& req, const std::string& file) {
   auto m = std::make_unique<Model>();
   m->opsets.push_back({"", 13});
   m->producerName = "nnport tensorflow parser";
@@ -239,6 +265,25 @@ Expected<std::unique_ptr<Model>> parseTensorflow(const ParseRequest& req) {
   NNP_RETURN_IF_ERROR(cleanUpLayout(*m, file));
   NNP_RETURN_IF_ERROR(checkConvertedShapes(*m, file));
   return m;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Model>> parseTensorflow(const ParseRequest& req) {
+  const std::string file = req.weights.empty() ? req.network : req.weights;
+  if (file.empty()) return Status::usage("tensorflow: give the frozen graph (-iw frozen.pb)");
+  NNP_ASSIGN_OR_RETURN(std::shared_ptr<MappedFile> mapped, MappedFile::open(file));
+  NNP_ASSIGN_OR_RETURN(std::unique_ptr<tfpb::GraphDef> gd,
+                       parseGraphDef(mapped->data(), mapped->size(), file));
+  mapped.reset();
+  return buildModel(std::move(gd), req, file);
+}
+
+Expected<std::unique_ptr<Model>> parseTensorflowFromMemory(const uint8_t* data, size_t size,
+                                                           const ParseRequest& req,
+                                                           const std::string& file) {
+  NNP_ASSIGN_OR_RETURN(std::unique_ptr<tfpb::GraphDef> gd, parseGraphDef(data, size, file));
+  return buildModel(std::move(gd), req, file);
 }
 
 void registerTensorflowParser(ParserRegistry& r) {
