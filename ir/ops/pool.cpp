@@ -15,7 +15,12 @@ Status readPoolWindow(const InferenceContext& ctx, size_t rank, WindowAttrs& w) 
   if (w.kernel.size() != rank)
     return ctx.error("kernel_shape has {} values for {} spatial dims", w.kernel.size(), rank);
   w.ceilMode = ctx.attrInt("ceil_mode") != 0;
-  return readWindowAttrs(ctx, rank, w);
+  NNP_RETURN_IF_ERROR(readWindowAttrs(ctx, rank, w));
+  // A window made only of padding has nothing to pool; ONNX Runtime refuses it too.
+  for (size_t i = 0; i < w.pads.size(); ++i)
+    if (w.pads[i] >= w.kernel[i % rank])
+      return ctx.error("pad {} is not smaller than the kernel size {}", w.pads[i], w.kernel[i % rank]);
+  return Status::ok();
 }
 
 // MaxPool, AveragePool, LpPool. MaxPool's optional Indices output is int64

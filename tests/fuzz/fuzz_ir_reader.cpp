@@ -18,7 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto [json, binBytes] = fuzz::splitFramed(data, size);
   auto bin = makeOwnedBuffer(std::vector<uint8_t>(binBytes.begin(), binBytes.end()));
   auto model = readIrFromMemory(json, bin, "fuzz.json");
-  if (!model) return 0;
+  if (!model) {
+    fuzz::trapOnInternal(model.status());
+    return 0;
+  }
   auto proto = onnxproto::exportModel(**model);
   (void)fuzz::convertInMemory(**model);
   return 0;

@@ -29,7 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto proto = onnxproto::parseModelProto(data, size, kPath);
   if (!proto) return 0;
   auto model = onnxproto::importModel(**proto, kPath);
-  if (!model) return 0;
+  if (!model) {
+    fuzz::trapOnInternal(model.status());
+    return 0;
+  }
   auto back = onnxproto::exportModel(**model);
   std::string json, bin;
   (void)writeIrToStrings(**model, &json, &bin);

@@ -27,8 +27,13 @@ std::unique_ptr<Model> load(const uint8_t* data, size_t size) {
   auto proto = onnxproto::parseModelProto(data, size, kPath);
   if (!proto) return nullptr;
   auto model = onnxproto::importModel(**proto, kPath);
-  if (!model || !validateModel(**model)) return nullptr;
-  return std::move(*model);
+  if (!model) {
+    fuzz::trapOnInternal(model.status());
+    return nullptr;
+  }
+  const Status valid = validateModel(**model);
+  fuzz::trapOnInternal(valid);
+  return valid ? std::move(*model) : nullptr;
 }
 
 // Inputs as `nnport run --random-inputs` makes them (symbolic dims 1), with
@@ -65,11 +70,16 @@ void runWith(const Model& m, exec::KernelSet set) {
   exec::ExecOptions opts;
   opts.kernels = set;
   auto e = exec::Executor::create(m, opts);
-  if (!e) return;
+  if (!e) {
+    fuzz::trapOnInternal(e.status());
+    return;
+  }
   auto inputs = smallInputs(**e);
   if (!inputs) return;
-  (void)(*e)->run(*inputs);
-  (void)(*e)->run(*inputs);  // the second run uses the planned arena
+  for (int run = 0; run < 2; ++run) {  // the second run uses the planned arena
+    auto outs = (*e)->run(*inputs);
+    if (!outs) fuzz::trapOnInternal(outs.status());
+  }
 }
 
 }  // namespace
@@ -84,6 +94,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // `nnport optimize`: the default level, then the writer's checks.
   static const std::string level = levelPipeline("O2").value();
   auto pipeline = parsePipeline(level);
-  if (pipeline && runPipeline(*m, *pipeline)) (void)fuzz::convertInMemory(*m);
+  if (!pipeline) return 0;
+  auto optimized = runPipeline(*m, *pipeline);
+  if (optimized) (void)fuzz::convertInMemory(*m);
+  else fuzz::trapOnInternal(optimized.status());
   return 0;
 }

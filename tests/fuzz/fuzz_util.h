@@ -31,6 +31,11 @@ inline std::pair<std::string, std::string> splitFramed(const uint8_t* data, size
   return {std::string(p, first), std::string(p + first, size - 4 - first)};
 }
 
+// An internal error is a bug in nnport, never bad input: keep the input.
+inline void trapOnInternal(const Status& s) {
+  if (s.code() == ErrorCode::Internal) __builtin_trap();
+}
+
 // What convert does after any parser: the op records' checks, then the
 // export to ONNX and ONNX's own checker and strict shape inference, in
 // memory. Returns whether the model got through.
@@ -38,7 +43,9 @@ inline bool convertInMemory(const Model& m) {
   if (!validateModel(m)) return false;
   auto proto = onnxproto::exportModel(m);
   if (!proto) return false;
-  return onnxproto::verifyModelProto(**proto, "fuzz.onnx").isOk();
+  const Status checked = onnxproto::verifyModelProto(**proto, "fuzz.onnx");
+  trapOnInternal(checked);
+  return checked.isOk();
 }
 
 }  // namespace nnport::fuzz

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Seed corpora for the fuzz harnesses.
-#   make_corpus.sh CORPUS_DIR [NNPORT_BINARY]
+#   make_corpus.sh CORPUS_DIR [NNPORT_BINARY [CONFORMANCE_DIR]]
 # Writes CORPUS_DIR/onnx/ (small ONNX backend node-test models plus a few
 # PyTorch-exported ones with initializers; fuzz_onnx_reader and
 # fuzz_run_model), CORPUS_DIR/npy/ (the node tests' inputs as .npy) and
 # CORPUS_DIR/ir/ (IR pairs made with `nnport toir`, framed as fuzz_ir_reader
-# reads them: 4-byte little-endian JSON length, the JSON, then the .bin).
+# reads them: 4-byte little-endian JSON length, the JSON, then the .bin),
+# CORPUS_DIR/darknet/, caffe/ and tensorflow/ (the conformance cfgs and
+# prototxts with empty weights, framed the same way, plus the models a
+# conformance run generated in CONFORMANCE_DIR when given).
 set -euo pipefail
 
-corpus=${1:?usage: make_corpus.sh CORPUS_DIR [NNPORT_BINARY]}
+corpus=${1:?usage: make_corpus.sh CORPUS_DIR [NNPORT_BINARY [CONFORMANCE_DIR]]}
 nnport=${2:-}
+conformance=${3:-}
 nodes=/usr/share/libonnx-testdata/data/node
 # Ops, attributes, subgraphs, sequences, optionals, strings and quantization.
 tests=(
@@ -25,7 +29,16 @@ tests=(
   test_einsum_batch_diagonal test_top_k test_nonzero_example test_qlinearconv
 )
 
-mkdir -p "$corpus/onnx" "$corpus/ir" "$corpus/npy"
+# Frames two files as one input (IR pairs, cfg + weights, prototxt + caffemodel).
+frame() {
+  local json=$1 bin=$2 out=$3 n
+  n=$(stat -c %s "$json")
+  printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((n & 255)) $((n >> 8 & 255)) \
+    $((n >> 16 & 255)) $((n >> 24 & 255)))" >"$out"
+  cat "$json" "$bin" >>"$out"
+}
+
+mkdir -p "$corpus/onnx" "$corpus/ir" "$corpus/npy" "$corpus/darknet" "$corpus/caffe" "$corpus/tensorflow"
 copied=0
 for t in "${tests[@]}"; do
   if [[ -f $nodes/$t/model.onnx ]]; then
@@ -64,14 +77,34 @@ open(f"{out}/i32_v2.npy", "wb").write(buf.getvalue())
 PY
 echo "npy seeds: $(ls "$corpus/npy" | wc -l)"
 
-# Frames one IR pair as a single fuzz_ir_reader input.
-frame() {
-  local json=$1 bin=$2 out=$3 n
-  n=$(stat -c %s "$json")
-  printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((n & 255)) $((n >> 8 & 255)) \
-    $((n >> 16 & 255)) $((n >> 24 & 255)))" >"$out"
-  cat "$json" "$bin" >>"$out"
-}
+# Framework seeds: text files with empty weights, then generated models.
+here=$(cd "$(dirname "$0")/../.." && pwd)
+for cfg in "$here"/tests/conformance/darknet/cfg/*.cfg; do
+  frame "$cfg" /dev/null "$corpus/darknet/$(basename "$cfg" .cfg).bin"
+done
+if [[ -n $conformance && -f $conformance/darknet/models/models.txt ]]; then
+  while read -r name cfg weights _; do
+    [[ $name == *_v010 || $name == *_logits ]] && continue
+    [[ -f $weights && $(stat -c %s "$weights") -lt 65536 ]] && frame "$cfg" "$weights" "$corpus/darknet/$name.pair"
+  done <"$conformance/darknet/models/models.txt"
+fi
+echo "darknet seeds: $(ls "$corpus/darknet" | wc -l)"
+for prototxt in "$here"/tests/conformance/caffe/prototxt/*.prototxt; do
+  frame "$prototxt" /dev/null "$corpus/caffe/$(basename "$prototxt" .prototxt).bin"
+done
+if [[ -n $conformance && -f $conformance/caffe/models/models.txt ]]; then
+  while read -r name prototxt caffemodel _; do
+    [[ -f $caffemodel && $(stat -c %s "$caffemodel") -lt 262144 ]] &&
+      frame "$prototxt" "$caffemodel" "$corpus/caffe/$name.pair"
+  done <"$conformance/caffe/models/models.txt"
+fi
+echo "caffe seeds: $(ls "$corpus/caffe" | wc -l)"
+if [[ -n $conformance && -f $conformance/tensorflow/models/models.txt ]]; then
+  while read -r name pb _; do
+    [[ -f $pb && $(stat -c %s "$pb") -lt 262144 ]] && cp "$pb" "$corpus/tensorflow/$name.pb"
+  done <"$conformance/tensorflow/models/models.txt"
+fi
+echo "tensorflow seeds: $(ls "$corpus/tensorflow" | wc -l)"
 
 if [[ -z $nnport ]]; then
   echo "no nnport binary given: skipping the IR seeds" >&2

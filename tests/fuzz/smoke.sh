@@ -17,7 +17,11 @@ nnport=
 for candidate in "$build/nnport" "$here/../../build/nnport"; do
   if [[ -x $candidate ]]; then nnport=$candidate; break; fi
 done
-"$here/make_corpus.sh" "$corpus" $nnport || exit 1
+conformance=
+for candidate in "$build/conformance" "$here/../../build/conformance"; do
+  if [[ -d $candidate ]]; then conformance=$candidate; break; fi
+done
+"$here/make_corpus.sh" "$corpus" "$nnport" "$conformance" || exit 1
 
 status=0
 run() {
@@ -47,4 +51,7 @@ run fuzz_onnx_reader "$corpus/onnx"
 run fuzz_run_model "$corpus/onnx"
 run fuzz_ir_reader "$corpus/ir" -dict="$here/ir.dict"
 run fuzz_npy "$corpus/npy"
+run fuzz_darknet "$corpus/darknet" -max_len=65536
+run fuzz_caffe "$corpus/caffe" -max_len=65536
+run fuzz_tensorflow "$corpus/tensorflow" -max_len=65536
 exit $status

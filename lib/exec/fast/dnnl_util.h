@@ -33,7 +33,8 @@ dnnl::post_ops activationPostOps(const FusedActivation* act);
 // inputs, then applies ctx.fused() to output 0.
 Status runReference(KernelContext& ctx);
 
-// Turns a oneDNN exception into a Status naming the node.
-Status dnnlError(const KernelContext& ctx, const dnnl::error& e);
+// A oneDNN exception: the reference kernel for a configuration oneDNN does
+// not implement or rejects, else an internal error naming the node.
+Status dnnlError(KernelContext& ctx, const dnnl::error& e);
 
 }  // namespace nnport::exec::fast

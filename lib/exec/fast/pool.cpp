@@ -80,10 +80,11 @@ Status poolKernel(KernelContext& ctx) {
     auto& slot = *ctx.state();
     auto* st = dynamic_cast<PoolState*>(slot.get());
     if (!st || st->key != key) {
-      slot = std::make_unique<PoolState>();
+      auto fresh = std::make_unique<PoolState>();
+      fresh->key = key;
+      build(ctx, g, *fresh);  // a state is kept only once it is complete
+      slot = std::move(fresh);
       st = static_cast<PoolState*>(slot.get());
-      st->key = key;
-      build(ctx, g, *st);
     }
     RtTensor& y = x.blocked() ? ctx.allocateBlockedOutput(0, DType::Float32, st->outDims, x.block(), false)
                               : ctx.allocateOutput(0, DType::Float32, st->outDims, false);
