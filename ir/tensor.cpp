@@ -1,6 +1,8 @@
 // Buffers (owned, mapped, lazily mapped) and Tensor element access.
 #include "ir/tensor.h"
 
+#include "support/checked_math.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -230,7 +232,7 @@ int64_t Tensor::intAt(int64_t i) const {
     case DType::UInt16: return reinterpret_cast<const uint16_t*>(p)[i];
     case DType::UInt32: return reinterpret_cast<const uint32_t*>(p)[i];
     case DType::UInt64: return static_cast<int64_t>(reinterpret_cast<const uint64_t*>(p)[i]);
-    default: return isFloat(dtype_) ? static_cast<int64_t>(floatAt(i)) : 0;
+    default: return isFloat(dtype_) ? saturatingCast<int64_t>(floatAt(i)) : 0;
   }
 }
 

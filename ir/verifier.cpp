@@ -18,12 +18,15 @@ Status checkOperands(const Graph& g, const Node& n) {
     const Value* v = n.input(i);
     if (!v) continue;
     if (v->graph() != &g)
-      return Status::internal("{}: input {} ('{}') belongs to another graph", n.describe(), i, v->name());
+      return Status::internal("{}: input {} ('{}') belongs to another graph", n.describe(), i,
+                              v->name());
     if (!hasUse(v, {const_cast<Node*>(&n), static_cast<uint32_t>(i), false}))
-      return Status::internal("{}: input '{}' does not list this node as a use", n.describe(), v->name());
+      return Status::internal("{}: input '{}' does not list this node as a use", n.describe(),
+                              v->name());
     if (!v->producer() && !v->isGraphInput() && !v->isConstant())
-      return Status::invalid("{}: input '{}' is dangling (no producer, not an input or initializer)",
-                             n.describe(), v->name());
+      return Status::invalid(
+          "{}: input '{}' is dangling (no producer, not an input or initializer)", n.describe(),
+          v->name());
   }
   for (size_t i = 0; i < n.captures().size(); ++i)
     if (!hasUse(n.captures()[i], {const_cast<Node*>(&n), static_cast<uint32_t>(i), true}))
@@ -45,10 +48,12 @@ Status checkUseLists(const Graph& g) {
       if (!v) continue;
       for (const Use& u : v->uses()) {
         if (!nodes.count(u.user))
-          return Status::internal("value '{}' is used by a node that is not in the graph", v->name());
+          return Status::internal("value '{}' is used by a node that is not in the graph",
+                                  v->name());
         const auto& operands = u.capture ? u.user->captures() : u.user->inputs();
         if (u.index >= operands.size() || operands[u.index] != v)
-          return Status::internal("value '{}' has a stale use by {}", v->name(), u.user->describe());
+          return Status::internal("value '{}' has a stale use by {}", v->name(),
+                                  u.user->describe());
       }
     }
   }
@@ -74,7 +79,8 @@ Status checkArity(const Node& n, const OpSchema& s) {
   for (size_t i = 0; i < s.outputs.size() && i < n.numOutputs(); ++i) {
     if (s.outputs[i].arity == Arity::Variadic) break;
     if (s.outputs[i].arity == Arity::Single && !n.output(i))
-      return Status::invalid("{}: required output '{}' is missing", n.describe(), s.outputs[i].name);
+      return Status::invalid("{}: required output '{}' is missing", n.describe(),
+                             s.outputs[i].name);
   }
   if (n.numOutputs() > s.maxOutputs())
     return Status::invalid("{}: {} outputs, the op defines at most {}", n.describe(),
@@ -193,7 +199,8 @@ Status verifyGraph(const Graph& g, const std::unordered_map<std::string, int64_t
   NNP_ASSIGN_OR_RETURN(std::vector<Node*> order, g.topologicalOrder());
   if (opts.checkSchemas)
     for (Node* n : order) NNP_RETURN_IF_ERROR(checkSchema(*n));
-  if (opts.checkInference || opts.checkTypes) NNP_RETURN_IF_ERROR(walkInference(order, opsets, opts));
+  if (opts.checkInference || opts.checkTypes)
+    NNP_RETURN_IF_ERROR(walkInference(order, opsets, opts));
   return Status::ok();
 }
 

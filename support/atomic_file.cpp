@@ -62,10 +62,13 @@ std::string hiddenName(const std::string& target) {
 
 // ------------------------------------------------------------------ signals
 
-constexpr int kCleanupSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+constexpr int kCleanupSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGSEGV,
+                                   SIGBUS, SIGFPE,  SIGILL, SIGABRT};
 struct sigaction g_previous[NSIG];
 
-bool isFault(int sig) { return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL; }
+bool isFault(int sig) {
+  return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL;
+}
 
 void onSignal(int sig) {
   removeAllTemporaries();
@@ -153,7 +156,9 @@ Status AtomicFile::linkIntoPlace() {
   return Status::io("{}: cannot find a free temporary name", target_);
 }
 
-Status AtomicFile::commit() { return commitAll({this}); }
+Status AtomicFile::commit() {
+  return commitAll({this});
+}
 
 Status commitAll(const std::vector<AtomicFile*>& files) {
   for (AtomicFile* f : files) {

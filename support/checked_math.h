@@ -4,9 +4,12 @@
 // error rather than a wrapped size that a later allocation or loop trusts.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 namespace nnport {
@@ -47,6 +50,18 @@ inline std::optional<size_t> checkedBytes(int64_t count, unsigned bits) {
   const uint64_t bytes = b / 8 + (b % 8 != 0);
   if (bytes > SIZE_MAX) return std::nullopt;
   return static_cast<size_t>(bytes);
+}
+
+// A floating-point value converted to the integer type I, rounded toward
+// zero and saturating at I's ends, NaN giving 0: a plain cast of NaN or of a
+// value past I's range is undefined behaviour, and inputs hold both.
+template <typename I, typename F>
+I saturatingCast(F v) {
+  static_assert(std::is_integral_v<I> && std::is_floating_point_v<F>);
+  if (std::isnan(v)) return I{0};
+  if (v <= static_cast<F>(std::numeric_limits<I>::lowest())) return std::numeric_limits<I>::lowest();
+  if (v >= static_cast<F>(std::numeric_limits<I>::max())) return std::numeric_limits<I>::max();
+  return static_cast<I>(v);
 }
 
 // True when [offset, offset + size) lies within a region of `total` bytes.

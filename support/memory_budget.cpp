@@ -14,12 +14,19 @@ std::atomic<uint64_t> g_inUse{0};
 
 }  // namespace
 
-uint64_t MemoryBudget::limit() { return g_limit.load(); }
-void MemoryBudget::setLimit(uint64_t bytes) { g_limit.store(bytes); }
-uint64_t MemoryBudget::inUse() { return g_inUse.load(); }
+uint64_t MemoryBudget::limit() {
+  return g_limit.load();
+}
+void MemoryBudget::setLimit(uint64_t bytes) {
+  g_limit.store(bytes);
+}
+uint64_t MemoryBudget::inUse() {
+  return g_inUse.load();
+}
 
 Status MemoryBudget::over(uint64_t bytes, std::string_view what) {
-  const std::string need = bytes == UINT64_MAX ? "more bytes than can be counted" : formatBytes(bytes);
+  const std::string need =
+      bytes == UINT64_MAX ? "more bytes than can be counted" : formatBytes(bytes);
   return Status::overBudget(
       "{} needs {}, past the memory budget of {} ({} already in use); raise it with --max-memory",
       what, need, formatBytes(limit()), formatBytes(inUse()));
@@ -42,7 +49,9 @@ Status MemoryBudget::acquire(uint64_t bytes, std::string_view what) {
   return Status::ok();
 }
 
-void MemoryBudget::release(uint64_t bytes) { g_inUse.fetch_sub(bytes); }
+void MemoryBudget::release(uint64_t bytes) {
+  g_inUse.fetch_sub(bytes);
+}
 
 Expected<uint64_t> parseByteSize(std::string_view text) {
   std::string s(text);
@@ -53,13 +62,17 @@ Expected<uint64_t> parseByteSize(std::string_view text) {
   std::string unit(end);
   if (end == s.c_str() || !std::isfinite(value) || value <= 0)
     return Status::usage("'{}' is not a size (examples: 512M, 4G, 1.5GiB, none)", text);
-  if (unit.size() > 1 && unit.back() == 'b') unit.pop_back();    // "gb", "gib"
-  if (unit.size() > 1 && unit.back() == 'i') unit.pop_back();    // "gi"
+  if (unit.size() > 1 && unit.back() == 'b') unit.pop_back();  // "gb", "gib"
+  if (unit.size() > 1 && unit.back() == 'i') unit.pop_back();  // "gi"
   double scale = 1;
-  if (unit == "k") scale = 1024.0;
-  else if (unit == "m") scale = 1024.0 * 1024;
-  else if (unit == "g") scale = 1024.0 * 1024 * 1024;
-  else if (unit == "t") scale = 1024.0 * 1024 * 1024 * 1024;
+  if (unit == "k")
+    scale = 1024.0;
+  else if (unit == "m")
+    scale = 1024.0 * 1024;
+  else if (unit == "g")
+    scale = 1024.0 * 1024 * 1024;
+  else if (unit == "t")
+    scale = 1024.0 * 1024 * 1024 * 1024;
   else if (!unit.empty() && unit != "b")
     return Status::usage("'{}': unknown size unit '{}' (K, M, G or T)", text, unit);
   const double bytes = value * scale;

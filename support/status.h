@@ -95,9 +95,9 @@ class Expected {
 #define NNP_CONCAT_INNER(a, b) a##b
 #define NNP_CONCAT(a, b) NNP_CONCAT_INNER(a, b)
 
-#define NNP_RETURN_IF_ERROR(expr)               \
-  do {                                          \
-    ::nnport::Status nnp_status_ = (expr);      \
+#define NNP_RETURN_IF_ERROR(expr)                \
+  do {                                           \
+    ::nnport::Status nnp_status_ = (expr);       \
     if (!nnp_status_.isOk()) return nnp_status_; \
   } while (0)
 

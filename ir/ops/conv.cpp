@@ -194,6 +194,8 @@ int64_t convTransposeMacs(const Node& n) {
   return satMul(x->type.shape.numElementsAssumingOne(), perInput);
 }
 
+// One attribute per line, its range beside it.
+// clang-format off
 void addWindowAttrs(OpSchemaBuilder b) {
   b.attr("auto_pad", "NOTSET")
       .optionalAttr("dilations", AttrKind::Ints).range(1, kMaxWindowAttr)
@@ -235,5 +237,6 @@ void registerConvOps(OpRegistry& r) {
       .infer(inferQLinearConv).macs(convMacs(3));
   addWindowAttrs(qconv);
 }
+// clang-format on
 
 }  // namespace nnport

@@ -19,7 +19,8 @@ Status readPoolWindow(const InferenceContext& ctx, size_t rank, WindowAttrs& w) 
   // A window made only of padding has nothing to pool; ONNX Runtime refuses it too.
   for (size_t i = 0; i < w.pads.size(); ++i)
     if (w.pads[i] >= w.kernel[i % rank])
-      return ctx.error("pad {} is not smaller than the kernel size {}", w.pads[i], w.kernel[i % rank]);
+      return ctx.error("pad {} is not smaller than the kernel size {}", w.pads[i],
+                       w.kernel[i % rank]);
   return Status::ok();
 }
 
@@ -68,7 +69,8 @@ Expected<Dim> checkedDim(const InferenceContext& ctx, size_t i, size_t rank, siz
                          int64_t expected, const char* what) {
   const TensorType* t = ctx.inputType(i);
   if (!t || !t->shape.rankKnown()) return Dim();
-  if (t->shape.rank() != rank) return ctx.error("{} must have rank {}, got {}", what, rank, t->shape.rank());
+  if (t->shape.rank() != rank)
+    return ctx.error("{} must have rank {}, got {}", what, rank, t->shape.rank());
   const Dim& d = t->shape[axis];
   if (expected >= 0 && d.isStatic() && d.value != expected)
     return ctx.error("{} dim {} must be {}, got {}", what, axis, expected, d.value);
@@ -80,7 +82,8 @@ Status inferMaxRoiPool(InferenceContext& ctx) {
   const TensorType* x = ctx.inputType(0);
   if (!x || !ctx.inputType(1)) return Status::ok();
   std::vector<int64_t> pooled = ctx.attrInts("pooled_shape");
-  if (pooled.size() != 2) return ctx.error("pooled_shape must have 2 values, got {}", pooled.size());
+  if (pooled.size() != 2)
+    return ctx.error("pooled_shape must have 2 values, got {}", pooled.size());
   if (pooled[0] <= 0 || pooled[1] <= 0) return ctx.error("pooled_shape values must be positive");
   NNP_ASSIGN_OR_RETURN(Dim channels, checkedDim(ctx, 0, 4, 1, -1, "X"));
   NNP_ASSIGN_OR_RETURN(Dim rois, checkedDim(ctx, 1, 2, 0, -1, "rois"));
@@ -125,7 +128,8 @@ Status inferMaxUnpool(InferenceContext& ctx) {
     std::vector<Dim> out(xs.rank());
     if (auto v = ctx.shapeValue(2)) {
       if (v->size() != xs.rank())
-        return ctx.error("output_shape has {} values for an input of rank {}", v->size(), xs.rank());
+        return ctx.error("output_shape has {} values for an input of rank {}", v->size(),
+                         xs.rank());
       for (size_t i = 0; i < v->size(); ++i) out[i] = shapeValueToDim((*v)[i]);
     }
     ctx.setOutput(0, x->dtype, Shape(std::move(out)));
@@ -150,44 +154,61 @@ Status inferMaxUnpool(InferenceContext& ctx) {
 
 }  // namespace
 
+// One attribute per line, its range beside it.
+// clang-format off
 void registerPoolOps(OpRegistry& r) {
+  constexpr int64_t W = kMaxWindowAttr;
   r.add("MaxPool").input("X").output("Y").optionalOutput("Indices")
-      .attr("auto_pad", "NOTSET").attr("ceil_mode", int64_t{0})
-      .optionalAttr("dilations", AttrKind::Ints).range(1, kMaxWindowAttr).requiredAttr("kernel_shape", AttrKind::Ints).range(1, kMaxWindowAttr)
-      .optionalAttr("pads", AttrKind::Ints).range(0, kMaxWindowAttr).attr("storage_order", int64_t{0})
-      .optionalAttr("strides", AttrKind::Ints).range(1, kMaxWindowAttr)
+      .attr("auto_pad", "NOTSET")
+      .attr("ceil_mode", int64_t{0})
+      .optionalAttr("dilations", AttrKind::Ints).range(1, W)
+      .requiredAttr("kernel_shape", AttrKind::Ints).range(1, W)
+      .optionalAttr("pads", AttrKind::Ints).range(0, W)
+      .attr("storage_order", int64_t{0})
+      .optionalAttr("strides", AttrKind::Ints).range(1, W)
       .traits(kLayoutSensitive | kQuantizable).infer(inferWindowPool);
   r.add("AveragePool").input("X").output("Y")
-      .attr("auto_pad", "NOTSET").attr("ceil_mode", int64_t{0})
-      .attr("count_include_pad", int64_t{0}).requiredAttr("kernel_shape", AttrKind::Ints).range(1, kMaxWindowAttr)
-      .optionalAttr("pads", AttrKind::Ints).range(0, kMaxWindowAttr).optionalAttr("strides", AttrKind::Ints).range(1, kMaxWindowAttr)
+      .attr("auto_pad", "NOTSET")
+      .attr("ceil_mode", int64_t{0})
+      .attr("count_include_pad", int64_t{0})
+      .requiredAttr("kernel_shape", AttrKind::Ints).range(1, W)
+      .optionalAttr("pads", AttrKind::Ints).range(0, W)
+      .optionalAttr("strides", AttrKind::Ints).range(1, W)
       .traits(kLayoutSensitive | kQuantizable).infer(inferWindowPool);
   r.add("LpPool").input("X").output("Y")
-      .attr("auto_pad", "NOTSET").requiredAttr("kernel_shape", AttrKind::Ints).range(1, kMaxWindowAttr)
-      .attr("p", int64_t{2}).range(1).optionalAttr("pads", AttrKind::Ints).range(0, kMaxWindowAttr)
-      .optionalAttr("strides", AttrKind::Ints).range(1, kMaxWindowAttr)
+      .attr("auto_pad", "NOTSET")
+      .requiredAttr("kernel_shape", AttrKind::Ints).range(1, W)
+      .attr("p", int64_t{2}).range(1)
+      .optionalAttr("pads", AttrKind::Ints).range(0, W)
+      .optionalAttr("strides", AttrKind::Ints).range(1, W)
       .traits(kLayoutSensitive).infer(inferWindowPool);
 
   r.add("GlobalAveragePool").input("X").output("Y")
       .traits(kLayoutSensitive | kQuantizable).infer(inferGlobalPool);
   r.add("GlobalMaxPool").input("X").output("Y")
       .traits(kLayoutSensitive | kQuantizable).infer(inferGlobalPool);
-  r.add("GlobalLpPool").since(2).input("X").output("Y").attr("p", int64_t{2}).range(1)
+  r.add("GlobalLpPool").since(2).input("X").output("Y")
+      .attr("p", int64_t{2}).range(1)
       .traits(kLayoutSensitive).infer(inferGlobalPool);
 
   r.add("MaxRoiPool").input("X").input("rois").output("Y")
-      .requiredAttr("pooled_shape", AttrKind::Ints).range(1, kMaxWindowAttr).attr("spatial_scale", 1.0f)
+      .requiredAttr("pooled_shape", AttrKind::Ints).range(1, W)
+      .attr("spatial_scale", 1.0f)
       .traits(kLayoutSensitive).infer(inferMaxRoiPool);
   r.add("RoiAlign").since(10).input("X").input("rois").input("batch_indices").output("Y")
-      .attr("coordinate_transformation_mode", "half_pixel").attr("mode", "avg")
-      .attr("output_height", int64_t{1}).range(1, kMaxWindowAttr)
-      .attr("output_width", int64_t{1}).range(1, kMaxWindowAttr)
-      .attr("sampling_ratio", int64_t{0}).range(0, kMaxWindowAttr).attr("spatial_scale", 1.0f)
+      .attr("coordinate_transformation_mode", "half_pixel")
+      .attr("mode", "avg")
+      .attr("output_height", int64_t{1}).range(1, W)
+      .attr("output_width", int64_t{1}).range(1, W)
+      .attr("sampling_ratio", int64_t{0}).range(0, W)
+      .attr("spatial_scale", 1.0f)
       .traits(kLayoutSensitive).infer(inferRoiAlign);
   r.add("MaxUnpool").since(9).input("X").input("I").optionalInput("output_shape").output("output")
-      .requiredAttr("kernel_shape", AttrKind::Ints).range(1, kMaxWindowAttr).optionalAttr("pads", AttrKind::Ints).range(0, kMaxWindowAttr)
-      .optionalAttr("strides", AttrKind::Ints).range(1, kMaxWindowAttr)
+      .requiredAttr("kernel_shape", AttrKind::Ints).range(1, W)
+      .optionalAttr("pads", AttrKind::Ints).range(0, W)
+      .optionalAttr("strides", AttrKind::Ints).range(1, W)
       .traits(kLayoutSensitive).infer(inferMaxUnpool);
 }
+// clang-format on
 
 }  // namespace nnport

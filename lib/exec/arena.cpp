@@ -17,7 +17,7 @@ void Arena::beginRecording(Key key) {
 void Arena::finishRecording(const std::vector<size_t>& lastUse, size_t numNodes) {
   recording_ = false;
   std::vector<BufferLifetime> buffers;
-  std::vector<bool> pinned;                      // per buffer: reaches a graph output
+  std::vector<bool> pinned;  // per buffer: reaches a graph output
   std::map<size_t, size_t> bufferOfSlot;
   std::vector<std::pair<size_t, size_t>> owners;  // per buffer: (node, output) that made it
   for (const Output& o : outputs_) {
@@ -34,8 +34,10 @@ void Arena::finishRecording(const std::vector<size_t>& lastUse, size_t numNodes)
       continue;  // memory of its own or of a constant/graph input
     }
     bufferOfSlot[o.slot] = b;
-    if (last >= numNodes) pinned[b] = true;
-    else buffers[b].last = std::max(buffers[b].last, last);
+    if (last >= numNodes)
+      pinned[b] = true;
+    else
+      buffers[b].last = std::max(buffers[b].last, last);
   }
   std::vector<BufferLifetime> planned;
   std::vector<size_t> which;

@@ -28,7 +28,9 @@ Expected<std::unique_ptr<Executor>> Executor::create(const Model& m, ExecOptions
   return e;
 }
 
-size_t Executor::arenaBytes() const { return plan_->bytes(); }
+size_t Executor::arenaBytes() const {
+  return plan_->bytes();
+}
 
 size_t Executor::fusedNodes() const {
   size_t n = 0;
@@ -42,7 +44,8 @@ Status Executor::prepare() {
   NNP_ASSIGN_OR_RETURN(order_, g.topologicalOrder());
   auto slot = [&](const Value* v) {
     auto [it, inserted] = slotOf_.try_emplace(v, slotOf_.size());
-    if (inserted) constants_.emplace_back(v->isConstant() ? RtTensor::view(v->initializer()) : RtTensor());
+    if (inserted)
+      constants_.emplace_back(v->isConstant() ? RtTensor::view(v->initializer()) : RtTensor());
     return it->second;
   };
   for (const Value* v : g.inputs())
@@ -53,7 +56,8 @@ Status Executor::prepare() {
   std::unordered_map<size_t, size_t> lastUse;  // slot -> node index
   for (size_t k = 0; k < order_.size(); ++k) {
     const Node* n = order_[k];
-    const KernelEntry* kernel = KernelRegistry::instance().find(n->domain(), n->opType(), opts_.kernels);
+    const KernelEntry* kernel =
+        KernelRegistry::instance().find(n->domain(), n->opType(), opts_.kernels);
     if (!kernel)
       return Status::unsupported("{}: the interpreter has no kernel for this op", n->describe());
     if (!n->captures().empty())
@@ -77,7 +81,8 @@ Status Executor::prepare() {
   states_.resize(order_.size());
   prepareFusion();
   if (opts_.profile)
-    for (size_t k = 0; k < order_.size(); ++k) profile_.push_back({order_[k], 0.0, fusion_[k].has_value()});
+    for (size_t k = 0; k < order_.size(); ++k)
+      profile_.push_back({order_[k], 0.0, fusion_[k].has_value()});
   return Status::ok();
 }
 
@@ -92,7 +97,8 @@ void Executor::prepareFusion() {
     auto match = matchActivation(*order_[k]);
     if (!match) continue;
     bool free = true;
-    for (const Node* a : match->absorbed) free = free && !absorbed_[index.at(a)] && !fusion_[index.at(a)];
+    for (const Node* a : match->absorbed)
+      free = free && !absorbed_[index.at(a)] && !fusion_[index.at(a)];
     if (!free) continue;
     for (const Node* a : match->absorbed) absorbed_[index.at(a)] = 1;
     fusion_[k] = std::move(match);
@@ -107,7 +113,8 @@ Status Executor::runNode(size_t k, std::vector<RtTensor>& outs, KernelContext& c
   if (!act || kernel.traits.fusesActivation || outs.empty() || outs[0].empty()) return Status::ok();
   RtTensor& y = outs[0];
   bool view = false;  // an output sharing an input's bytes is copied first
-  for (size_t i = 0; i < ctx.numInputs(); ++i) view = view || (ctx.input(i) && ctx.input(i)->owner() == y.owner());
+  for (size_t i = 0; i < ctx.numInputs(); ++i)
+    view = view || (ctx.input(i) && ctx.input(i)->owner() == y.owner());
   if (y.blocked()) {
     y = toPlain(y);
   } else if (view) {
@@ -115,11 +122,13 @@ Status Executor::runNode(size_t k, std::vector<RtTensor>& outs, KernelContext& c
     std::copy(y.raw(), y.raw() + y.byteSize(), copy.raw());
     y = std::move(copy);
   }
-  if (y.dtype() == DType::Float32) applyActivation(*act, y.data<float>(), y.numElements());
-  else if (y.dtype() == DType::Float64) applyActivation(*act, y.data<double>(), y.numElements());
+  if (y.dtype() == DType::Float32)
+    applyActivation(*act, y.data<float>(), y.numElements());
+  else if (y.dtype() == DType::Float64)
+    applyActivation(*act, y.data<double>(), y.numElements());
   else
-    return Status::unsupported("{}: the fused {} needs a float output, not {}", order_[k]->describe(),
-                               act->op, dtypeName(y.dtype()));
+    return Status::unsupported("{}: the fused {} needs a float output, not {}",
+                               order_[k]->describe(), act->op, dtypeName(y.dtype()));
   return Status::ok();
 }
 
@@ -183,7 +192,8 @@ Expected<NamedTensors> Executor::run(const std::map<std::string, RtTensor>& inpu
   NNP_RETURN_IF_ERROR(runNodes(slots, mode));
   if (mode.record) arena.finishRecording(lastUse_, order_.size());
   NamedTensors result;
-  for (const Value* v : model_.graph.outputs()) result.emplace_back(v->name(), toPlain(slots[slotOf_.at(v)]));
+  for (const Value* v : model_.graph.outputs())
+    result.emplace_back(v->name(), toPlain(slots[slotOf_.at(v)]));
   return result;
 }
 
@@ -226,11 +236,14 @@ Status Executor::runStep(size_t k, std::vector<RtTensor>& slots, const RunMode& 
   ctx.setState(&states_[k]);
   if (opts_.memoryPlan) ctx.setAllocator(&alloc);
   const ActivationFusion* fused = mode.fuse && fusion_[k] ? &*fusion_[k] : nullptr;
-  const FusedActivation* act = fused ? &fused->act : irActivation_[k] ? &*irActivation_[k] : nullptr;
+  const FusedActivation* act = fused              ? &fused->act
+                               : irActivation_[k] ? &*irActivation_[k]
+                                                  : nullptr;
   const auto start = std::chrono::steady_clock::now();
   NNP_RETURN_IF_ERROR(runNode(k, outs, ctx, act));
   if (opts_.profile)
-    profile_[k].ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    profile_[k].ms +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   for (size_t i = 0; i < n.numOutputs(); ++i) {
     const Value* v = i == 0 && fused ? fused->result : n.output(i);
     if (!v) continue;
@@ -240,7 +253,8 @@ Status Executor::runStep(size_t k, std::vector<RtTensor>& slots, const RunMode& 
     if (mode.record) {
       Arena::Output o{k, i, s, outs[i].byteSize(), false, std::nullopt};
       for (size_t j = 0; j < ins.size() && !o.viewOfSlot; ++j)
-        if (ins[j] && n.input(j) && ins[j]->owner() == outs[i].owner()) o.viewOfSlot = slotOf_.at(n.input(j));
+        if (ins[j] && n.input(j) && ins[j]->owner() == outs[i].owner())
+          o.viewOfSlot = slotOf_.at(n.input(j));
       o.fresh = requested[i] && !o.viewOfSlot;
       arena.record(o);
     }

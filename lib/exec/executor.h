@@ -81,9 +81,11 @@ class Executor {
   };
   Status runNodes(std::vector<RtTensor>& slots, const RunMode& mode);
   Status runStep(size_t k, std::vector<RtTensor>& slots, const RunMode& mode);
-  Status runNode(size_t k, std::vector<RtTensor>& outs, KernelContext& ctx, const FusedActivation* act);
+  Status runNode(size_t k, std::vector<RtTensor>& outs, KernelContext& ctx,
+                 const FusedActivation* act);
   Status checkInput(const Value& v, const RtTensor& t) const;
-  Status bindInputs(const std::map<std::string, RtTensor>& inputs, std::vector<RtTensor>& slots) const;
+  Status bindInputs(const std::map<std::string, RtTensor>& inputs,
+                    std::vector<RtTensor>& slots) const;
   std::vector<std::vector<int64_t>> planKey(const std::vector<RtTensor>& slots, bool fuse) const;
 
   const Model& model_;
@@ -91,9 +93,9 @@ class Executor {
   std::unordered_map<std::string, int64_t> opsets_;
   std::vector<Node*> order_;
   std::vector<const KernelEntry*> kernels_;
-  std::vector<std::unique_ptr<KernelState>> states_;  // per node
-  std::vector<std::optional<ActivationFusion>> fusion_;  // per node
-  std::vector<char> absorbed_;                           // per node
+  std::vector<std::unique_ptr<KernelState>> states_;          // per node
+  std::vector<std::optional<ActivationFusion>> fusion_;       // per node
+  std::vector<char> absorbed_;                                // per node
   std::vector<std::optional<FusedActivation>> irActivation_;  // per node: from the IR
   std::vector<const Value*> inputs_;
   std::unordered_map<const Value*, size_t> slotOf_;

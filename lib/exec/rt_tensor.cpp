@@ -88,8 +88,10 @@ RtTensor RtTensor::view(const TensorPtr& src) {
 
 RtTensor RtTensor::copyOf(const Tensor& src) {
   RtTensor t = allocate(src.dtype(), src.dims());
-  if (src.dtype() == DType::String) t.strings_ = src.strings();
-  else if (t.bytes_) std::memcpy(t.data_, src.rawData(), t.bytes_);
+  if (src.dtype() == DType::String)
+    t.strings_ = src.strings();
+  else if (t.bytes_)
+    std::memcpy(t.data_, src.rawData(), t.bytes_);
   return t;
 }
 
@@ -108,26 +110,40 @@ RtTensor RtTensor::withBlock(int block) const {
 
 double RtTensor::floatAt(int64_t i) const {
   switch (dtype_) {
-    case DType::Float32: return data<float>()[i];
-    case DType::Float64: return data<double>()[i];
-    case DType::Float16: return halfToFloat(data<uint16_t>()[i]);
-    case DType::BFloat16: return bfloat16ToFloat(data<uint16_t>()[i]);
-    default: return static_cast<double>(intAt(i));
+    case DType::Float32:
+      return data<float>()[i];
+    case DType::Float64:
+      return data<double>()[i];
+    case DType::Float16:
+      return halfToFloat(data<uint16_t>()[i]);
+    case DType::BFloat16:
+      return bfloat16ToFloat(data<uint16_t>()[i]);
+    default:
+      return static_cast<double>(intAt(i));
   }
 }
 
 int64_t RtTensor::intAt(int64_t i) const {
   switch (dtype_) {
-    case DType::Int8: return data<int8_t>()[i];
-    case DType::Int16: return data<int16_t>()[i];
-    case DType::Int32: return data<int32_t>()[i];
-    case DType::Int64: return data<int64_t>()[i];
+    case DType::Int8:
+      return data<int8_t>()[i];
+    case DType::Int16:
+      return data<int16_t>()[i];
+    case DType::Int32:
+      return data<int32_t>()[i];
+    case DType::Int64:
+      return data<int64_t>()[i];
     case DType::UInt8:
-    case DType::Bool: return data<uint8_t>()[i];
-    case DType::UInt16: return data<uint16_t>()[i];
-    case DType::UInt32: return data<uint32_t>()[i];
-    case DType::UInt64: return static_cast<int64_t>(data<uint64_t>()[i]);
-    default: return isFloat(dtype_) ? static_cast<int64_t>(floatAt(i)) : 0;
+    case DType::Bool:
+      return data<uint8_t>()[i];
+    case DType::UInt16:
+      return data<uint16_t>()[i];
+    case DType::UInt32:
+      return data<uint32_t>()[i];
+    case DType::UInt64:
+      return static_cast<int64_t>(data<uint64_t>()[i]);
+    default:
+      return isFloat(dtype_) ? saturatingCast<int64_t>(floatAt(i)) : 0;
   }
 }
 

@@ -16,11 +16,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto [prototxt, caffemodel] = fuzz::splitFramed(data, size);
   auto model = caffe::parseCaffeFromMemory(prototxt, caffemodel, ParseRequest{}, "fuzz.prototxt",
                                            "fuzz.caffemodel");
-  if (!model) {
-    fuzz::trapOnInternal(model.status());
-    return 0;
-  }
-  if (!validateModel(**model).isOk()) __builtin_trap();  // the parser already ran it
-  (void)fuzz::convertInMemory(**model);
+  fuzz::afterParse(model);
   return 0;
 }

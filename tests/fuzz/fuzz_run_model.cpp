@@ -51,14 +51,27 @@ std::optional<std::map<std::string, exec::RtTensor>> smallInputs(const exec::Exe
     for (int64_t i = 0; i < t.numElements(); ++i) {
       const int small = static_cast<int>(next() % 9) - 3;  // -3..5
       switch (dt) {
-        case DType::Float32: t.data<float>()[i] = static_cast<float>(small) * 0.5f; break;
-        case DType::Float64: t.data<double>()[i] = small * 0.5; break;
-        case DType::Int64: t.data<int64_t>()[i] = small; break;
-        case DType::Int32: t.data<int32_t>()[i] = small; break;
-        case DType::Int8: t.data<int8_t>()[i] = static_cast<int8_t>(small); break;
+        case DType::Float32:
+          t.data<float>()[i] = static_cast<float>(small) * 0.5f;
+          break;
+        case DType::Float64:
+          t.data<double>()[i] = small * 0.5;
+          break;
+        case DType::Int64:
+          t.data<int64_t>()[i] = small;
+          break;
+        case DType::Int32:
+          t.data<int32_t>()[i] = small;
+          break;
+        case DType::Int8:
+          t.data<int8_t>()[i] = static_cast<int8_t>(small);
+          break;
         case DType::UInt8:
-        case DType::Bool: t.data<uint8_t>()[i] = static_cast<uint8_t>(small & 1); break;
-        default: break;  // zeros
+        case DType::Bool:
+          t.data<uint8_t>()[i] = static_cast<uint8_t>(small & 1);
+          break;
+        default:
+          break;  // zeros
       }
     }
     inputs[v->name()] = std::move(t);
@@ -96,7 +109,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto pipeline = parsePipeline(level);
   if (!pipeline) return 0;
   auto optimized = runPipeline(*m, *pipeline);
-  if (optimized) (void)fuzz::convertInMemory(*m);
-  else fuzz::trapOnInternal(optimized.status());
+  if (optimized)
+    (void)fuzz::convertInMemory(*m);
+  else
+    fuzz::trapOnInternal(optimized.status());
   return 0;
 }

@@ -46,11 +46,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ParseRequest req;
   req.inputShapes = pinnedShapes(data, size);
   auto model = tf::parseTensorflowFromMemory(data, size, req, "fuzz.pb");
-  if (!model) {
-    fuzz::trapOnInternal(model.status());
-    return 0;
-  }
-  if (!validateModel(**model).isOk()) __builtin_trap();  // the parser already ran it
-  (void)fuzz::convertInMemory(**model);
+  fuzz::afterParse(model);
   return 0;
 }

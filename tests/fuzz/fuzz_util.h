@@ -18,14 +18,16 @@ namespace nnport::fuzz {
 // 2048 by default, and the sanitizers add their own overhead).
 constexpr uint64_t kFuzzMemoryBudget = uint64_t{64} << 20;
 
-inline void capMemory() { MemoryBudget::setLimit(kFuzzMemoryBudget); }
+inline void capMemory() {
+  MemoryBudget::setLimit(kFuzzMemoryBudget);
+}
 
 // Two files as one input: a 4-byte little-endian length of the first, the
 // first, then the second (the framing tests/fuzz/make_corpus.sh writes).
 inline std::pair<std::string, std::string> splitFramed(const uint8_t* data, size_t size) {
   if (size < 4) return {};
-  const size_t declared = size_t{data[0]} | size_t{data[1]} << 8 | size_t{data[2]} << 16 |
-                          size_t{data[3]} << 24;
+  const size_t declared =
+      size_t{data[0]} | size_t{data[1]} << 8 | size_t{data[2]} << 16 | size_t{data[3]} << 24;
   const size_t first = declared < size - 4 ? declared : size - 4;
   const char* p = reinterpret_cast<const char*>(data) + 4;
   return {std::string(p, first), std::string(p + first, size - 4 - first)};
@@ -46,6 +48,16 @@ inline bool convertInMemory(const Model& m) {
   const Status checked = onnxproto::verifyModelProto(**proto, "fuzz.onnx");
   trapOnInternal(checked);
   return checked.isOk();
+}
+
+// What a framework parser's harness does with its result: an internal error
+// traps; a parsed model must pass the op records' checks (the parser ran
+// them), then goes through what convert does.
+inline void afterParse(const Expected<std::unique_ptr<Model>>& model) {
+  if (!model) return trapOnInternal(model.status());
+  const Model& m = *model.value();
+  if (!validateModel(m).isOk()) __builtin_trap();
+  (void)convertInMemory(m);
 }
 
 }  // namespace nnport::fuzz

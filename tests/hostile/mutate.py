@@ -84,6 +84,21 @@ def _init_extreme(m, rng):
     return True
 
 
+def _float_init_extreme(m, rng):
+    """Scales, clip bounds, quantization scales: small float operands."""
+    small = [t for t in m.graph.initializer if t.data_type == TensorProto.FLOAT and
+             int(np.prod(t.dims or [1])) <= 8]
+    if not small:
+        return False
+    t = rng.choice(small)
+    arr = numpy_helper.to_array(t).copy()
+    flat = arr.reshape(-1)
+    if flat.size:
+        flat[rng.randrange(flat.size)] = rng.choice(FLOAT_EXTREMES + [1e-9, 4096.0, -2.0])
+    t.CopyFrom(numpy_helper.from_array(arr, t.name))
+    return True
+
+
 def _blank_input(m, rng):
     nodes = [n for n in m.graph.node if n.input]
     n = rng.choice(nodes)
@@ -157,6 +172,7 @@ def _names(m, rng):
 
 
 ONNX_MUTATIONS = [_attr_extreme, _attr_extreme, _attr_extreme, _init_extreme, _init_extreme,
+                  _float_init_extreme,
                   _blank_input, _extra_output, _drop_attr, _input_dims, _init_dims, _dtype_swap,
                   _op_swap, _opset, _rewire, _names]
 

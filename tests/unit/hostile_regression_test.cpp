@@ -16,7 +16,8 @@ namespace {
 constexpr int kInvalid = 3, kOverBudget = 7;
 
 onnx::NodeProto* addNode(onnx::ModelProto& m, const std::string& op, const std::string& name,
-                         const std::vector<std::string>& ins, const std::vector<std::string>& outs) {
+                         const std::vector<std::string>& ins,
+                         const std::vector<std::string>& outs) {
   auto* n = m.mutable_graph()->add_node();
   n->set_op_type(op);
   n->set_name(name);
@@ -74,7 +75,8 @@ onnx::ModelProto convModel(const std::vector<int64_t>& strides) {
 }
 
 // `nnport <args>` must fail as `e` says and write nothing into out/.
-void checkCommandFails(const Workspace& ws, const std::vector<std::string>& args, const Expectation& e) {
+void checkCommandFails(const Workspace& ws, const std::vector<std::string>& args,
+                       const Expectation& e) {
   INFO("nnport " << args.front());
   checkFailure(runNnport(ws, args), e);
   CHECK(filesIn(ws.out()).empty());
@@ -88,7 +90,8 @@ TEST_CASE("a required input named empty is refused before the interpreter runs",
   addNode(m, "Add", "a", {"X", ""}, {"Y"});
   const std::string model = writeModel(ws, m).string();
   const Expectation e{kInvalid, {model, "node 'a' (Add)", "required input"}};
-  checkCommandFails(ws, {"run", model, "--random-inputs", "0", "--output-dir", ws.out().string()}, e);
+  checkCommandFails(ws, {"run", model, "--random-inputs", "0", "--output-dir", ws.out().string()},
+                    e);
   checkCommandFails(ws, {"bench", model, "--iters", "1", "--warmup", "0"}, e);
   checkCommandFails(ws, {"compare", model, model, "--random-inputs", "0"}, e);
 }
@@ -116,7 +119,8 @@ TEST_CASE("axes out of range for the rank are refused naming the node", "[hostil
   }
   const std::string model = writeModel(ws, m).string();
   const Expectation e{kInvalid, {model, "node '" + node + "'", "out of range"}};
-  checkCommandFails(ws, {"run", model, "--random-inputs", "0", "--output-dir", ws.out().string()}, e);
+  checkCommandFails(ws, {"run", model, "--random-inputs", "0", "--output-dir", ws.out().string()},
+                    e);
   checkConvertFails(ws, model, e);
 }
 
@@ -125,22 +129,28 @@ TEST_CASE("a zero stride never reaches ONNX's own shape inference", "[hostile]")
   const fs::path good = writeModel(ws, convModel({1, 1}), "good.onnx");
   const fs::path bad = writeModel(ws, convModel({0, 0}), "bad.onnx");
   const Expectation e{kInvalid, {bad.string(), "node 'c' (Conv)", "'strides'"}};
-  SECTION("convert") { checkConvertFails(ws, bad, e); }
+  SECTION("convert") {
+    checkConvertFails(ws, bad, e);
+  }
   SECTION("optimize") {
     const fs::path out = ws.out() / "out.onnx";
     checkFailingRun(ws, {"optimize", bad.string(), "-o", out.string()}, out, e);
   }
   SECTION("fromir, the stride edited into a valid IR pair") {
     const std::string prefix = (ws.in() / "ir").string();
-    REQUIRE(runNnport(ws, {"toir", "-sf", "onnx", "-iw", good.string(), "-o", prefix}).exitCode == 0);
+    REQUIRE(runNnport(ws, {"toir", "-sf", "onnx", "-iw", good.string(), "-o", prefix}).exitCode ==
+            0);
     std::string json = readFile(prefix + ".json");
-    const std::string one = "\"name\": \"strides\",\n      \"kind\": \"ints\",\n      \"ints\": [1, 1]";
+    const std::string one =
+        "\"name\": \"strides\",\n      \"kind\": \"ints\",\n      \"ints\": [1, 1]";
     const size_t at = json.find(one);
     REQUIRE(at != std::string::npos);
     json.replace(at, one.size(), "\"name\": \"strides\", \"kind\": \"ints\", \"ints\": [0, 0]");
     writeFile(prefix + ".json", json);
     const fs::path out = ws.out() / "out.onnx";
-    checkFailingRun(ws, {"fromir", "-in", prefix + ".json", "-iw", prefix + ".bin", "-df", "onnx", "-om", out.string()},
+    checkFailingRun(ws,
+                    {"fromir", "-in", prefix + ".json", "-iw", prefix + ".bin", "-df", "onnx",
+                     "-om", out.string()},
                     out, {kInvalid, {prefix + ".json", "node 'c' (Conv)", "'strides'"}});
   }
 }
@@ -163,7 +173,8 @@ TEST_CASE("random inputs for a huge declared shape are refused by the memory bud
     return a;
   };
   checkCommandFails(ws, args(huge, {}), {kOverBudget, {huge, "'X'", "48.0 GiB", "--max-memory"}});
-  checkCommandFails(ws, args(small, {"--max-memory", "1M"}), {kOverBudget, {small, "'X'", "--max-memory"}});
+  checkCommandFails(ws, args(small, {"--max-memory", "1M"}),
+                    {kOverBudget, {small, "'X'", "--max-memory"}});
   const RunResult ok = runNnport(ws, args(small, {}));
   INFO("stderr: " << ok.err);
   CHECK(ok.exitCode == 0);
@@ -195,7 +206,8 @@ TEST_CASE("names that are not UTF-8 or hold control bytes", "[hostile]") {
     const std::string model = writeModel(ws, m).string();
     const RunResult r = runNnport(ws, {"run", model, "--random-inputs", "0"});
     checkFailure(r, {kInvalid, {"node 'evil\\x1b[2J\\x07' (Add)"}});
-    for (size_t i = 0; i + 1 < r.err.size(); ++i) CHECK(static_cast<unsigned char>(r.err[i]) >= 0x20);
+    for (size_t i = 0; i + 1 < r.err.size(); ++i)
+      CHECK(static_cast<unsigned char>(r.err[i]) >= 0x20);
   }
 }
 
@@ -215,8 +227,9 @@ TEST_CASE("a conversion killed at any moment leaves no temporary file", "[hostil
   const std::string binary = NNPORT_BINARY_DIR "/nnport";
   for (const char* delay : {"0.02", "0.05", "0.1", "0.2", "0.4"}) {
     const fs::path out = ws.out() / "out.onnx";
-    const std::string cmd = "timeout -s KILL " + std::string(delay) + " " + quoted(binary) + " convert " +
-                            quoted(model) + " " + quoted(out.string()) + " >/dev/null 2>&1";
+    const std::string cmd = "timeout -s KILL " + std::string(delay) + " " + quoted(binary) +
+                            " convert " + quoted(model) + " " + quoted(out.string()) +
+                            " >/dev/null 2>&1";
     (void)std::system(cmd.c_str());
     INFO("killed after " << delay << " s");
     CHECK_FALSE(hasLeftoverTemporary(ws.out()));

@@ -8,13 +8,20 @@ namespace nnport::cli {
 
 int exitCodeFor(const Status& s) {
   switch (s.code()) {
-    case ErrorCode::Ok: return kExitOk;
-    case ErrorCode::Usage: return kExitUsage;
-    case ErrorCode::InvalidInput: return kExitInvalidInput;
-    case ErrorCode::Unsupported: return kExitUnsupported;
-    case ErrorCode::Internal: return kExitInternal;
-    case ErrorCode::Io: return kExitIo;
-    case ErrorCode::OverBudget: return kExitOverBudget;
+    case ErrorCode::Ok:
+      return kExitOk;
+    case ErrorCode::Usage:
+      return kExitUsage;
+    case ErrorCode::InvalidInput:
+      return kExitInvalidInput;
+    case ErrorCode::Unsupported:
+      return kExitUnsupported;
+    case ErrorCode::Internal:
+      return kExitInternal;
+    case ErrorCode::Io:
+      return kExitIo;
+    case ErrorCode::OverBudget:
+      return kExitOverBudget;
   }
   return kExitInternal;
 }

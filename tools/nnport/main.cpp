@@ -16,8 +16,8 @@ namespace {
 // (CLI11 only allows one letter after a single dash).
 std::vector<std::string> rewriteMmdnnFlags(int argc, char** argv) {
   static const std::map<std::string, std::string> kSpellings = {
-      {"-sf", "--srcFramework"}, {"-in", "--inputNetwork"}, {"-iw", "--inputWeight"},
-      {"-df", "--dstFramework"}, {"-om", "--outputModel"},  {"-inode", "--inNodeName"},
+      {"-sf", "--srcFramework"},  {"-in", "--inputNetwork"}, {"-iw", "--inputWeight"},
+      {"-df", "--dstFramework"},  {"-om", "--outputModel"},  {"-inode", "--inNodeName"},
       {"-node", "--dstNodeName"},
   };
   std::vector<std::string> args;
@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Examples:\n"
       "  nnport convert model.onnx out.onnx\n"
-      "  nnport convert -sf onnx -iw model.onnx -df onnx -om out.onnx --inputShape input:1,3,224,224\n"
+      "  nnport convert -sf onnx -iw model.onnx -df onnx -om out.onnx --inputShape "
+      "input:1,3,224,224\n"
       "  nnport inspect model.onnx --json\n"
       "  nnport run model.onnx --random-inputs 0 --output-dir out/\n"
       "  nnport compare model.onnx out.onnx --random-inputs 0\n"

@@ -17,13 +17,24 @@ exec::RtTensor randomTensor(const Value& v, std::mt19937_64& rng) {
   std::uniform_int_distribution<int> small(0, 9);
   for (int64_t i = 0; i < t.numElements(); ++i) {
     switch (v.type.dtype) {
-      case DType::Float32: t.data<float>()[i] = static_cast<float>(uni(rng)); break;
-      case DType::Float64: t.data<double>()[i] = uni(rng); break;
-      case DType::Int64: t.data<int64_t>()[i] = small(rng); break;
-      case DType::Int32: t.data<int32_t>()[i] = small(rng); break;
+      case DType::Float32:
+        t.data<float>()[i] = static_cast<float>(uni(rng));
+        break;
+      case DType::Float64:
+        t.data<double>()[i] = uni(rng);
+        break;
+      case DType::Int64:
+        t.data<int64_t>()[i] = small(rng);
+        break;
+      case DType::Int32:
+        t.data<int32_t>()[i] = small(rng);
+        break;
       case DType::UInt8:
-      case DType::Bool: t.data<uint8_t>()[i] = static_cast<uint8_t>(small(rng) & 1); break;
-      default: break;  // zeros
+      case DType::Bool:
+        t.data<uint8_t>()[i] = static_cast<uint8_t>(small(rng) & 1);
+        break;
+      default:
+        break;  // zeros
     }
   }
   return t;
@@ -53,7 +64,8 @@ Expected<std::map<std::string, exec::RtTensor>> gatherInputs(const InputArgs& a,
       try {
         inputs[v->name()] = randomTensor(*v, rng);
       } catch (const OverBudgetError& err) {
-        return err.status().withContext(fmt::format("{}: --random-inputs: input '{}'", model, v->name()));
+        return err.status().withContext(
+            fmt::format("{}: --random-inputs: input '{}'", model, v->name()));
       }
     }
   }

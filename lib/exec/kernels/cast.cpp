@@ -12,6 +12,7 @@
 #include "ir/onnx_dtype.h"
 #include "lib/exec/kernels/convert.h"
 #include "lib/exec/kernels/data_util.h"
+#include "support/checked_math.h"
 #include "lib/exec/kernels/elementwise_util.h"
 
 namespace nnport::exec {
@@ -74,11 +75,7 @@ D fromValue(V v) {
   } else if constexpr (std::is_same_v<D, Boolean>) {
     return Boolean{static_cast<uint8_t>(v != V{0})};
   } else if constexpr (std::is_floating_point_v<V> && std::is_integral_v<D>) {
-    // Out-of-range float to int is undefined in C++: saturate, NaN gives 0.
-    if (std::isnan(v)) return D{0};
-    if (v <= static_cast<V>(std::numeric_limits<D>::lowest())) return std::numeric_limits<D>::lowest();
-    if (v >= static_cast<V>(std::numeric_limits<D>::max())) return std::numeric_limits<D>::max();
-    return static_cast<D>(v);
+    return saturatingCast<D>(v);
   } else {
     return static_cast<D>(v);
   }
@@ -279,7 +276,7 @@ Status oneHot(KernelContext& ctx) {
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
       // Indices outside [-depth, depth) give a row of off values.
-      auto hot = static_cast<int64_t>(std::floor(ind.floatAt(o * inner + i)));
+      auto hot = saturatingCast<int64_t>(std::floor(ind.floatAt(o * inner + i)));
       if (hot < 0) hot += depth;
       for (int64_t j = 0; j < depth; ++j)
         copyElements(out, (o * depth + j) * inner + i, values, j == hot ? 1 : 0, 1);

@@ -126,7 +126,8 @@ Status unsqueeze(KernelContext& ctx) {
   if (!inserted) return ctx.error("axes are out of range for rank {} or repeated", outRank);
   std::vector<int64_t> dims;
   size_t next = 0;
-  for (int64_t i = 0; i < outRank; ++i) dims.push_back((*inserted)[static_cast<size_t>(i)] ? 1 : x.dim(next++));
+  for (int64_t i = 0; i < outRank; ++i)
+    dims.push_back((*inserted)[static_cast<size_t>(i)] ? 1 : x.dim(next++));
   ctx.setOutput(0, x.withDims(dims));
   return Status::ok();
 }
@@ -137,7 +138,8 @@ Status shapeOf(KernelContext& ctx) {
   const int64_t start = clampedAxis(ctx.attrInt("start", 0), rank);
   const int64_t end = ctx.node().attrs.getInt("end") ? clampedAxis(ctx.attrInt("end"), rank) : rank;
   RtTensor& o = ctx.allocateOutput(0, DType::Int64, {std::max<int64_t>(end - start, 0)});
-  for (int64_t i = start; i < end; ++i) o.data<int64_t>()[i - start] = x.dim(static_cast<size_t>(i));
+  for (int64_t i = start; i < end; ++i)
+    o.data<int64_t>()[i - start] = x.dim(static_cast<size_t>(i));
   return Status::ok();
 }
 
@@ -147,7 +149,8 @@ Status transpose(KernelContext& ctx) {
   std::vector<int64_t> perm = ctx.attrInts("perm");
   if (perm.empty())
     for (size_t i = 0; i < rank; ++i) perm.push_back(static_cast<int64_t>(rank - 1 - i));
-  if (perm.size() != rank) return ctx.error("perm has {} entries for a rank-{} input", perm.size(), rank);
+  if (perm.size() != rank)
+    return ctx.error("perm has {} entries for a rank-{} input", perm.size(), rank);
   std::vector<bool> seen(rank, false);
   for (int64_t p : perm) {
     if (p < 0 || p >= static_cast<int64_t>(rank) || seen[static_cast<size_t>(p)])
