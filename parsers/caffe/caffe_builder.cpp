@@ -125,7 +125,7 @@ Expected<std::vector<Value*>> NetBuilder::node(const std::string& op,
   InferenceContext ctx(*n, model_.opsetFor(""), noShapeValues);
   NNP_RETURN_IF_ERROR(s->infer(ctx));
   for (size_t i = 0; i < n->numOutputs(); ++i)
-    if (ctx.outputs()[i]) n->output(i)->type = *ctx.outputs()[i];
+    if (ctx.outputs()[i] && n->output(i)) n->output(i)->type = *ctx.outputs()[i];
   NNP_RETURN_IF_ERROR(checkOutputSizes(*n));
   return n->outputs();
 }

@@ -84,6 +84,7 @@ class Walker {
  private:
   Status addInput(const std::string& name, const std::vector<int64_t>& dims,
                   const std::string& where) {
+    if (name.empty()) return Status::invalid("{}: an input has an empty name", where);
     for (int64_t d : dims)
       if (d < 1) return Status::invalid("{}: input '{}' has a dimension {} < 1", where, name, d);
     if (static_cast<int64_t>(dims.size()) > kMaxRank)
@@ -124,8 +125,10 @@ class Walker {
   }
 
   Status buildLayer(const caffepb::LayerParameter& l) {
-    if (l.type() == "Input") return inputLayer(l);
     LayerContext ctx{net_, l, {}};
+    for (const auto& name : l.top())
+      if (name.empty()) return Status::invalid("{}: a top has an empty name", ctx.where());
+    if (l.type() == "Input") return inputLayer(l);
     for (const auto& b : l.bottom()) {
       Value* v = net_.blob(b);
       if (!v)

@@ -164,3 +164,9 @@ TEST_CASE("caffe hostile: window parameters out of range", "[bad-input][caffe]")
         "", {kInvalid, {"net.prototxt", "layer 'up' (Upsample)", "scale_h=0"}});
   }
 }
+
+TEST_CASE("caffe hostile: a top with an empty name", "[bad-input][caffe]") {
+  // Found by fuzz_caffe: the layer's output had no value to take its type.
+  checkCaffeFails(input({1, 1, 6, 6}) + layer("relu", "ReLU", "data", "", ""), "",
+                  {kInvalid, {"net.prototxt", "layer 'relu' (ReLU)", "empty name"}});
+}

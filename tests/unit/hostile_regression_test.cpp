@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <climits>
+#include <limits>
 
 #include "tests/unit/bad_input_harness.h"
 
@@ -179,6 +180,25 @@ TEST_CASE("random inputs for a huge declared shape are refused by the memory bud
   INFO("stderr: " << ok.err);
   CHECK(ok.exitCode == 0);
   CHECK(filesIn(ws.out()) == std::vector<std::string>{"Y.npy"});
+}
+
+TEST_CASE("a float operand read as an integer is not undefined behaviour", "[hostile]") {
+  // Found by fuzz_onnx_reader: a NaN zero point of QuantizeLinear was cast to
+  // int64 (UBSan: NaN is outside the range of representable values).
+  Workspace ws;
+  onnx::ModelProto m = emptyModel({1, 3});
+  auto* scale = m.mutable_graph()->add_initializer();
+  scale->set_name("scale");
+  scale->set_data_type(onnx::TensorProto::FLOAT);
+  scale->add_float_data(0.5f);
+  auto* zero = m.mutable_graph()->add_initializer();
+  zero->set_name("zero");
+  zero->set_data_type(onnx::TensorProto::FLOAT);
+  zero->add_float_data(std::numeric_limits<float>::quiet_NaN());
+  addNode(m, "QuantizeLinear", "q", {"X", "scale", "zero"}, {"Y"});
+  const fs::path model = writeModel(ws, m);
+  checkCommandFails(ws, {"run", model.string(), "--random-inputs", "0"},
+                    {kInvalid, {model.string(), "node 'q' (QuantizeLinear)"}});
 }
 
 TEST_CASE("a node with more outputs than its op defines is invalid input", "[hostile]") {
