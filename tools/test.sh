@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # README command 2 (and .ci/run): install everything, build, run every test:
-# unit tests and peer conformance under ctest (Release build), then the unit
-# tests again under AddressSanitizer + UBSan with clang, plus a short
-# libFuzzer smoke run of the ONNX and IR readers.
+# unit tests, peer conformance and the hostile corpus under ctest (Release
+# build), then the unit tests and the hostile corpus again under
+# AddressSanitizer + UBSan with clang, plus a short libFuzzer smoke run of
+# every reader and of the model pipeline (docs/hardening.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 jobs=$(nproc)
@@ -13,7 +14,7 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNNPORT_TESTS=ON >/dev/null
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j1)
 
-echo "== clang ASan+UBSan build: unit tests and fuzz smoke"
+echo "== clang ASan+UBSan build: unit tests, hostile corpus and fuzz smoke"
 CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DNNPORT_SANITIZE=ON -DNNPORT_FUZZ=ON -DNNPORT_TESTS=ON >/dev/null
 cmake --build build-asan -j"$jobs"
