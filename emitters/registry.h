@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "ir/graph.h"
-#include "lib/format_registry.h"
+#include "support/format_registry.h"
 
 namespace nnport {
 

@@ -45,38 +45,58 @@ void Node::addCapture(Value* v) {
 }
 
 namespace {
-const Attribute* schemaDefault(const Node& n, const std::string& name) {
+// The record's default for attribute `name` of `n` (nullptr: none, or no
+// record); throws on a read the record does not allow (graph.h).
+const Attribute* recordDefault(const Node& n, const std::string& name, bool withFallback) {
   if (!n.schema()) return nullptr;
   const AttrSpec* spec = n.schema()->attr(name);
-  return spec && spec->defaultValue ? &*spec->defaultValue : nullptr;
+  if (!spec)
+    throw InternalError(Status::internal(
+        "{}: reads attribute '{}', which its op record does not declare", n.describe(), name));
+  if (withFallback && spec->defaultValue)
+    throw InternalError(Status::internal(
+        "{}: reads attribute '{}' with a fallback, but its op record has a default",
+        n.describe(), name));
+  return spec->defaultValue ? &*spec->defaultValue : nullptr;
 }
 }  // namespace
 
-int64_t Node::attrInt(const std::string& n, int64_t fallback) const {
+int64_t Node::attrInt(const std::string& n) const { return attrInt(n, int64_t{0}, false); }
+int64_t Node::attrInt(const std::string& n, int64_t fallback) const { return attrInt(n, fallback, true); }
+int64_t Node::attrInt(const std::string& n, int64_t fallback, bool withFallback) const {
+  const Attribute* d = recordDefault(*this, n, withFallback);
   if (auto v = attrs.getInt(n)) return *v;
-  if (const Attribute* d = schemaDefault(*this, n)) return d->i;
-  return fallback;
+  return d ? d->i : fallback;
 }
-float Node::attrFloat(const std::string& n, float fallback) const {
+float Node::attrFloat(const std::string& n) const { return attrFloat(n, 0.f, false); }
+float Node::attrFloat(const std::string& n, float fallback) const { return attrFloat(n, fallback, true); }
+float Node::attrFloat(const std::string& n, float fallback, bool withFallback) const {
+  const Attribute* d = recordDefault(*this, n, withFallback);
   if (auto v = attrs.getFloat(n)) return *v;
-  if (const Attribute* d = schemaDefault(*this, n)) return d->f;
-  return fallback;
+  return d ? d->f : fallback;
 }
+std::string Node::attrString(const std::string& n) const { return attrString(n, "", false); }
 std::string Node::attrString(const std::string& n, const std::string& fallback) const {
+  return attrString(n, fallback, true);
+}
+std::string Node::attrString(const std::string& n, const std::string& fallback,
+                             bool withFallback) const {
+  const Attribute* d = recordDefault(*this, n, withFallback);
   if (auto v = attrs.getString(n)) return *v;
-  if (const Attribute* d = schemaDefault(*this, n)) return d->s;
-  return fallback;
+  return d ? d->s : fallback;
 }
 std::vector<int64_t> Node::attrInts(const std::string& n) const {
+  const Attribute* d = recordDefault(*this, n, false);
   if (auto v = attrs.getInts(n)) return *v;
-  if (const Attribute* d = schemaDefault(*this, n)) return d->ints;
-  return {};
+  return d ? d->ints : std::vector<int64_t>{};
 }
 std::vector<float> Node::attrFloats(const std::string& n) const {
+  const Attribute* d = recordDefault(*this, n, false);
   if (auto v = attrs.getFloats(n)) return *v;
-  if (const Attribute* d = schemaDefault(*this, n)) return d->floats;
-  return {};
+  return d ? d->floats : std::vector<float>{};
 }
+
+bool Node::declaresAttr(const std::string& n) const { return !schema_ || schema_->attr(n); }
 
 std::string Node::describe() const {
   std::string op = domain_.empty() ? opType_ : domain_ + "::" + opType_;

@@ -122,17 +122,32 @@ class Node {
 
   // The registered schema for (domain, opType), or nullptr for unknown ops.
   const OpSchema* schema() const { return schema_; }
-  // Typed attribute access with the schema's default when absent.
-  int64_t attrInt(const std::string& n, int64_t fallback = 0) const;
-  float attrFloat(const std::string& n, float fallback = 0.f) const;
-  std::string attrString(const std::string& n, const std::string& fallback = "") const;
+  // Typed attribute reads: the node's value, else its op record's default.
+  // The record is the single source: on an op with a record, reading a name
+  // the record does not declare, or passing a fallback for an attribute the
+  // record gives a default, is a bug in nnport (throws InternalError). The
+  // fallback (else zero or empty) is for attributes declared without a
+  // default and for ops without a record (custom, opaque).
+  int64_t attrInt(const std::string& n) const;
+  int64_t attrInt(const std::string& n, int64_t fallback) const;
+  float attrFloat(const std::string& n) const;
+  float attrFloat(const std::string& n, float fallback) const;
+  std::string attrString(const std::string& n) const;
+  std::string attrString(const std::string& n, const std::string& fallback) const;
   std::vector<int64_t> attrInts(const std::string& n) const;
   std::vector<float> attrFloats(const std::string& n) const;
+  // Whether this node's op may carry attribute `n`: its record declares it,
+  // or it has no record. Readers shared by several ops (window geometry,
+  // Slice-1 / Slice-10) ask before reading.
+  bool declaresAttr(const std::string& n) const;
 
   // "node 'name' (Op)" for error messages.
   std::string describe() const;
 
  private:
+  int64_t attrInt(const std::string& n, int64_t fallback, bool withFallback) const;
+  float attrFloat(const std::string& n, float fallback, bool withFallback) const;
+  std::string attrString(const std::string& n, const std::string& fallback, bool withFallback) const;
   friend class Graph;
   std::string name_, opType_, domain_;
   Graph* graph_ = nullptr;

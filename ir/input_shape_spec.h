@@ -1,6 +1,6 @@
 // A user-given input shape (--inputShape name:1,3,224,224): the parsers of
 // formats that do not declare their inputs' dims read it, and the converter
-// pins graph inputs with it (passes/graph_edit.h).
+// pins graph inputs with it (lib/graph_edit.h).
 #pragma once
 
 #include <cstdint>

@@ -63,4 +63,13 @@ Expected<InferReport> inferShapes(Graph& g, const std::unordered_map<std::string
   return report;
 }
 
+std::optional<size_t> knownRank(const Value& v) {
+  if (v.type.shape.rankKnown()) return v.type.shape.rank();
+  if (v.isConstant()) return v.initializer()->dims().size();
+  const Node* p = v.producer();
+  const bool defaultDomain = p && (p->domain().empty() || p->domain() == "ai.onnx");
+  if (defaultDomain && (p->opType() == "Flatten" || p->opType() == "Gemm")) return 2;
+  return std::nullopt;
+}
+
 }  // namespace nnport

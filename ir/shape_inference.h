@@ -1,6 +1,7 @@
 // Type and shape inference over a whole graph, driven by the op registry.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,10 @@ Expected<InferReport> inferShapes(Graph& g, const std::unordered_map<std::string
 inline Expected<InferReport> inferShapes(Model& m, const InferOptions& opts = {}) {
   return inferShapes(m.graph, m.opsetMap(), opts);
 }
+
+// The rank of `v` from its type, its constant data, or a producer whose
+// output rank is fixed (Flatten, Gemm: 2); nullopt when unknown. For the
+// rewrites that need a rank without running inference.
+std::optional<size_t> knownRank(const Value& v);
 
 }  // namespace nnport

@@ -5,8 +5,8 @@
 
 #include "support/atomic_file.h"
 #include "support/memory_budget.h"
-#include "lib/format_registry.h"
-#include "parsers/onnx/onnx_proto.h"
+#include "support/format_registry.h"
+#include "ir/onnx/onnx_proto.h"
 
 namespace nnport {
 namespace {

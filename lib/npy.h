@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "lib/exec/rt_tensor.h"
+#include "exec/rt_tensor.h"
 
 namespace nnport {
 

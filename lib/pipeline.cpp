@@ -28,10 +28,21 @@ Expected<std::unique_ptr<Model>> loadModel(const std::string& format, const Pars
                          joined(ParserRegistry::instance().names()));
   }
   NNP_ASSIGN_OR_RETURN(std::unique_ptr<Model> m, p->parse(req));
+  NNP_RETURN_IF_ERROR(finishImport(*m, *p, probe));
+  return m;
+}
+
+Status finishImport(Model& m, const Parser& parser, const std::string& file) {
+  if (!parser.postImport.empty()) {
+    NNP_ASSIGN_OR_RETURN(Pipeline p, parsePipeline(parser.postImport));
+    auto r = runPipeline(m, p);
+    if (!r) return r.status().withContext(fmt::format("{}: post-import passes", file));
+    // The passes are part of the import: the outputs declare what they made.
+    for (Value* v : m.graph.outputs()) v->declaredType = v->type;
+  }
   // Nothing downstream (passes, the interpreter, ONNX's own checker) meets
   // a node its op record rejects.
-  NNP_RETURN_IF_ERROR(validateModel(*m).withContext(probe));
-  return m;
+  return validateModel(m).withContext(file);
 }
 
 Expected<std::unique_ptr<Model>> loadModelFile(const std::string& path, const std::string& format) {
@@ -84,7 +95,8 @@ Expected<ConvertReport> convertModel(const ConvertOptions& o) {
   if (!o.passes.empty()) {
     NNP_ASSIGN_OR_RETURN(Pipeline p, parsePipeline(o.passes));
     NNP_ASSIGN_OR_RETURN(PassReport pr, runPipeline(*m, p, o.passOptions));
-    r.steps.push_back(fmt::format("passes {}: {} nodes -> {}", o.passes, pr.nodesBefore, pr.nodesAfter));
+    r.steps.push_back(fmt::format("passes {}: {} nodes -> {}{}", o.passes, pr.nodesBefore, pr.nodesAfter,
+                                  pr.stoppedAfter.empty() ? "" : ", stopped after " + pr.stoppedAfter));
     r.passes = std::move(pr);
   }
   NNP_RETURN_IF_ERROR(saveModel(*m, o.dstFormat, o.output, o.emit));

@@ -12,13 +12,16 @@
 #include "emitters/registry.h"
 #include "ir/graph.h"
 #include "parsers/registry.h"
-#include "passes/graph_edit.h"
+#include "lib/graph_edit.h"
 #include "passes/pass_manager.h"
 
 namespace nnport {
 
 // `format` may be empty: then it is taken from the file extension.
 Expected<std::unique_ptr<Model>> loadModel(const std::string& format, const ParseRequest& req);
+// What loadModel does after `parser` parsed `m` from `file`: runs the
+// parser's post-import passes, then checks the model against its op records.
+Status finishImport(Model& m, const Parser& parser, const std::string& file);
 // A model in one file (ONNX, nnport IR, a frozen TensorFlow graph).
 Expected<std::unique_ptr<Model>> loadModelFile(const std::string& path, const std::string& format = "");
 Status saveModel(const Model& m, const std::string& format, const std::string& path,

@@ -10,7 +10,7 @@
 
 #include "ir/graph.h"
 #include "ir/input_shape_spec.h"
-#include "lib/format_registry.h"
+#include "support/format_registry.h"
 
 namespace nnport {
 
@@ -32,6 +32,11 @@ struct Parser {
   std::vector<std::string> extensions;  // ".onnx"
   std::string description;
   std::function<Expected<std::unique_ptr<Model>>(const ParseRequest&)> parse;
+  // Passes the import needs after parse (a pipeline string, as
+  // passes/pass_manager.h reads it; empty: none). Parsers depend on ir/ only,
+  // so they name these passes and lib/ runs them (lib/pipeline.h
+  // finishImport); the outputs' declared types are then refreshed.
+  std::string postImport;
 };
 
 class ParserRegistry : public FormatRegistry<Parser> {

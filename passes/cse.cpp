@@ -104,6 +104,8 @@ void merge(Graph& g, Node* later, const Node& first) {
   for (auto& [v, name] : renames) g.renameValue(v, name);
 }
 
+}  // namespace
+
 Expected<PassResult> eliminateCommonSubexpressions(Model& m) {
   PassResult res;
   Graph& g = m.graph;
@@ -129,13 +131,6 @@ Expected<PassResult> eliminateCommonSubexpressions(Model& m) {
     ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerCsePass(PassRegistry& r) {
-  r.add({"cse", "merge nodes with the same op, inputs and attributes (common subexpressions)",
-         eliminateCommonSubexpressions});
 }
 
 }  // namespace nnport

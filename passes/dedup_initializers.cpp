@@ -58,6 +58,8 @@ bool sameContent(const Value& a, const Value& b) {
   return x.byteSize() == 0 || std::memcmp(x.rawBytes(), y.rawBytes(), x.byteSize()) == 0;
 }
 
+}  // namespace
+
 Expected<PassResult> dedupInitializers(Model& m) {
   PassResult res;
   Graph& g = m.graph;
@@ -79,12 +81,6 @@ Expected<PassResult> dedupInitializers(Model& m) {
   }
   if (res.changes > 0) g.removeUnusedValues(/*keepInitializers=*/true);
   return res;
-}
-
-}  // namespace
-
-void registerDedupInitializersPass(PassRegistry& r) {
-  r.add({"dedup-initializers", "merge initializers with the same dtype, dims and bytes", dedupInitializers});
 }
 
 }  // namespace nnport

@@ -17,6 +17,8 @@ bool inferenceDropout(const Node& n) {
   return mode->isConstant() && mode->initializer()->numElements() == 1 && mode->initializer()->intAt(0) == 0;
 }
 
+}  // namespace
+
 Expected<PassResult> eliminateIdentity(Model& m) {
   PassResult res;
   Graph& g = m.graph;
@@ -32,12 +34,6 @@ Expected<PassResult> eliminateIdentity(Model& m) {
     ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerEliminateIdentityPass(PassRegistry& r) {
-  r.add({"eliminate-identity", "remove Identity and inference-mode Dropout nodes", eliminateIdentity});
 }
 
 }  // namespace nnport

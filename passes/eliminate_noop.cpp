@@ -21,7 +21,7 @@
 // and output with different quantization parameters.
 #include <map>
 
-#include "ir/onnx_dtype.h"
+#include "ir/dtype_codes.h"
 #include "ir/shape_inference.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
@@ -84,7 +84,7 @@ bool reshapeNoop(const Node& n) {
   const auto in = staticDims(n.input(0));
   const auto shape = constantInts(n.input(1));
   if (!in || !shape) return false;
-  const auto out = reshaped(*in, *shape, n.attrInt("allowzero", 0) != 0);
+  const auto out = reshaped(*in, *shape, n.attrInt("allowzero") != 0);
   return out && *out == *in;
 }
 
@@ -206,6 +206,8 @@ std::string refusal(const Node& n) {
   return "";
 }
 
+}  // namespace
+
 Expected<PassResult> eliminateNoop(Model& m) {
   PassResult res;
   NNP_RETURN_IF_ERROR(inferShapes(m).status());
@@ -223,14 +225,6 @@ Expected<PassResult> eliminateNoop(Model& m) {
     ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerEliminateNoopPass(PassRegistry& r) {
-  r.add({"eliminate-noop",
-         "bypass no-op Reshape/Transpose/Pad/Cast/Concat/Expand/Slice (shapes inferred first)",
-         eliminateNoop});
 }
 
 }  // namespace nnport

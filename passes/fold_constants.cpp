@@ -11,7 +11,7 @@
 // - graph outputs (they would turn into initializers).
 #include <set>
 
-#include "lib/exec/kernel.h"
+#include "exec/kernel.h"
 #include "support/memory_budget.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
@@ -74,6 +74,8 @@ std::vector<exec::RtTensor> evaluate(const Model& m, const Node& n, std::string&
   return outs;
 }
 
+}  // namespace
+
 Expected<PassResult> foldConstants(Model& m) {
   PassResult res;
   Graph& g = m.graph;
@@ -93,13 +95,6 @@ Expected<PassResult> foldConstants(Model& m) {
     ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerFoldConstantsPass(PassRegistry& r) {
-  r.add({"fold-constants", "compute nodes whose inputs are all constants (interpreter kernels, size cap)",
-         foldConstants});
 }
 
 }  // namespace nnport

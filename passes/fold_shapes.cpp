@@ -26,11 +26,13 @@ std::optional<std::vector<int64_t>> staticDims(const Value& v) {
 std::vector<int64_t> sliceOf(const Node& n, const std::vector<int64_t>& dims) {
   const auto r = static_cast<int64_t>(dims.size());
   auto clampAxis = [r](int64_t a) { return std::clamp(a < 0 ? a + r : a, int64_t{0}, r); };
-  const int64_t start = clampAxis(n.attrInt("start", 0));
+  const int64_t start = clampAxis(n.attrInt("start"));
   const int64_t end = clampAxis(n.attrs.getInt("end").value_or(r));
   if (start >= end) return {};
   return std::vector<int64_t>(dims.begin() + start, dims.begin() + end);
 }
+
+}  // namespace
 
 Expected<PassResult> foldShapes(Model& m) {
   PassResult res;
@@ -53,12 +55,6 @@ Expected<PassResult> foldShapes(Model& m) {
     if (replaceWithConstant(g, n->output(0), t)) ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerFoldShapesPass(PassRegistry& r) {
-  r.add({"fold-shapes", "turn Shape/Size of statically shaped tensors into constants", foldShapes});
 }
 
 }  // namespace nnport

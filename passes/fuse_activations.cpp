@@ -3,7 +3,7 @@
 // of that node (ir/fused_activation.h): Relu, LeakyRelu, Clip (Relu6) with
 // constant bounds, Sigmoid, Tanh, HardSigmoid, HardSwish, Elu, and the
 // Swish/SiLU pattern x * Sigmoid(x). The pattern matcher is the
-// interpreter's run-time one (lib/exec/fusion.h), so what the edge
+// interpreter's run-time one (exec/fusion.h), so what the edge
 // emitters see fused is exactly what the interpreter fuses.
 // Lenient shape inference runs first (output types decide). Refused
 // (noted): a node that already has a fused activation (the second one would
@@ -12,7 +12,7 @@
 
 #include "ir/fused_activation.h"
 #include "ir/shape_inference.h"
-#include "lib/exec/fusion.h"
+#include "exec/fusion.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
 
@@ -34,6 +34,8 @@ std::string refusal(const Node& producer) {
   if (t != DType::Float32) return fmt::format("its output is {}, not f32", dtypeName(t));
   return "";
 }
+
+}  // namespace
 
 Expected<PassResult> fuseActivations(Model& m) {
   PassResult res;
@@ -61,15 +63,6 @@ Expected<PassResult> fuseActivations(Model& m) {
     ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerFuseActivationsPass(PassRegistry& r) {
-  r.add({"fuse-activations",
-         "fuse Relu/Clip/LeakyRelu/Sigmoid/Tanh/HardSigmoid/HardSwish/Elu/Swish into the Conv or Gemm before "
-         "(IR-level; ONNX output writes them back as nodes)",
-         fuseActivations});
 }
 
 }  // namespace nnport

@@ -37,12 +37,12 @@ int64_t convTransposeChannels(const Node& ct, std::string& why) {
     why = "the ConvTranspose bias is not a float constant";
     return 0;
   }
-  return dim(w, 1) * ct.attrInt("group", 1);
+  return dim(w, 1) * ct.attrInt("group");
 }
 
 void foldConvTranspose(Graph& g, Node& ct, const BnAffine& a) {
   const Value* w = ct.input(1);
-  const int64_t group = ct.attrInt("group", 1), cin = dim(w, 0), perGroup = dim(w, 1);
+  const int64_t group = ct.attrInt("group"), cin = dim(w, 0), perGroup = dim(w, 1);
   const size_t m = a.scale.size();
   std::vector<double> weights = constantValues(*w);
   const size_t kernel = weights.size() / static_cast<size_t>(cin * perGroup);
@@ -69,7 +69,7 @@ int64_t gemmChannels(const Node& gemm, int64_t opset, std::string& why) {
   else if (!isFloatConstant(b) || b->initializer()->dims().size() != 2) why = "B is not a 2-D float constant";
   else if (c && !isFloatConstant(c)) why = "C is not a float constant";
   if (!why.empty()) return 0;
-  const int64_t n = dim(b, gemm.attrInt("transB", 0) ? 0 : 1);
+  const int64_t n = dim(b, gemm.attrInt("transB") ? 0 : 1);
   if (!c) return n;
   const auto& cd = c->initializer()->dims();
   const bool perColumn = cd.size() <= 2 && (cd.empty() || cd.back() == n || cd.back() == 1) &&
@@ -80,8 +80,8 @@ int64_t gemmChannels(const Node& gemm, int64_t opset, std::string& why) {
 
 void foldGemm(Graph& g, Node& gemm, const BnAffine& a) {
   const Value* b = gemm.input(1);
-  const bool transB = gemm.attrInt("transB", 0) != 0;
-  const double alpha = gemm.attrFloat("alpha", 1.f), beta = gemm.attrFloat("beta", 1.f);
+  const bool transB = gemm.attrInt("transB") != 0;
+  const double alpha = gemm.attrFloat("alpha"), beta = gemm.attrFloat("beta");
   const size_t n = a.scale.size();
   std::vector<double> weights = constantValues(*b);
   const size_t k = weights.size() / n;
@@ -159,6 +159,8 @@ std::string fuse(Graph& g, Node& p, Node& bn, int64_t opset, std::unordered_set<
   return "";
 }
 
+}  // namespace
+
 Expected<PassResult> fuseBn(Model& m) {
   PassResult res;
   Graph& g = m.graph;
@@ -174,13 +176,6 @@ Expected<PassResult> fuseBn(Model& m) {
     else res.notes.push_back(what + why);
   }
   return res;
-}
-
-}  // namespace
-
-void registerFuseBnPass(PassRegistry& r) {
-  r.add({"fuse-bn", "fold an inference BatchNormalization into the ConvTranspose, Gemm or constant-B MatMul before it",
-         fuseBn});
 }
 
 }  // namespace nnport

@@ -40,6 +40,8 @@ void fold(Graph& g, Node& conv, Node& bn) {
   bypass(g, bn.output(0), conv.output(0));
 }
 
+}  // namespace
+
 Expected<PassResult> fuseConvBn(Model& m) {
   PassResult res;
   Graph& g = m.graph;
@@ -57,12 +59,6 @@ Expected<PassResult> fuseConvBn(Model& m) {
     ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerFuseConvBnPass(PassRegistry& r) {
-  r.add({"fuse-conv-bn", "fold an inference BatchNormalization into the Conv before it", fuseConvBn});
 }
 
 }  // namespace nnport

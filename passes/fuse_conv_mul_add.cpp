@@ -87,6 +87,8 @@ Node* convOperand(const Node& op) {
   return nullptr;
 }
 
+}  // namespace
+
 Expected<PassResult> fuseConvMulAdd(Model& m) {
   PassResult res;
   Graph& g = m.graph;
@@ -107,13 +109,6 @@ Expected<PassResult> fuseConvMulAdd(Model& m) {
     ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerFuseConvMulAddPass(PassRegistry& r) {
-  r.add({"fuse-conv-mul-add", "fold a per-channel constant Mul or Add after a Conv into its weights and bias",
-         fuseConvMulAdd});
 }
 
 }  // namespace nnport

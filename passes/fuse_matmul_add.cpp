@@ -44,6 +44,8 @@ std::string refusal(const Node& mm, const Node& add, const Value& bias, int64_t 
   return matMulNot2d(mm);
 }
 
+}  // namespace
+
 Expected<PassResult> fuseMatMulAdd(Model& m) {
   PassResult res;
   Graph& g = m.graph;
@@ -68,13 +70,6 @@ Expected<PassResult> fuseMatMulAdd(Model& m) {
     ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerFuseMatMulAddPass(PassRegistry& r) {
-  r.add({"fuse-matmul-add", "turn MatMul of a 2-D input by a constant 2-D B plus a constant bias into Gemm",
-         fuseMatMulAdd});
 }
 
 }  // namespace nnport

@@ -76,8 +76,8 @@ std::string padsOf(const Node& pad, int64_t opset, size_t rank, Ints& full) {
 
 // The constant pad value, or nullopt with the reason.
 std::optional<double> padValue(const Node& pad, int64_t opset, std::string& why) {
-  if (pad.attrString("mode", "constant") != "constant") why = "its mode is not constant";
-  else if (opset < 11) return pad.attrFloat("value", 0.f);
+  if (pad.attrString("mode") != "constant") why = "its mode is not constant";
+  else if (opset < 11) return pad.attrFloat("value");
   else if (!pad.input(2)) return 0.0;
   else if (!pad.input(2)->isConstant()) why = "the pad value is not constant";
   else if (pad.input(2)->initializer()->numElements() == 0) return 0.0;
@@ -88,15 +88,15 @@ std::optional<double> padValue(const Node& pad, int64_t opset, std::string& why)
 // What the consumer needs of the pad value and its own attributes, or the
 // reason it cannot take the pads.
 std::string consumerRefusal(const Node& q, double value, bool& setIncludePad) {
-  if (q.attrString("auto_pad", "NOTSET") != "NOTSET") return "the consumer's auto_pad is not NOTSET";
+  if (q.attrString("auto_pad") != "NOTSET") return "the consumer's auto_pad is not NOTSET";
   if (isOp(q, "Conv")) return value == 0.0 ? "" : "the pad value is not 0";
-  if (q.attrInt("ceil_mode", 0) != 0) return "the pool uses ceil_mode";
+  if (q.attrInt("ceil_mode") != 0) return "the pool uses ceil_mode";
   if (isOp(q, "MaxPool")) {
     if (q.output(1) && (q.output(1)->hasUses() || q.output(1)->isGraphOutput())) return "MaxPool's Indices are used";
     return std::isinf(value) && value < 0 ? "" : "MaxPool ignores its padding (-inf); the pad value is not -inf";
   }
   if (value != 0.0) return "the pad value is not 0";
-  if (q.attrInt("count_include_pad", 0) != 0) return "";
+  if (q.attrInt("count_include_pad") != 0) return "";
   for (int64_t p : q.attrInts("pads"))
     if (p != 0) return "count_include_pad is 0 and the pool has pads of its own";
   setIncludePad = true;
@@ -130,6 +130,8 @@ void fold(Graph& g, Node& pad, Node& q, const Ints& full, bool setIncludePad) {
 
 bool takesPads(const Node& q) { return isOp(q, "Conv") || isOp(q, "MaxPool") || isOp(q, "AveragePool"); }
 
+}  // namespace
+
 Expected<PassResult> fusePad(Model& m) {
   PassResult res;
   Graph& g = m.graph;
@@ -151,13 +153,6 @@ Expected<PassResult> fusePad(Model& m) {
     ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerFusePadPass(PassRegistry& r) {
-  r.add({"fuse-pad", "fold a zero (for MaxPool -inf) constant Pad of spatial dims into the Conv or pool after it",
-         fusePad});
 }
 
 }  // namespace nnport

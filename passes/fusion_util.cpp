@@ -101,7 +101,7 @@ Value* scaleConstantRows(Graph& g, Value* w, const std::vector<double>& scale, c
 }
 
 std::string bnRefusal(const Node& bn, int64_t channels) {
-  if (bn.attrInt("training_mode", 0) != 0) return "it is in training mode";
+  if (bn.attrInt("training_mode") != 0) return "it is in training mode";
   for (size_t i = 1; i < bn.numOutputs(); ++i)
     if (bn.output(i) && (bn.output(i)->hasUses() || bn.output(i)->isGraphOutput()))
       return "its running statistics outputs are used";
@@ -116,21 +116,13 @@ std::string bnRefusal(const Node& bn, int64_t channels) {
 BnAffine bnAffine(const Node& bn) {
   const auto gamma = constantValues(*bn.input(1)), beta = constantValues(*bn.input(2));
   const auto mean = constantValues(*bn.input(3)), var = constantValues(*bn.input(4));
-  const double eps = bn.attrFloat("epsilon", 1e-5f);
+  const double eps = bn.attrFloat("epsilon");
   BnAffine a;
   for (size_t c = 0; c < gamma.size(); ++c) {
     a.scale.push_back(gamma[c] / std::sqrt(var[c] + eps));
     a.shift.push_back(beta[c] - mean[c] * a.scale.back());
   }
   return a;
-}
-
-std::optional<size_t> knownRank(const Value& v) {
-  if (v.type.shape.rankKnown()) return v.type.shape.rank();
-  if (v.isConstant()) return v.initializer()->dims().size();
-  const Node* p = v.producer();
-  if (p && (isOp(*p, "Flatten") || isOp(*p, "Gemm"))) return 2;
-  return std::nullopt;
 }
 
 std::string matMulNot2d(const Node& mm) {

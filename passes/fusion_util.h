@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "ir/shape_inference.h"  // knownRank
 
 namespace nnport {
 
@@ -53,9 +54,6 @@ struct BnAffine {
 std::string bnRefusal(const Node& bn, int64_t channels);
 BnAffine bnAffine(const Node& bn);  // requires an empty bnRefusal
 
-// The rank of `v` from its type, or from a producer whose output rank is
-// fixed (Flatten, Gemm: 2); nullopt when unknown.
-std::optional<size_t> knownRank(const Value& v);
 // Why MatMul `mm` (B 2-D) cannot be read as [M, K] x [K, N] -> [M, N], or
 // empty: A's rank is unknown (from A and from the MatMul's output) or not 2.
 std::string matMulNot2d(const Node& mm);

@@ -50,8 +50,10 @@ bool mergeableReshape(const Node& inner, const Node& outer) {
   if (!isOp(inner, "Reshape") || !isOp(outer, "Reshape")) return false;
   auto shape = constInts(outer.input(1));
   if (!shape) return false;
-  return outer.attrInt("allowzero", 0) != 0 || std::find(shape->begin(), shape->end(), 0) == shape->end();
+  return outer.attrInt("allowzero") != 0 || std::find(shape->begin(), shape->end(), 0) == shape->end();
 }
+
+}  // namespace
 
 Expected<PassResult> mergeReshapes(Model& m) {
   PassResult res;
@@ -76,13 +78,6 @@ Expected<PassResult> mergeReshapes(Model& m) {
     ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerMergeReshapesPass(PassRegistry& r) {
-  r.add({"merge-reshapes", "collapse Reshape chains and Squeeze/Unsqueeze pairs that undo each other",
-         mergeReshapes});
 }
 
 }  // namespace nnport

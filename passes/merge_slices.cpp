@@ -178,6 +178,8 @@ void writeMerged(Graph& g, Node* inner, Node* outer, const SliceSpec& s, bool at
   replaceChain(g, {inner, outer}, "Slice", inputs);
 }
 
+}  // namespace
+
 Expected<PassResult> mergeSlices(Model& m) {
   PassResult res;
   const int64_t opset = m.opsetFor("");
@@ -213,13 +215,6 @@ Expected<PassResult> mergeSlices(Model& m) {
     ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerMergeSlicesPass(PassRegistry& r) {
-  r.add({"merge-slices", "merge a Slice of a Slice into one Slice (constant operands; shared axes need static dims)",
-         mergeSlices});
 }
 
 }  // namespace nnport

@@ -9,7 +9,7 @@
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
-#include "passes/transpose_util.h"
+#include "ir/permutation.h"
 
 namespace nnport {
 
@@ -23,6 +23,8 @@ std::optional<std::vector<int64_t>> permOf(const Node& t, std::optional<size_t> 
   std::iota(p.rbegin(), p.rend(), 0);
   return p;
 }
+
+}  // namespace
 
 Expected<PassResult> mergeTransposes(Model& m) {
   PassResult res;
@@ -53,12 +55,6 @@ Expected<PassResult> mergeTransposes(Model& m) {
     ++res.changes;
   }
   return res;
-}
-
-}  // namespace
-
-void registerMergeTransposesPass(PassRegistry& r) {
-  r.add({"merge-transposes", "merge consecutive Transposes into one, or none when they cancel", mergeTransposes});
 }
 
 }  // namespace nnport

@@ -1,9 +1,10 @@
 // The pass interface and registry. A pass rewrites a Model in place and
 // reports how many rewrites it made and, for refusals ("BN not fused: its
 // input has other consumers"), one note each; the pass manager prints them
-// with --stats. Each pass is declared once, in its own file, by a
-// register function listed in passes/all_passes.cpp (an explicit list: a
-// static library drops self-registering objects nobody references).
+// with --stats. Each pass is its own file (passes/<name>.cpp) and one line
+// of passes/passes.def, which passes/all_passes.cpp turns into
+// registrations (an explicit list: a static library drops self-registering
+// objects nobody references).
 #pragma once
 
 #include <functional>

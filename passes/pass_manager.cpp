@@ -79,6 +79,7 @@ class Runner {
   Expected<bool> run(const Pipeline& p) {
     bool changed = false;
     for (const PipelineItem& item : p) {
+      if (!r_.stoppedAfter.empty()) break;
       if (item.pass.empty()) {
         NNP_ASSIGN_OR_RETURN(bool c, fixedPoint(item.group));
         changed = changed || c;
@@ -95,7 +96,7 @@ class Runner {
     bool any = false;
     for (int round = 0; round < o_.maxIterations; ++round) {
       NNP_ASSIGN_OR_RETURN(bool c, run(group));
-      if (!c) return any;
+      if (!c || !r_.stoppedAfter.empty()) return any || c;
       any = true;
     }
     r_.notes.push_back(fmt::format("a fixed-point group still changed the graph after {} rounds",
@@ -118,6 +119,7 @@ class Runner {
       *(o_.printTo ? o_.printTo : &std::cerr) << "// after " << name << "\n" << printModel(m_);
     if (o_.verifyEach)
       if (Status s = verifyModel(m_); !s) return Status::internal("--verify-each: after pass '{}': {}", name, s.message());
+    if (name == o_.stopAfter) r_.stoppedAfter = name;
     return res.changes > 0;
   }
 
@@ -137,7 +139,15 @@ class Runner {
 
 Expected<Pipeline> parsePipeline(const std::string& text) { return PipelineParser(text).parse(); }
 
+bool pipelineHas(const Pipeline& p, const std::string& pass) {
+  for (const PipelineItem& item : p)
+    if (item.pass == pass || pipelineHas(item.group, pass)) return true;
+  return false;
+}
+
 Expected<PassReport> runPipeline(Model& m, const Pipeline& p, const PassManagerOptions& opts) {
+  if (!opts.stopAfter.empty() && !pipelineHas(p, opts.stopAfter))
+    return Status::usage("--stop-after: pass '{}' is not in the pipeline", opts.stopAfter);
   PassReport report;
   report.nodesBefore = m.graph.numNodes();
   Runner runner(m, opts, report);
@@ -153,6 +163,7 @@ std::string PassReport::str() const {
     for (const std::string& n : s.notes) out += "    " + n + "\n";
   }
   for (const std::string& n : notes) out += n + "\n";
+  if (!stoppedAfter.empty()) out += fmt::format("stopped after pass {} (--stop-after)\n", stoppedAfter);
   out += fmt::format("nodes: {} -> {}\n", nodesBefore, nodesAfter);
   return out;
 }

@@ -32,6 +32,9 @@ struct PassManagerOptions {
   std::set<std::string> printAfter;  // pass names, or "all"
   bool verifyEach = false;
   int maxIterations = 8;  // rounds of a fixed-point group
+  // Stop the whole pipeline after the first run of this pass (--stop-after);
+  // the model is left as that pass made it. Must be in the pipeline.
+  std::string stopAfter;
   std::ostream* printTo = nullptr;  // --print-after output (stderr by default)
 };
 
@@ -46,8 +49,12 @@ struct PassReport {
   std::vector<PassStat> passes;  // in first-run order
   size_t nodesBefore = 0, nodesAfter = 0;
   std::vector<std::string> notes;  // e.g. a group that hit its round cap
+  std::string stoppedAfter;        // the --stop-after pass, once it stopped the run
   std::string str() const;         // the --stats table
 };
+
+// Whether `pass` appears in `p`, at any depth.
+bool pipelineHas(const Pipeline& p, const std::string& pass);
 
 Expected<PassReport> runPipeline(Model& m, const Pipeline& p, const PassManagerOptions& opts = {});
 

@@ -29,7 +29,7 @@
 #include "passes/pass.h"
 #include "passes/push_transposes_rules.h"
 #include "passes/rewire.h"
-#include "passes/transpose_util.h"
+#include "ir/permutation.h"
 
 namespace nnport {
 
@@ -148,6 +148,8 @@ struct Round {
   }
 };
 
+}  // namespace
+
 Expected<PassResult> pushTransposes(Model& m) {
   PassResult res;
   Graph& g = m.graph;
@@ -168,15 +170,6 @@ Expected<PassResult> pushTransposes(Model& m) {
   }
   if (res.changes) g.removeUnusedValues(/*keepInitializers=*/true);
   return res;
-}
-
-}  // namespace
-
-void registerPushTransposesPass(PassRegistry& r) {
-  r.add({"push-transposes",
-         "move Transposes below elementwise, Concat, Reduce, Squeeze, Softmax, Pad and Slice "
-         "readers so pairs meet",
-         pushTransposes});
 }
 
 }  // namespace nnport

@@ -77,14 +77,14 @@ class Planner {
         for (size_t i = 0; i < r_.numInputs(); ++i)
           if (!transposed(i))
             return fmt::format("operand {} is not a Transpose by the same perm read only here", i);
-        return remapAxis("axis", 0, true);
+        return remapAxis("axis", true);
       case Reader::Reduce:
         return reduce();
       case Reader::ArgReduce:
         return argReduce();
       case Reader::Softmax:
         if (opset_ < 13) return "before opset 13 Softmax flattens its input at the axis";
-        return unaryWithAxis("axis", -1);
+        return unaryWithAxis("axis");
       case Reader::Pad:
         return pad();
       case Reader::Slice:
@@ -112,15 +112,16 @@ class Planner {
     return true;
   }
 
-  std::string unaryWithAxis(const char* attr, int64_t fallback) {
+  std::string unaryWithAxis(const char* attr) {
     if (!transposed(0)) return "its first operand is not the Transpose";
-    return remapAxis(attr, fallback, false);
+    return remapAxis(attr, false);
   }
 
-  std::string remapAxis(const char* attr, int64_t fallback, bool required) {
-    const Attribute* a = r_.attrs.find(attr);
-    if (!a && required) return fmt::format("it has no {}", attr);
-    auto axes = axesBeforeTranspose({a ? a->i : fallback}, p_);
+  // The axis attribute (the op record's default when unset) as an axis of
+  // the Transpose's input.
+  std::string remapAxis(const char* attr, bool required) {
+    if (required && !r_.attrs.find(attr)) return fmt::format("it has no {}", attr);
+    auto axes = axesBeforeTranspose({r_.attrInt(attr)}, p_);
     if (!axes) return fmt::format("its {} is out of range", attr);
     plan_.attrs.set(Attribute::ofInt(attr, axes->front()));
     return "";
@@ -183,16 +184,16 @@ class Planner {
     std::string why = remapAxesOperand(axes);
     // keepdims=1: no axes means all of them, or none (noop_with_empty_axes);
     // either way the same for x.
-    if (!why.empty() || r_.attrInt("keepdims", 1) == 1) return why;
+    if (!why.empty() || r_.attrInt("keepdims") == 1) return why;
     if (axes && !axes->empty()) return dropAxes(*axes);
-    if (r_.attrInt("noop_with_empty_axes", 0) != 0) return "";  // the identity: p stays
+    if (r_.attrInt("noop_with_empty_axes") != 0) return "";  // the identity: p stays
     return dropAxes(firstAxes(p_.size()));
   }
 
   std::string argReduce() {
-    std::string why = unaryWithAxis("axis", 0);
-    if (!why.empty() || r_.attrInt("keepdims", 1) == 1) return why;
-    return dropAxes({r_.attrInt("axis", 0)});
+    std::string why = unaryWithAxis("axis");
+    if (!why.empty() || r_.attrInt("keepdims") == 1) return why;
+    return dropAxes({r_.attrInt("axis")});
   }
 
   // Squeeze: the given axes, or y's 1-dims (then R' without axes squeezes

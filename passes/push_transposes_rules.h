@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "ir/graph.h"
-#include "passes/transpose_util.h"
+#include "ir/permutation.h"
 
 namespace nnport::pushtransposes {
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cassert>
+#include <exception>
 #include <string>
 #include <utility>
 #include <variant>
@@ -88,6 +89,19 @@ class Expected {
 
  private:
   std::variant<T, Status> v_;
+};
+
+// Thrown where a bug in nnport is found deep inside code that cannot return
+// a Status (an attribute read its op record does not allow); the CLI reports
+// it as an internal error (exit 5).
+class InternalError : public std::exception {
+ public:
+  explicit InternalError(Status s) : status_(std::move(s)) {}
+  const char* what() const noexcept override { return status_.message().c_str(); }
+  const Status& status() const { return status_; }
+
+ private:
+  Status status_;
 };
 
 }  // namespace nnport

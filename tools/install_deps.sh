@@ -2,13 +2,15 @@
 # Installs, on Debian 12 as root, the packages nnport needs and that are
 # missing. `--build` is enough to build and run; `--test` adds what the test
 # suite uses (torch for the exported models, clang for the sanitizer and
-# fuzzing build, node peers from npm). Nothing else is downloaded.
+# fuzzing build, clang-format for the style check, node peers from npm).
+# Nothing else is downloaded.
 set -euo pipefail
 mode=${1:---build}
 build_pkgs=(build-essential cmake libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev
             nlohmann-json3-dev libfmt-dev catch2 libdnnl-dev)
 test_pkgs=(libonnx-testdata python3-onnx python3-numpy python3-torch python3-torchvision
-           clang libclang-rt-14-dev nodejs npm darknet python3-opencv python3-protobuf opencv-doc)
+           clang clang-format libclang-rt-14-dev nodejs npm darknet python3-opencv python3-protobuf
+           opencv-doc)
 pkgs=("${build_pkgs[@]}")
 [[ $mode == --test ]] && pkgs+=("${test_pkgs[@]}")
 

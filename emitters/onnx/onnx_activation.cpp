@@ -3,7 +3,7 @@
 
 #include <cfloat>
 
-#include "parsers/onnx/onnx_proto.h"
+#include "ir/onnx/onnx_proto.h"
 
 namespace nnport::onnxproto {
 

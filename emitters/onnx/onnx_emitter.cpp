@@ -5,7 +5,7 @@
 #include <unordered_set>
 
 #include "emitters/onnx/onnx_activation.h"
-#include "parsers/onnx/onnx_proto.h"
+#include "ir/onnx/onnx_proto.h"
 
 namespace nnport::onnxproto {
 namespace {

@@ -14,7 +14,7 @@
 #include "emitters/onnx/onnx_stream_writer.h"
 #include "ir/verifier.h"
 #include "support/atomic_file.h"
-#include "parsers/onnx/onnx_proto.h"
+#include "ir/onnx/onnx_proto.h"
 
 namespace nnport::onnxproto {
 namespace {

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ir/onnx_dtype.h"
+#include "ir/dtype_codes.h"
 #include "ir/ops/infer_util.h"
 
 namespace nnport {

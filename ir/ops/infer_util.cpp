@@ -147,13 +147,16 @@ void forwardShapeValue(InferenceContext& ctx) {
 }
 
 Status readWindowAttrs(const InferenceContext& ctx, size_t rank, WindowAttrs& w) {
-  w.strides = ctx.attrInts("strides");
-  if (w.strides.empty()) w.strides.assign(rank, 1);
-  w.dilations = ctx.attrInts("dilations");
-  if (w.dilations.empty()) w.dilations.assign(rank, 1);
-  w.pads = ctx.attrInts("pads");
-  if (w.pads.empty()) w.pads.assign(2 * rank, 0);
-  w.autoPad = ctx.node().attrString("auto_pad", "NOTSET");
+  const Node& node = ctx.node();
+  auto orDefault = [&](const char* name, size_t n, int64_t v) {
+    std::vector<int64_t> a = node.declaresAttr(name) ? node.attrInts(name) : std::vector<int64_t>{};
+    if (a.empty()) a.assign(n, v);
+    return a;
+  };
+  w.strides = orDefault("strides", rank, 1);
+  w.dilations = orDefault("dilations", rank, 1);  // MaxUnpool has none
+  w.pads = orDefault("pads", 2 * rank, 0);
+  w.autoPad = node.declaresAttr("auto_pad") ? node.attrString("auto_pad") : "NOTSET";
   if (w.strides.size() != rank)
     return ctx.error("strides has {} values for {} spatial dims", w.strides.size(), rank);
   if (w.dilations.size() != rank)

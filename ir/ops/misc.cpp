@@ -2,7 +2,7 @@
 // NonMaxSuppression, Unique, EyeLike, the random generators, Multinomial, and
 // the control-flow ops If/Loop/Scan (declared only: their outputs keep the
 // types the model declares).
-#include "ir/onnx_dtype.h"
+#include "ir/dtype_codes.h"
 #include "ir/ops/infer_util.h"
 
 namespace nnport {

@@ -1,6 +1,6 @@
 // Normalization: BatchNormalization, InstanceNormalization,
 // LayerNormalization, LpNormalization, LRN and MeanVarianceNormalization.
-#include "ir/onnx_dtype.h"
+#include "ir/dtype_codes.h"
 #include "ir/ops/infer_util.h"
 
 namespace nnport {

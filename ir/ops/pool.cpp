@@ -14,7 +14,7 @@ Status readPoolWindow(const InferenceContext& ctx, size_t rank, WindowAttrs& w) 
   if (w.kernel.empty()) return ctx.error("kernel_shape is required");
   if (w.kernel.size() != rank)
     return ctx.error("kernel_shape has {} values for {} spatial dims", w.kernel.size(), rank);
-  w.ceilMode = ctx.attrInt("ceil_mode") != 0;
+  w.ceilMode = ctx.node().declaresAttr("ceil_mode") && ctx.attrInt("ceil_mode") != 0;
   NNP_RETURN_IF_ERROR(readWindowAttrs(ctx, rank, w));
   // A window made only of padding has nothing to pool; ONNX Runtime refuses it too.
   for (size_t i = 0; i < w.pads.size(); ++i)
@@ -171,12 +171,15 @@ void registerPoolOps(OpRegistry& r) {
       .attr("auto_pad", "NOTSET")
       .attr("ceil_mode", int64_t{0})
       .attr("count_include_pad", int64_t{0})
+      .optionalAttr("dilations", AttrKind::Ints).range(1, W)  // since opset 19
       .requiredAttr("kernel_shape", AttrKind::Ints).range(1, W)
       .optionalAttr("pads", AttrKind::Ints).range(0, W)
       .optionalAttr("strides", AttrKind::Ints).range(1, W)
       .traits(kLayoutSensitive | kQuantizable).infer(inferWindowPool);
   r.add("LpPool").input("X").output("Y")
       .attr("auto_pad", "NOTSET")
+      .attr("ceil_mode", int64_t{0})                           // since opset 18
+      .optionalAttr("dilations", AttrKind::Ints).range(1, W)  // since opset 18
       .requiredAttr("kernel_shape", AttrKind::Ints).range(1, W)
       .attr("p", int64_t{2}).range(1)
       .optionalAttr("pads", AttrKind::Ints).range(0, W)

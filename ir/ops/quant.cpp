@@ -72,9 +72,12 @@ Status inferDynamicQuantize(InferenceContext& ctx) {
 
 void registerQuantOps(OpRegistry& r) {
   r.add("QuantizeLinear").since(10).input("x").input("y_scale").optionalInput("y_zero_point")
-      .output("y").attr("axis", int64_t{1}).traits(kQuantizable).infer(inferQuantize);
+      .output("y").attr("axis", int64_t{1})
+      .attr("block_size", int64_t{0}).attr("output_dtype", int64_t{0}).attr("saturate", int64_t{1})  // 21
+      .traits(kQuantizable).infer(inferQuantize);
   r.add("DequantizeLinear").since(10).input("x").input("x_scale").optionalInput("x_zero_point")
-      .output("y").attr("axis", int64_t{1}).traits(kQuantizable).infer(inferDequantize);
+      .output("y").attr("axis", int64_t{1}).attr("block_size", int64_t{0})  // 21
+      .traits(kQuantizable).infer(inferDequantize);
   r.add("DynamicQuantizeLinear").since(11).input("x").output("y").output("y_scale")
       .output("y_zero_point").traits(kQuantizable).infer(inferDynamicQuantize);
 }

@@ -135,6 +135,8 @@ void registerResizeOps(OpRegistry& r) {
       .output("Y").attr("mode", "nearest").attr("coordinate_transformation_mode", "half_pixel")
       .attr("nearest_mode", "round_prefer_floor").attr("cubic_coeff_a", -0.75f)
       .attr("exclude_outside", int64_t{0}).attr("extrapolation_value", 0.0f)
+      .attr("antialias", int64_t{0}).attr("keep_aspect_ratio_policy", "stretch")  // opset 18
+      .optionalAttr("axes", AttrKind::Ints)
       .traits(kLayoutSensitive).infer(inferResize);
   r.add("Upsample").input("X").optionalInput("scales").output("Y").attr("mode", "nearest")
       .optionalAttr("scales", AttrKind::Floats).traits(kLayoutSensitive).infer(inferUpsample);

@@ -294,7 +294,7 @@ void registerCaffeParser(ParserRegistry& r) {
   r.add({"caffe",
          {".prototxt", ".caffemodel"},
          "Caffe net.prototxt (-in) + net.caffemodel (-iw)",
-         parseCaffe});
+         parseCaffe, /*postImport=*/""});
 }
 
 }  // namespace nnport::caffe

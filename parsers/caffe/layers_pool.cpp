@@ -9,7 +9,7 @@
 // exactly that: the zeros count as cells, the extra padding does not.
 // MAX: padded cells never win, so plain pads suffice. A second top on MAX
 // pooling is the mask SegNet's Upsample reads (see maxPoolWithMask).
-#include "ir/onnx_dtype.h"
+#include "ir/dtype_codes.h"
 #include "parsers/caffe/caffe_builder.h"
 
 namespace nnport::caffe {

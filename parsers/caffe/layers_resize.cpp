@@ -14,7 +14,7 @@
 //    offset is added to the mask first.
 #include <algorithm>
 
-#include "ir/onnx_dtype.h"
+#include "ir/dtype_codes.h"
 #include "parsers/caffe/caffe_builder.h"
 #include "support/checked_math.h"
 

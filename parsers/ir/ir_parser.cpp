@@ -18,7 +18,8 @@ void registerIrParser(ParserRegistry& r) {
            if (fileExtension(json) != ".json") return Status::usage("{}: the IR graph is a .json file", json);
            if (bin.empty() || bin == json) bin = irBinPathFor(json);
            return readIr(json, bin);
-         }});
+         },
+         /*postImport=*/""});
 }
 
 }  // namespace nnport

@@ -2,9 +2,9 @@
 // of metadata is kept; what the IR does not model is carried as bytes.
 #include <unordered_set>
 
-#include "ir/onnx_dtype.h"
+#include "ir/dtype_codes.h"
 #include "parsers/onnx/onnx_lean_read.h"
-#include "parsers/onnx/onnx_proto.h"
+#include "ir/onnx/onnx_proto.h"
 #include "parsers/onnx/onnx_reader.h"
 #include "parsers/registry.h"
 
@@ -235,7 +235,7 @@ void annotateQuantParams(Graph& g) {
     } else {
       qp.zeroPoints.assign(qp.scales.size(), 0);
     }
-    if (scale->dims().size() == 1 && scale->numElements() > 1) qp.axis = n->attrInt("axis", 1);
+    if (scale->dims().size() == 1 && scale->numElements() > 1) qp.axis = n->attrInt("axis");
     quantized->quant = std::move(qp);
   }
 }
@@ -289,7 +289,8 @@ void registerOnnxParser(ParserRegistry& r) {
            if (lean.rawData.empty()) return importModel(*lean.proto, path);
            const InitializerBytes bytes = leanBytes(lean);
            return importModel(*lean.proto, path, &bytes);
-         }});
+         },
+         /*postImport=*/""});
 }
 
 }  // namespace nnport::onnxproto

@@ -7,7 +7,7 @@
 // conv's [kh,kw,Cout,Cin] -> [Cin,Cout,kh,kw].
 #include "ir/ops/infer_util.h"
 #include "parsers/tensorflow/tf_builder.h"
-#include "passes/transpose_util.h"
+#include "ir/permutation.h"
 
 namespace nnport::tf {
 

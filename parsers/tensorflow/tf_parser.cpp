@@ -1,8 +1,9 @@
 // The TensorFlow frozen-GraphDef parser: reads the .pb, picks the nodes the
 // outputs need (--dstNodeName, else the nodes nobody reads), converts them
-// in dependency order through the op tables (ops_*.cpp), then lets the
-// layout passes cancel the NHWC<->NCHW Transposes the converters put around
-// layout-sensitive ops. Registered as format "tensorflow" (extension .pb).
+// in dependency order through the op tables (ops_*.cpp). Registered as
+// format "tensorflow" (extension .pb) with a post-import pipeline: the layout
+// passes lib/ runs to cancel the NHWC<->NCHW Transposes the converters put
+// around layout-sensitive ops.
 #include <algorithm>
 #include <climits>
 #include <set>
@@ -15,12 +16,11 @@
 #include "parsers/registry.h"
 #include "parsers/tensorflow/tf_builder.h"
 #include "parsers/tensorflow/tf_inputs.h"
-#include "passes/pass_manager.h"
 
 namespace nnport::tf {
 namespace {
 
-// The layout clean-up run at the end of parsing.
+// The layout clean-up lib/ runs after parsing (Parser::postImport).
 constexpr const char* kLayoutPipeline =
     "{eliminate-identity,cse,fold-shapes,fold-constants,push-transposes,merge-transposes},dce";
 
@@ -242,15 +242,6 @@ class Walker {
   uint64_t expandedBytes_ = 0;
 };
 
-Status cleanUpLayout(Model& m, const std::string& file) {
-  NNP_ASSIGN_OR_RETURN(Pipeline p, parsePipeline(kLayoutPipeline));
-  auto r = runPipeline(m, p);
-  if (!r) return r.status().withContext(fmt::format("{}: layout clean-up", file));
-  // Outputs keep their declared (TF layout) types through the passes.
-  for (Value* v : m.graph.outputs()) v->declaredType = v->type;
-  return Status::ok();
-}
-
 // The model of a read GraphDef, named `file` in errors.
 Expected<std::unique_ptr<Model>> buildModel(std::unique_ptr<tfpb::GraphDef> gd,
                                             const ParseRequest& req, const std::string& file) {
@@ -262,7 +253,6 @@ Expected<std::unique_ptr<Model>> buildModel(std::unique_ptr<tfpb::GraphDef> gd,
   Walker walker(*m, *gd, req, file);
   NNP_RETURN_IF_ERROR(walker.run());
   gd.reset();
-  NNP_RETURN_IF_ERROR(cleanUpLayout(*m, file));
   NNP_RETURN_IF_ERROR(checkConvertedShapes(*m, file));
   return m;
 }
@@ -287,7 +277,8 @@ Expected<std::unique_ptr<Model>> parseTensorflowFromMemory(const uint8_t* data, 
 }
 
 void registerTensorflowParser(ParserRegistry& r) {
-  r.add({"tensorflow", {".pb"}, "TensorFlow frozen GraphDef (-iw frozen.pb)", parseTensorflow});
+  r.add({"tensorflow", {".pb"}, "TensorFlow frozen GraphDef (-iw frozen.pb)", parseTensorflow,
+         kLayoutPipeline});
 }
 
 }  // namespace nnport::tf

@@ -13,10 +13,10 @@
 #include <iostream>
 
 #include "emitters/onnx/onnx_emitter.h"
-#include "ir/onnx_dtype.h"
+#include "ir/dtype_codes.h"
 #include "ir/serialize/ir_json.h"
 #include "ir/verifier.h"
-#include "parsers/onnx/onnx_proto.h"
+#include "ir/onnx/onnx_proto.h"
 #include "parsers/onnx/onnx_reader.h"
 
 namespace fs = std::filesystem;

@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "parsers/onnx/onnx_reader.h"
 #include "passes/pass_manager.h"
 #include "tests/fuzz/fuzz_util.h"

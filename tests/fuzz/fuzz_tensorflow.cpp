@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "parsers/tensorflow/tf_graph_subset.pb.h"
+#include "lib/pipeline.h"
 #include "parsers/tensorflow/tf_parser.h"
 #include "tests/fuzz/fuzz_util.h"
 
@@ -46,6 +47,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ParseRequest req;
   req.inputShapes = pinnedShapes(data, size);
   auto model = tf::parseTensorflowFromMemory(data, size, req, "fuzz.pb");
+  if (model) {
+    const Parser* p = ParserRegistry::instance().find("tensorflow");
+    Status s = finishImport(*model.value(), *p, "fuzz.pb");
+    if (!s.isOk()) {
+      fuzz::trapOnInternal(s);
+      return 0;
+    }
+  }
   fuzz::afterParse(model);
   return 0;
 }

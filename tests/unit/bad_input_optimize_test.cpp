@@ -19,6 +19,22 @@ TEST_CASE("optimize with an unknown pass names it and lists the valid ones", "[b
   checkFailingRun(ws, {"convert", model.string(), out.string(), "--print-after", "nope"}, out, {2, {"nope"}});
   checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "-O1", "--passes", "dce"}, out,
                   {2, {"either -O or --passes"}});
+  checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "--stop-after", "nope"}, out,
+                  {2, {"--stop-after: unknown pass 'nope'", "fuse-conv-bn"}});
+  checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "--passes", "dce", "--stop-after", "cse"},
+                  out, {2, {"--stop-after: pass 'cse' is not in the pipeline"}});
+}
+
+TEST_CASE("optimize --stop-after writes the model as that pass left it", "[bad-input]") {
+  Workspace ws;
+  const fs::path model = ws.in() / "m.onnx", out = ws.out() / "o.onnx";
+  writeFile(model, serialized(validModel()));
+  RunResult r = runNnport(ws, {"optimize", model.string(), "-o", out.string(), "--stats", "--stop-after", "dce"});
+  INFO(r.err);
+  CHECK(r.exitCode == 0);
+  CHECK(fs::exists(out));
+  CHECK(r.out.find(", stopped after dce") != std::string::npos);
+  CHECK(r.err.find("stopped after pass dce (--stop-after)") != std::string::npos);
 }
 
 TEST_CASE("optimize writes a model that still runs and reports its passes", "[bad-input]") {

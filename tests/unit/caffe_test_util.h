@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "parsers/caffe/caffe_subset.pb.h"
 #include "parsers/registry.h"
 #include "tests/unit/bad_input_harness.h"

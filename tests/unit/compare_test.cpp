@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "lib/exec/compare.h"
+#include "exec/compare.h"
 #include "tests/unit/test_graphs.h"
 
 using namespace nnport;

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <limits>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "parsers/darknet/darknet_builder.h"
 #include "parsers/registry.h"
 #include "tests/unit/bad_input_harness.h"

@@ -2,7 +2,7 @@
 // dilated conv, SAME padding, transposed conv, ceil-mode pools and Indices.
 #include <catch2/catch.hpp>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "tests/unit/test_graphs.h"
 
 using namespace nnport;

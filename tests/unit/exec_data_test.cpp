@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "tests/unit/test_graphs.h"
 
 using namespace nnport;

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <random>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "tests/unit/test_graphs.h"
 
 using namespace nnport;

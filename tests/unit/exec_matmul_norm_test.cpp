@@ -6,7 +6,7 @@
 #include <limits>
 #include <map>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "tests/unit/exec_test_util.h"
 
 using namespace nnport;

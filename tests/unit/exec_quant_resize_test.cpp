@@ -5,7 +5,7 @@
 #include <cmath>
 #include <map>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "tests/unit/exec_test_util.h"
 
 using namespace nnport;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "tests/unit/test_graphs.h"
 
 namespace nnport::testing {

@@ -2,7 +2,7 @@
 // observation of every intermediate, broadcasting and reshaping kernels.
 #include <catch2/catch.hpp>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "tests/unit/test_graphs.h"
 
 using namespace nnport;

@@ -2,7 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "ir/shape_inference.h"
-#include "passes/graph_edit.h"
+#include "lib/graph_edit.h"
+#include "passes/dce.h"
 
 using namespace nnport;
 

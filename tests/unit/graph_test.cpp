@@ -69,3 +69,35 @@ TEST_CASE("incompatible broadcast is an error naming the node", "[ir][infer]") {
   REQUIRE_FALSE(r);
   CHECK(r.status().message().find("node 'mul7' (Mul)") != std::string::npos);
 }
+
+TEST_CASE("attribute reads take the op record's default and refuse what it does not declare", "[ir]") {
+  Graph g;
+  Value* a = g.addInput("a", f32({2, 3}));
+  Value* b = g.addInput("b", f32({3, 4}));
+  Node* gemm = g.addNode("Gemm", "", {a, b}, {"y"}, "gemm");
+  CHECK(gemm->attrFloat("alpha") == 1.0f);  // the record's default
+  gemm->attrs.set(Attribute::ofFloat("alpha", 2.5f));
+  CHECK(gemm->attrFloat("alpha") == 2.5f);
+  try {
+    (void)gemm->attrInt("transposeA");  // misspelt: not in Gemm's record
+    FAIL("no InternalError for an undeclared attribute");
+  } catch (const InternalError& e) {
+    CHECK(e.status().code() == ErrorCode::Internal);
+    CHECK(e.status().message() ==
+          "node 'gemm' (Gemm): reads attribute 'transposeA', which its op record does not declare");
+  }
+  try {
+    (void)gemm->attrFloat("beta", 0.5f);  // a literal that could disagree with the record
+    FAIL("no InternalError for a fallback that shadows the record's default");
+  } catch (const InternalError& e) {
+    CHECK(e.status().message() ==
+          "node 'gemm' (Gemm): reads attribute 'beta' with a fallback, but its op record has a default");
+  }
+  // Declared without a default: the fallback applies. No record: likewise.
+  Node* c = g.addNode("Constant", "", {}, {"k"}, "k");
+  CHECK(c->attrInt("value_int", 7) == 7);
+  Node* custom = g.addNode("MyOp", "com.example", {a}, {"z"}, "custom");
+  CHECK(custom->schema() == nullptr);
+  CHECK(custom->attrInt("anything", 3) == 3);
+  CHECK(custom->attrString("mode") == "");
+}

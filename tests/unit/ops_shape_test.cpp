@@ -6,7 +6,7 @@
 #include "tests/unit/test_graphs.h"
 
 #include "ir/graph.h"
-#include "ir/onnx_dtype.h"
+#include "ir/dtype_codes.h"
 #include "ir/shape_inference.h"
 
 using namespace nnport;

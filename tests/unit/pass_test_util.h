@@ -14,7 +14,7 @@
 
 #include "ir/printer.h"
 #include "ir/text_parser.h"
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "passes/pass_manager.h"
 #include "tests/unit/test_graphs.h"
 

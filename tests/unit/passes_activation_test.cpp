@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "ir/fused_activation.h"
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "lib/pipeline.h"
 #include "tests/unit/pass_test_util.h"
 

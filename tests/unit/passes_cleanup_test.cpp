@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "tests/unit/pass_test_util.h"
 
 using namespace nnport;

@@ -3,7 +3,7 @@
 // shape; size caps, Q/DQ and graph outputs are left alone.
 #include <catch2/catch.hpp>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "tests/unit/pass_test_util.h"
 
 using namespace nnport;

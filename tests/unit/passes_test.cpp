@@ -7,7 +7,7 @@
 #include <random>
 #include <sstream>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "tests/unit/pass_test_util.h"
 
 using namespace nnport;
@@ -182,6 +182,30 @@ TEST_CASE("the pass manager prints after a pass and runs groups to a fixed point
   // Round 1 changes something, round 2 confirms nothing is left to do.
   for (const PassStat& s : r->passes)
     if (s.pass != "dce") CHECK(s.runs == 2);
+}
+
+TEST_CASE("pass manager: --stop-after ends the whole pipeline after the first run of a pass", "[passes]") {
+  Model m;
+  convBn(m, false);
+  m.graph.addOutput(m.graph.addNode("Identity", "", {m.graph.findValue("n")}, {"extra"}, "id")->output(0));
+  PassManagerOptions o;
+  o.stopAfter = "fuse-conv-bn";
+  auto p = parsePipeline("{eliminate-identity,fuse-conv-bn},dce");
+  REQUIRE(p);
+  auto r = runPipeline(m, *p, o);
+  REQUIRE(r);
+  CHECK(r->stoppedAfter == "fuse-conv-bn");
+  // One round of the group, the BN folded, dce never ran.
+  REQUIRE(r->passes.size() == 2);
+  for (const PassStat& s : r->passes) CHECK(s.runs == 1);
+  CHECK(opCounts(m).count("BatchNormalization") == 0);
+  CHECK(r->str().find("stopped after pass fuse-conv-bn") != std::string::npos);
+
+  o.stopAfter = "fuse-pad";  // a pass, but not in this pipeline
+  auto missing = runPipeline(m, *p, o);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.status().code() == ErrorCode::Usage);
+  CHECK(missing.status().message() == "--stop-after: pass 'fuse-pad' is not in the pipeline");
 }
 
 TEST_CASE("O2 turns Conv, BatchNormalization and Identity into one Conv (text IR)", "[passes]") {

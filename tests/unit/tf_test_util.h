@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
+#include "lib/pipeline.h"
 #include "parsers/registry.h"
 #include "parsers/tensorflow/tf_graph_subset.pb.h"
 #include "tests/unit/bad_input_harness.h"
@@ -79,7 +80,7 @@ inline Expected<std::unique_ptr<Model>> parse(const badinput::Workspace& ws, con
   req.weights = path.string();
   req.outputs = std::move(outputs);
   req.inputShapes = std::move(shapes);
-  return ParserRegistry::instance().find("tensorflow")->parse(req);
+  return loadModel("tensorflow", req);
 }
 
 // Runs the model's only input on `x` (dims `dims`) and returns output 0.

@@ -63,7 +63,9 @@ TEST_CASE("a recorded shape that contradicts inference is reported", "[verifier]
 TEST_CASE("a recorded dtype that contradicts inference is reported", "[verifier]") {
   ReluChain c;
   c.a->output()->type.dtype = DType::Int32;
-  CHECK_FALSE(verifyGraph(c.g, kOpsets).isOk());
+  Status st = verifyGraph(c.g, kOpsets);
+  REQUIRE_FALSE(st.isOk());
+  CHECK(st.message() == "node 'relu_a' (Relu): output 'a' is recorded as i32 but the op produces f32");
 }
 
 TEST_CASE("a missing required input and a wrong attribute kind are reported", "[verifier]") {
@@ -100,5 +102,7 @@ TEST_CASE("an initializer whose bytes do not match its dims is reported", "[veri
 TEST_CASE("a graph output nothing produces is reported", "[verifier]") {
   ReluChain c;
   c.g.addOutput(c.g.addDetachedValue("nowhere"));
-  CHECK_FALSE(verifyGraph(c.g, kOpsets).isOk());
+  Status st = verifyGraph(c.g, kOpsets);
+  REQUIRE_FALSE(st.isOk());
+  CHECK(st.message() == "graph output 'nowhere' is not produced by anything");
 }

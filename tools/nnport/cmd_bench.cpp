@@ -21,7 +21,7 @@
 #include <memory>
 #include <numeric>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "lib/pipeline.h"
 #include "tools/nnport/cli.h"
 #include "tools/nnport/run_inputs.h"

@@ -7,7 +7,7 @@
 #include <iostream>
 #include <memory>
 
-#include "lib/exec/compare.h"
+#include "exec/compare.h"
 #include "lib/pipeline.h"
 #include "tools/nnport/cli.h"
 #include "tools/nnport/run_inputs.h"

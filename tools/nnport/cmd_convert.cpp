@@ -19,6 +19,7 @@ struct ConvertArgs {
   // Optimization (convert: none by default; optimize: -O2 by default).
   std::string optLevel, passes;
   std::vector<std::string> printAfter;
+  std::string stopAfter;
   bool verifyEach = false, stats = false;
 };
 
@@ -26,6 +27,8 @@ void addPassOptions(CLI::App* c, ConvertArgs& a) {
   c->add_option("-O,--opt-level", a.optLevel, "Optimization level: 0, 1 or 2 (-O2)");
   c->add_option("--passes", a.passes, "Pass pipeline, e.g. \"dce,{eliminate-identity,fuse-conv-bn}\"");
   c->add_option("--print-after", a.printAfter, "Print the text IR after this pass (repeatable; 'all')");
+  c->add_option("--stop-after", a.stopAfter,
+                "Stop the pipeline after the first run of this pass and write the model as it is then");
   c->add_flag("--verify-each", a.verifyEach, "Run the IR verifier after every pass");
   c->add_flag("--stats", a.stats, "Report what each pass changed and how long it took");
 }
@@ -104,6 +107,10 @@ Expected<ConvertOptions> toOptions(const ConvertArgs& a) {
       return Status::usage("--print-after: unknown pass '{}'; valid passes: {}", p, PassRegistry::instance().namesList());
     o.passOptions.printAfter.insert(p);
   }
+  if (!a.stopAfter.empty() && !PassRegistry::instance().find(a.stopAfter))
+    return Status::usage("--stop-after: unknown pass '{}'; valid passes: {}", a.stopAfter,
+                         PassRegistry::instance().namesList());
+  o.passOptions.stopAfter = a.stopAfter;
   o.passOptions.verifyEach = a.verifyEach;
   return o;
 }

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <memory>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 #include "lib/npy.h"
 #include "lib/pipeline.h"
 #include "tools/nnport/cli.h"

@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
     return action ? action() : kExitUsage;
   } catch (const nnport::OverBudgetError& e) {
     return reportError(e.status());
+  } catch (const nnport::InternalError& e) {
+    return reportError(e.status());
   } catch (const std::bad_alloc&) {
     return reportError(nnport::Status::overBudget(
         "ran out of memory (the machine has less than the budget allows; lower --max-memory)"));

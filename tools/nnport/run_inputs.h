@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/exec/executor.h"
+#include "exec/executor.h"
 
 namespace nnport::cli {
 
