@@ -76,7 +76,9 @@ Status checkArity(const Node& n, const OpSchema& s) {
   if (n.numInputs() > s.maxInputs())
     return Status::invalid("{}: {} inputs, the op takes at most {}", n.describe(), n.numInputs(),
                            s.maxInputs());
-  for (size_t i = 0; i < s.outputs.size() && i < n.numOutputs(); ++i) {
+  // As for inputs: every Single output up to the last one is present (a
+  // Conv with no output at all is as broken as one without its weights).
+  for (size_t i = 0; i < s.outputs.size(); ++i) {
     if (s.outputs[i].arity == Arity::Variadic) break;
     if (s.outputs[i].arity == Arity::Single && !n.output(i))
       return Status::invalid("{}: required output '{}' is missing", n.describe(),
