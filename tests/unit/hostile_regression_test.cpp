@@ -209,6 +209,17 @@ TEST_CASE("a node with more outputs than its op defines is invalid input", "[hos
   checkConvertFails(ws, model, {kInvalid, {model.string(), "node 'r' (Relu)", "2 outputs"}});
 }
 
+TEST_CASE("a node without its required output is invalid input", "[hostile]") {
+  // fuzz_run_model: a Conv with no output at all reached Conv's inference,
+  // which reads output 0 (undefined behaviour).
+  Workspace ws;
+  onnx::ModelProto m = convModel({1, 1});
+  m.mutable_graph()->mutable_node(0)->clear_output();
+  addNode(m, "Relu", "r", {"X"}, {"Y"});
+  const fs::path model = writeModel(ws, m);
+  checkConvertFails(ws, model, {kInvalid, {model.string(), "node 'c' (Conv)", "required output 'Y'"}});
+}
+
 TEST_CASE("names that are not UTF-8 or hold control bytes", "[hostile]") {
   Workspace ws;
   SECTION("inspect --json prints valid JSON for a name that is not UTF-8") {
