@@ -2,8 +2,9 @@
 #include "exec/fusion.h"
 
 #include <algorithm>
-#include <cfloat>
 #include <cmath>
+
+#include "ir/ops/registry.h"
 
 namespace nnport::exec {
 
@@ -17,11 +18,13 @@ const Node* onlyUser(const Value& v) {
 
 bool plainOnnx(const Node& n) { return n.domain().empty() || n.domain() == "ai.onnx"; }
 
-// Clip's bound from a constant scalar input (opset 11+) or an attribute.
-std::optional<float> clipBound(const Node& clip, size_t input, const char* attr, float dflt) {
-  if (clip.numInputs() <= 1 && clip.attrs.find(attr)) return clip.attrFloat(attr);
-  const Value* v = clip.input(input);
-  if (!v) return dflt;
+// Parameter `name` of activation n: its constant scalar float input of that
+// name when n has it (Clip-11's min and max), else the attribute (or the
+// record's default); nullopt when the input is not such a constant.
+std::optional<float> activationParam(const Node& n, const std::string& name) {
+  const int index = n.schema()->inputIndex(name);
+  const Value* v = index > 0 && static_cast<size_t>(index) < n.numInputs() ? n.input(static_cast<size_t>(index)) : nullptr;
+  if (!v) return n.attrFloat(name);
   TensorPtr t = v->initializer();
   if (!t && v->producer() && v->producer()->opType() == "Constant")
     t = v->producer()->attrs.getTensor("value");  // as torch exports write them
@@ -29,19 +32,23 @@ std::optional<float> clipBound(const Node& clip, size_t input, const char* attr,
   return t->data<float>()[0];
 }
 
+// n as a fused activation, when its op record says it fuses and its
+// parameters are known.
 std::optional<FusedActivation> singleActivation(const Node& n) {
-  const std::string& op = n.opType();
-  if (op == "Relu" || op == "Sigmoid" || op == "Tanh" || op == "HardSwish") return FusedActivation{op};
-  if (op == "LeakyRelu") return FusedActivation{op, n.attrFloat("alpha")};
-  if (op == "Elu") return FusedActivation{op, n.attrFloat("alpha")};
-  if (op == "HardSigmoid")
-    return FusedActivation{op, n.attrFloat("alpha"), n.attrFloat("beta")};
-  if (op == "Clip") {
-    auto lo = clipBound(n, 1, "min", -FLT_MAX), hi = clipBound(n, 2, "max", FLT_MAX);
-    if (!lo || !hi || *lo > *hi) return std::nullopt;  // min > max: all max, as the reference does
-    return FusedActivation{op, *lo, *hi};
+  const std::vector<std::string>& names = fusedActivationParamNames(n.opType());
+  if (!n.schema() || !n.schema()->fusedActivation) return std::nullopt;
+  FusedActivation a{n.opType()};
+  std::vector<float> v;
+  for (const std::string& name : names) {
+    auto p = activationParam(n, name);
+    if (!p) return std::nullopt;
+    v.push_back(*p);
   }
-  return std::nullopt;
+  if (!v.empty()) a.alpha = v[0];
+  if (v.size() > 1) a.beta = v[1];
+  // Clip with min > max gives max everywhere; oneDNN's clip would give min.
+  if (a.op == "Clip" && a.alpha > a.beta) return std::nullopt;
+  return a;
 }
 
 // x -> Sigmoid -> Mul(x, sigmoid(x)), x used by exactly those two.
@@ -59,7 +66,8 @@ std::optional<ActivationFusion> matchSwish(const Value& x) {
   const bool wired = (mul->input(0) == &x && mul->input(1) == sig->output(0)) ||
                      (mul->input(1) == &x && mul->input(0) == sig->output(0));
   if (!wired) return std::nullopt;
-  return ActivationFusion{{"Swish", 1.f}, {sig, mul}, mul->output(0)};
+  FusedActivation swish{kSwishActivation};
+  return ActivationFusion{swish, {sig, mul}, mul->output(0)};
 }
 
 }  // namespace

@@ -1,31 +1,36 @@
-// Reading and writing the fused-activation attributes.
+// Reading and writing the fused-activation attributes; which activations
+// fuse, and with which parameters, is on their op records.
 #include "ir/fused_activation.h"
 
-#include <map>
 #include <vector>
+
+#include "ir/ops/registry.h"
 
 namespace nnport {
 
 namespace {
 
-// Activation -> how many of (alpha, beta) it reads.
-const std::map<std::string, int>& table() {
-  static const std::map<std::string, int> t{
-      {"Relu", 0},      {"Sigmoid", 0}, {"Tanh", 0}, {"HardSwish", 0},   {"Swish", 0},
-      {"LeakyRelu", 1}, {"Elu", 1},     {"Clip", 2}, {"HardSigmoid", 2},
-  };
-  return t;
+// The record of a fusable activation op, or nullptr (Swish is a pattern,
+// not an op: it has no record).
+const OpSchema* activationRecord(const std::string& op) {
+  const OpSchema* s = OpRegistry::instance().find("", op);
+  return s && s->fusedActivation ? s : nullptr;
 }
 
 }  // namespace
 
 bool isFusableActivation(const std::string& op) {
-  return table().count(op) != 0;
+  return op == kSwishActivation || activationRecord(op) != nullptr;
+}
+
+const std::vector<std::string>& fusedActivationParamNames(const std::string& op) {
+  static const std::vector<std::string> none;
+  const OpSchema* s = activationRecord(op);
+  return s ? s->fusedActivation->params : none;
 }
 
 int fusedActivationParams(const std::string& op) {
-  auto it = table().find(op);
-  return it == table().end() ? 0 : it->second;
+  return static_cast<int>(fusedActivationParamNames(op).size());
 }
 
 bool hasFusedActivation(const Node& n) {

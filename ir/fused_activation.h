@@ -8,14 +8,17 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ir/graph.h"
 
 namespace nnport {
 
-// op: Relu, LeakyRelu (alpha), Clip (alpha = min, beta = max), Sigmoid,
-// Tanh, HardSigmoid (alpha, beta), HardSwish, Elu (alpha), or Swish
-// (x * sigmoid(x)).
+// op: an activation whose op record is marked fusable
+// (OpSchemaBuilder::fusableActivation: Relu, LeakyRelu, Clip, Sigmoid,
+// Tanh, HardSigmoid, HardSwish, Elu), its parameters in the record's order
+// in alpha and beta (Clip: min, max); or Swish (x * sigmoid(x)), a pattern
+// of two ops with no record.
 struct FusedActivation {
   std::string op;
   float alpha = 0.f, beta = 0.f;
@@ -24,8 +27,11 @@ struct FusedActivation {
 inline constexpr const char* kFusedActivationAttr = "nnport.activation";
 inline constexpr const char* kFusedActivationParamsAttr = "nnport.activation_params";
 
+inline constexpr const char* kSwishActivation = "Swish";
+
 bool isFusableActivation(const std::string& op);
-// Whether op reads alpha (and beta).
+// The parameters op's fused form carries (its record's names), and how many.
+const std::vector<std::string>& fusedActivationParamNames(const std::string& op);
 int fusedActivationParams(const std::string& op);
 
 // The node's fused activation; an invalid one (unknown op, wrong parameter

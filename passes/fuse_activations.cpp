@@ -1,8 +1,9 @@
 // fuse-activations: an activation that alone reads the float output of a
-// Conv, ConvTranspose, Gemm or MatMul becomes an IR-level fused activation
-// of that node (ir/fused_activation.h): Relu, LeakyRelu, Clip (Relu6) with
-// constant bounds, Sigmoid, Tanh, HardSigmoid, HardSwish, Elu, and the
-// Swish/SiLU pattern x * Sigmoid(x). The pattern matcher is the
+// node whose op record has the kFusedActivation trait (Conv, ConvTranspose,
+// Gemm, MatMul) becomes an IR-level fused activation of that node
+// (ir/fused_activation.h): an op whose record is marked fusable (Relu,
+// LeakyRelu, Clip (Relu6) with constant bounds, Sigmoid, Tanh, HardSigmoid,
+// HardSwish, Elu), and the Swish/SiLU pattern x * Sigmoid(x). The pattern matcher is the
 // interpreter's run-time one (exec/fusion.h), so what the edge
 // emitters see fused is exactly what the interpreter fuses.
 // Lenient shape inference runs first (output types decide). Refused
@@ -11,6 +12,7 @@
 #include <unordered_set>
 
 #include "ir/fused_activation.h"
+#include "ir/ops/registry.h"
 #include "ir/shape_inference.h"
 #include "exec/fusion.h"
 #include "passes/pass.h"
@@ -20,8 +22,10 @@ namespace nnport {
 
 namespace {
 
+// The record says whether the node may carry a fused activation.
 bool fusableProducer(const Node& n) {
-  return isOp(n, "Conv") || isOp(n, "ConvTranspose") || isOp(n, "Gemm") || isOp(n, "MatMul");
+  const bool onnx = n.domain().empty() || n.domain() == "ai.onnx";
+  return onnx && n.schema() && n.schema()->has(kFusedActivation);
 }
 
 std::string refusal(const Node& producer) {

@@ -1,7 +1,9 @@
 // push-transposes: R(Transpose(x, p), ...) becomes Transpose(R'(x, ...), p)
 // when R, the only reader, commutes with it, so the NCHW<->NHWC pairs that
 // converters leave around each Conv of an NHWC model meet and cancel
-// (merge-transposes). R' is R rewritten for x's layout:
+// (merge-transposes). Which ops commute, and how, is each op record's
+// transpose rule (TransposeRule in ir/ops/registry.h); R' is R rewritten
+// for x's layout by that rule:
 // - unary elementwise ops (Relu, Sigmoid, Clip, Cast, ...): unchanged;
 // - broadcasting ops (Add, Mul, Where, PRelu, ...): each other operand is a
 //   constant, given leading 1-dims up to p's rank (numpy aligns ranks on the

@@ -3,7 +3,6 @@
 #include "passes/push_transposes_rules.h"
 
 #include <algorithm>
-#include <map>
 
 #include "passes/fusion_util.h"
 #include "passes/rewire.h"
@@ -13,38 +12,6 @@ namespace nnport::pushtransposes {
 namespace {
 
 using Ints = std::vector<int64_t>;
-
-const std::map<std::string, Reader>& readers() {
-  static const std::map<std::string, Reader> table = [] {
-    std::map<std::string, Reader> t;
-    // clang-format off
-    for (const char* op : {"Relu", "LeakyRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Celu",
-                           "HardSigmoid", "HardSwish", "Softplus", "Softsign", "ThresholdedRelu",
-                           "Clip", "Abs", "Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Floor",
-                           "Ceil", "Round", "Sign", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan",
-                           "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Erf", "Not", "BitwiseNot",
-                           "IsNaN", "IsInf", "Cast", "Identity"})
-      t[op] = Reader::Unary;
-    for (const char* op : {"Add", "Sub", "Mul", "Div", "Pow", "Mod", "BitShift", "BitwiseAnd",
-                           "BitwiseOr", "BitwiseXor", "Equal", "Less", "Greater", "LessOrEqual",
-                           "GreaterOrEqual", "And", "Or", "Xor", "Min", "Max", "Sum", "Mean",
-                           "Where", "PRelu"})
-      t[op] = Reader::Broadcast;
-    for (const char* op : {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
-                           "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp",
-                           "ReduceSumSquare"})
-      t[op] = Reader::Reduce;
-    // clang-format on
-    t["ArgMax"] = t["ArgMin"] = Reader::ArgReduce;
-    t["Softmax"] = t["LogSoftmax"] = Reader::Softmax;
-    t["Concat"] = Reader::Concat;
-    t["Pad"] = Reader::Pad;
-    t["Slice"] = Reader::Slice;
-    t["Squeeze"] = Reader::Squeeze;
-    return t;
-  }();
-  return table;
-}
 
 class Planner {
  public:
@@ -91,6 +58,8 @@ class Planner {
         return slice();
       case Reader::Squeeze:
         return squeeze();
+      case Reader::None:
+        break;
     }
     return "unknown reader";
   }
@@ -283,9 +252,8 @@ class Planner {
 
 std::optional<Reader> readerKind(const Node& n) {
   if (!n.domain().empty() && n.domain() != "ai.onnx") return std::nullopt;
-  auto it = readers().find(n.opType());
-  if (it == readers().end()) return std::nullopt;
-  return it->second;
+  if (!n.schema() || n.schema()->transposeRule == Reader::None) return std::nullopt;
+  return n.schema()->transposeRule;
 }
 
 bool readBySubgraph(const Value& v) {

@@ -1,5 +1,5 @@
 // The commuting rules of push-transposes (internal to it): which readers a
-// Transpose can move below (the op families push_transposes.cpp lists), and
+// Transpose can move below (those whose op record has a transpose rule), and
 // R', the reader rewritten for the Transpose's input layout, planned before
 // anything in the graph changes.
 #pragma once
@@ -9,11 +9,13 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "ir/ops/registry.h"
 #include "ir/permutation.h"
 
 namespace nnport::pushtransposes {
 
-enum class Reader { Unary, Broadcast, Concat, Reduce, ArgReduce, Softmax, Pad, Slice, Squeeze };
+// The family of a reader is its op record's transpose rule (ir/ops/registry.h).
+using Reader = TransposeRule;
 
 // The family of a reader that may take a Transpose (ONNX domain), or nullopt.
 std::optional<Reader> readerKind(const Node& n);

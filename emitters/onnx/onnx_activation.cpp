@@ -58,18 +58,17 @@ void exportActivation(const FusedActivation& a, const std::string& in, const std
                       const std::string& nodeName, int64_t opset, onnx::GraphProto* gp, ExportNames& names) {
   const std::string& op = a.op;
   if (op == "Clip") return exportClip(a, in, out, nodeName, opset, gp, names);
-  if (op == "Swish") {
+  if (op == kSwishActivation) {
     const std::string s = names.fresh(out + "_sigmoid");
     addNode(gp, "Sigmoid", {in}, s, nodeName + "_sigmoid");
     addNode(gp, "Mul", {in, s}, out, nodeName);
     return;
   }
+  // Any other activation: one node, its parameters as the attributes its
+  // record names.
   onnx::NodeProto* p = addNode(gp, op.c_str(), {in}, out, nodeName);
-  if (op == "LeakyRelu" || op == "Elu") addFloat(p, "alpha", a.alpha);
-  if (op == "HardSigmoid") {
-    addFloat(p, "alpha", a.alpha);
-    addFloat(p, "beta", a.beta);
-  }
+  const std::vector<std::string>& params = fusedActivationParamNames(op);
+  for (size_t i = 0; i < params.size(); ++i) addFloat(p, params[i].c_str(), i == 0 ? a.alpha : a.beta);
 }
 
 }  // namespace nnport::onnxproto

@@ -56,46 +56,50 @@ Status inferSoftmax(InferenceContext& ctx) {
   return Status::ok();
 }
 
-void unary(OpRegistry& r, const char* name, uint32_t extraTraits = 0) {
-  r.add(name).input("X").output("Y").traits(kElementwise | extraTraits).infer(inferSameAsInput0);
+OpSchemaBuilder unary(OpRegistry& r, const char* name, uint32_t extraTraits = 0) {
+  return r.add(name).input("X").output("Y").traits(kElementwise | extraTraits)
+      .transposeRule(TransposeRule::Unary).infer(inferSameAsInput0);
 }
 
 // An activation with one float attribute.
 OpSchemaBuilder unaryAlpha(OpRegistry& r, const char* name, float alpha,
                            uint32_t extraTraits = 0) {
   return r.add(name).input("X").output("Y").attr("alpha", alpha).traits(kElementwise | extraTraits)
-      .infer(inferSameAsInput0);
+      .transposeRule(TransposeRule::Unary).infer(inferSameAsInput0);
 }
 
 }  // namespace
 
 void registerActivationOps(OpRegistry& r) {
-  unary(r, "Relu", kQuantizable);
-  unary(r, "Sigmoid", kQuantizable);
-  unary(r, "Tanh");
+  unary(r, "Relu", kQuantizable).fusableActivation();
+  unary(r, "Sigmoid", kQuantizable).fusableActivation();
+  unary(r, "Tanh").fusableActivation();
   unary(r, "Softplus");
   unary(r, "Softsign");
-  r.add("HardSwish").since(14).input("X").output("Y").traits(kElementwise)
-      .infer(inferSameAsInput0);
+  unary(r, "HardSwish").since(14).fusableActivation();
 
-  unaryAlpha(r, "LeakyRelu", 0.01f, kQuantizable);
-  unaryAlpha(r, "Elu", 1.0f);
+  unaryAlpha(r, "LeakyRelu", 0.01f, kQuantizable).fusableActivation({"alpha"});
+  unaryAlpha(r, "Elu", 1.0f).fusableActivation({"alpha"});
   unaryAlpha(r, "ThresholdedRelu", 1.0f).since(10);
   unaryAlpha(r, "Celu", 1.0f).since(12);
   r.add("HardSigmoid").input("X").output("Y").attr("alpha", 0.2f).attr("beta", 0.5f)
-      .traits(kElementwise).infer(inferSameAsInput0);
+      .traits(kElementwise).transposeRule(TransposeRule::Unary)
+      .fusableActivation({"alpha", "beta"}).infer(inferSameAsInput0);
   r.add("Selu").input("X").output("Y").attr("alpha", 1.67326319217681884765625f)
-      .attr("gamma", 1.05070102214813232421875f).traits(kElementwise).infer(inferSameAsInput0);
+      .attr("gamma", 1.05070102214813232421875f).traits(kElementwise)
+      .transposeRule(TransposeRule::Unary).infer(inferSameAsInput0);
 
   r.add("PRelu").input("X").input("slope").output("Y").traits(kElementwise | kQuantizable)
-      .infer(inferPRelu);
+      .transposeRule(TransposeRule::Broadcast).infer(inferPRelu);
   // min/max are attributes up to opset 10 and optional inputs from 11.
   r.add("Clip").input("input").optionalInput("min").optionalInput("max").output("output")
       .attr("min", -FLT_MAX).attr("max", FLT_MAX).traits(kElementwise | kQuantizable)
-      .infer(inferClip);
+      .transposeRule(TransposeRule::Unary).fusableActivation({"min", "max"}).infer(inferClip);
 
-  for (const char* op : {"Softmax", "LogSoftmax", "Hardmax"})
-    r.add(op).input("input").output("output").attr("axis", int64_t{-1}).infer(inferSoftmax);
+  for (const char* op : {"Softmax", "LogSoftmax"})
+    r.add(op).input("input").output("output").attr("axis", int64_t{-1})
+        .transposeRule(TransposeRule::Softmax).infer(inferSoftmax);
+  r.add("Hardmax").input("input").output("output").attr("axis", int64_t{-1}).infer(inferSoftmax);
 }
 
 }  // namespace nnport

@@ -149,7 +149,7 @@ void registerConstantOps(OpRegistry& r) {
   r.add("Range").input("start").input("limit").input("delta").output("output")
       .infer(inferRange);
   r.add("Cast").input("input").output("output").requiredAttr("to", AttrKind::Int)
-      .infer(inferCast);
+      .transposeRule(TransposeRule::Unary).infer(inferCast);
   r.add("CastLike").input("input").input("target_type").output("output").infer(inferCastLike);
 }
 

@@ -211,6 +211,8 @@ void registerConvOps(OpRegistry& r) {
   OpSchemaBuilder conv = r.add("Conv");
   conv.input("X").input("W").optionalInput("B").output("Y")
       .traits(kLayoutSensitive | kQuantizable | kFusedActivation)
+      // W is [M, C/group, k...]: one scale per output channel M.
+      .quantization(weightedQuantization(1, 2, [](const Node&) { return int64_t{0}; }))
       .infer(inferConvFloat).macs(convMacs(1));
   addWindowAttrs(conv);
 
@@ -218,7 +220,9 @@ void registerConvOps(OpRegistry& r) {
   convT.input("X").input("W").optionalInput("B").output("Y")
       .optionalAttr("output_padding", AttrKind::Ints).range(0, kMaxWindowAttr)
       .optionalAttr("output_shape", AttrKind::Ints).range(0)
-      .traits(kLayoutSensitive | kQuantizable)
+      .traits(kLayoutSensitive | kQuantizable | kFusedActivation)
+      // W is [C, M/group, k...]: the output channels are axis 1.
+      .quantization(weightedQuantization(1, 2, [](const Node&) { return int64_t{1}; }))
       .infer(inferConvTranspose).macs(convTransposeMacs);
   addWindowAttrs(convT);
 

@@ -311,7 +311,8 @@ Status inferReverseSequence(InferenceContext& ctx) {
 
 void registerDataMovementOps(OpRegistry& r) {
   r.add("Concat").variadicInput("inputs").output("concat_result")
-      .requiredAttr("axis", AttrKind::Int).traits(kShapeOp).infer(inferConcat);
+      .requiredAttr("axis", AttrKind::Int).traits(kShapeOp).transposeRule(TransposeRule::Concat)
+      .infer(inferConcat);
   r.add("Split").input("input").optionalInput("split").variadicOutput("outputs")
       .attr("axis", int64_t{0}).optionalAttr("split", AttrKind::Ints).range(0)
       .traits(kShapeOp).infer(inferSplit);
@@ -319,12 +320,13 @@ void registerDataMovementOps(OpRegistry& r) {
   r.add("Slice").input("data").optionalInput("starts").optionalInput("ends")
       .optionalInput("axes").optionalInput("steps").output("output")
       .optionalAttr("starts", AttrKind::Ints).optionalAttr("ends", AttrKind::Ints)
-      .optionalAttr("axes", AttrKind::Ints).traits(kShapeOp).infer(inferSlice);
+      .optionalAttr("axes", AttrKind::Ints).traits(kShapeOp).transposeRule(TransposeRule::Slice)
+      .infer(inferSlice);
   // Pad-1 names its attribute `paddings`, Pad-2 `pads`; Pad-11 takes inputs.
   r.add("Pad").input("data").optionalInput("pads").optionalInput("constant_value")
       .optionalInput("axes").output("output").attr("mode", "constant")
       .optionalAttr("pads", AttrKind::Ints).optionalAttr("paddings", AttrKind::Ints)
-      .attr("value", 0.0f).traits(kShapeOp).infer(inferPad);
+      .attr("value", 0.0f).traits(kShapeOp).transposeRule(TransposeRule::Pad).infer(inferPad);
   r.add("Compress").input("input").input("condition").output("output")
       .optionalAttr("axis", AttrKind::Int).traits(kShapeOp).infer(inferCompress);
   r.add("OneHot").input("indices").input("depth").input("values").output("output")

@@ -236,12 +236,20 @@ Status inferEinsum(InferenceContext& ctx) {
 }  // namespace
 
 void registerMatMulOps(OpRegistry& r) {
-  r.add("MatMul").input("A").input("B").output("Y").traits(kQuantizable)
+  // B's output features are its last axis (a constant B is the weight).
+  r.add("MatMul").input("A").input("B").output("Y").traits(kQuantizable | kFusedActivation)
+      .quantization(weightedQuantization(1, -1, [](const Node& n) {
+        const Value* b = n.input(1);
+        return b && b->type.shape.rankKnown() ? static_cast<int64_t>(b->type.shape.rank()) - 1 : int64_t{-1};
+      }))
       .infer([](InferenceContext& c) { return inferMatMulShapes(c, 0, 1, c.inputDType(0)); })
       .macs(matMulMacs(0));
   r.add("Gemm").input("A").input("B").optionalInput("C").output("Y")
       .attr("alpha", 1.0f).attr("beta", 1.0f).attr("transA", int64_t{0}).attr("transB", int64_t{0})
-      .traits(kQuantizable | kFusedActivation).infer(inferGemm).macs(gemmMacs);
+      .traits(kQuantizable | kFusedActivation)
+      // B is [K, N], or [N, K] with transB: the output features N.
+      .quantization(weightedQuantization(1, 2, [](const Node& n) { return n.attrInt("transB") ? int64_t{0} : int64_t{1}; }))
+      .infer(inferGemm).macs(gemmMacs);
   r.add("MatMulInteger").since(10).input("A").input("B").optionalInput("a_zero_point")
       .optionalInput("b_zero_point").output("Y").traits(kQuantizable)
       .infer([](InferenceContext& c) { return inferMatMulShapes(c, 0, 1, DType::Int32); })

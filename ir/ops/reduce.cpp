@@ -83,13 +83,13 @@ void registerReduceOps(OpRegistry& r) {
     const int64_t axesInputSince = std::string(op) == "ReduceSum" ? 13 : 18;
     r.add(op).input("data").optionalInput("axes").output("reduced")
         .optionalAttr("axes", AttrKind::Ints).attr("keepdims", int64_t{1})
-        .attr("noop_with_empty_axes", int64_t{0})
+        .attr("noop_with_empty_axes", int64_t{0}).transposeRule(TransposeRule::Reduce)
         .infer([axesInputSince](InferenceContext& c) { return inferReduce(c, axesInputSince); });
   }
   for (const char* op : {"ArgMax", "ArgMin"})
     r.add(op).input("data").output("reduced").attr("axis", int64_t{0})
         .attr("keepdims", int64_t{1}).attr("select_last_index", int64_t{0})
-        .infer(inferArgReduce);
+        .transposeRule(TransposeRule::ArgReduce).infer(inferArgReduce);
 }
 
 }  // namespace nnport

@@ -12,6 +12,12 @@ const AttrSpec* OpSchema::attr(const std::string& n) const {
   return nullptr;
 }
 
+int OpSchema::inputIndex(const std::string& n) const {
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (inputs[i].name == n) return static_cast<int>(i);
+  return -1;
+}
+
 size_t OpSchema::minInputs() const {
   size_t n = 0;
   for (size_t i = 0; i < inputs.size(); ++i)
@@ -97,6 +103,29 @@ OpSchemaBuilder& OpSchemaBuilder::traits(uint32_t t) {
   s_.traits |= t;
   return *this;
 }
+QuantizationRule weightedQuantization(int weight, int bias, std::function<int64_t(const Node&)> axis) {
+  QuantizationRule q;
+  q.weight = weight;
+  q.bias = bias;
+  q.weightAxis = std::move(axis);
+  return q;
+}
+
+OpSchemaBuilder& OpSchemaBuilder::transposeRule(TransposeRule r) {
+  s_.transposeRule = r;
+  return *this;
+}
+
+OpSchemaBuilder& OpSchemaBuilder::fusableActivation(std::vector<std::string> params) {
+  s_.fusedActivation = FusedActivationRule{std::move(params)};
+  return *this;
+}
+
+OpSchemaBuilder& OpSchemaBuilder::quantization(QuantizationRule q) {
+  s_.quantization = std::move(q);
+  return *this;
+}
+
 OpSchemaBuilder& OpSchemaBuilder::infer(InferFn f) {
   s_.infer = std::move(f);
   return *this;

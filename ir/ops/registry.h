@@ -29,6 +29,48 @@ enum OpTrait : uint32_t {
 
 enum class Arity : uint8_t { Single, Optional, Variadic };
 
+// How a Transpose feeding the op moves below it (passes/push_transposes):
+// the op's operands and attributes are rewritten for the Transpose's input
+// layout by the family's rule. None: the op does not take a Transpose.
+enum class TransposeRule : uint8_t {
+  None,
+  Unary,      // input 0 permuted, the rest (scalars, Cast's type) unchanged
+  Broadcast,  // every input permuted (constants and rank-lower operands adapted)
+  Concat,     // axis remapped
+  Reduce,     // axes remapped; keepdims=0 drops them after the Transpose
+  ArgReduce,  // axis remapped; keepdims=0 drops it
+  Softmax,    // axis remapped when the op works on one axis (opset 13+)
+  Pad,        // pads (and axes) remapped
+  Slice,      // axes remapped
+  Squeeze,    // axes remapped, the Transpose after drops them
+};
+
+// What the op contributes when it is fused into the node producing its
+// input (ir/fused_activation.h): the float parameters the fused form
+// carries, in order (alpha, beta), each read from the input of that name
+// when the node has it (a constant scalar, as Clip-11 takes min and max),
+// else from the attribute of that name.
+struct FusedActivationRule {
+  std::vector<std::string> params;
+};
+
+// How the quantizer treats the op (quantize/): which inputs carry
+// activations to observe and quantize, which one is a weight (quantized per
+// channel along weightAxis, or per tensor), and the bias it reads (int32,
+// scale = input scale x weight scale). -1: none.
+struct QuantizationRule {
+  std::vector<int> activations{0};
+  int weight = -1;
+  int bias = -1;
+  // The weight's output-channel axis; a function of the node where an
+  // attribute moves it (Gemm's transB), else the fixed axis.
+  std::function<int64_t(const Node&)> weightAxis;
+};
+
+// The rule of an op with a weight: activation input 0, `weight` quantized
+// per channel along axis(node), `bias` (or -1).
+QuantizationRule weightedQuantization(int weight, int bias, std::function<int64_t(const Node&)> axis);
+
 struct OperandSpec {
   std::string name;
   Arity arity = Arity::Single;
@@ -60,8 +102,13 @@ struct OpSchema {
   InferFn infer;
   CostFn macs;
   uint32_t traits = 0;
+  TransposeRule transposeRule = TransposeRule::None;
+  std::optional<FusedActivationRule> fusedActivation;  // set: a fusable activation
+  std::optional<QuantizationRule> quantization;        // set: the quantizer handles it
 
   const AttrSpec* attr(const std::string& n) const;
+  // The index of the input named n, or -1.
+  int inputIndex(const std::string& n) const;
   bool has(OpTrait t) const { return (traits & t) != 0; }
   size_t minInputs() const;
   size_t maxInputs() const;   // SIZE_MAX when variadic
@@ -91,6 +138,10 @@ class OpSchemaBuilder {
   // The integer range of the attribute declared last: [lo, hi].
   OpSchemaBuilder& range(int64_t lo, int64_t hi = INT64_MAX);
   OpSchemaBuilder& traits(uint32_t t);
+  OpSchemaBuilder& transposeRule(TransposeRule r);
+  // A fusable activation carrying these parameters (see FusedActivationRule).
+  OpSchemaBuilder& fusableActivation(std::vector<std::string> params = {});
+  OpSchemaBuilder& quantization(QuantizationRule q);
   OpSchemaBuilder& infer(InferFn f);
   OpSchemaBuilder& macs(CostFn f);
 

@@ -346,7 +346,8 @@ void registerShapeOps(OpRegistry& r) {
   r.add("Flatten").input("input").output("output").attr("axis", int64_t{1})
       .traits(kShapeOp).infer(inferFlatten);
   r.add("Squeeze").input("data").optionalInput("axes").output("squeezed")
-      .optionalAttr("axes", AttrKind::Ints).traits(kShapeOp).infer(inferSqueeze);
+      .optionalAttr("axes", AttrKind::Ints).traits(kShapeOp)
+      .transposeRule(TransposeRule::Squeeze).infer(inferSqueeze);
   r.add("Unsqueeze").input("data").optionalInput("axes").output("expanded")
       .optionalAttr("axes", AttrKind::Ints).traits(kShapeOp).infer(inferUnsqueeze);
   r.add("Transpose").input("data").output("transposed").optionalAttr("perm", AttrKind::Ints)
@@ -358,7 +359,8 @@ void registerShapeOps(OpRegistry& r) {
   r.add("Shape").input("data").output("shape").attr("start", int64_t{0})
       .optionalAttr("end", AttrKind::Int).traits(kShapeOp).infer(inferShape);
   r.add("Size").input("data").output("size").traits(kShapeOp).infer(inferSize);
-  r.add("Identity").input("input").output("output").traits(kShapeOp).infer(inferIdentity);
+  r.add("Identity").input("input").output("output").traits(kShapeOp)
+      .transposeRule(TransposeRule::Unary).infer(inferIdentity);
   r.add("Dropout").input("data").optionalInput("ratio").optionalInput("training_mode")
       .output("output").optionalOutput("mask")
       .attr("ratio", 0.5f).attr("is_test", int64_t{0}).optionalAttr("seed", AttrKind::Int)

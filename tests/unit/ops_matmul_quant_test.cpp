@@ -179,3 +179,29 @@ TEST_CASE("QuantizeLinear types follow the zero point", "[ops][quant]") {
      {bad2.addInput("x", tt(DType::Int8, {1, 3})), bad2.addInput("s", f32({3, 1}))});
   requireErrorNaming(bad2, "node 'dqbad' (DequantizeLinear)", "scale");
 }
+
+TEST_CASE("the quantization rule on the record names the weight, bias and channel axis", "[ops][quant]") {
+  Graph g;
+  Value* x = g.addInput("x", f32({2, 8}));
+  Node* gemm = op(g, "Gemm", "g", {x, g.addInput("w", f32({8, 5})), g.addInput("b", f32({5}))});
+  Node* gemmT = op(g, "Gemm", "gt", {x, g.addInput("wt", f32({5, 8}))}, {Attribute::ofInt("transB", 1)});
+  Node* mm = op(g, "MatMul", "mm", {g.addInput("a", f32({2, 3, 8})), g.addInput("b3", f32({4, 8, 6}))});
+  Node* conv = op(g, "Conv", "c", {g.addInput("img", f32({1, 3, 8, 8})), g.addInput("k", f32({4, 3, 3, 3}))});
+  Node* convT = op(g, "ConvTranspose", "ct", {g.addInput("img2", f32({1, 4, 8, 8})), g.addInput("k2", f32({4, 2, 3, 3}))});
+  auto rule = [](const Node* n) -> const QuantizationRule& {
+    REQUIRE(n->schema()->quantization);
+    return *n->schema()->quantization;
+  };
+  CHECK(rule(gemm).weight == 1);
+  CHECK(rule(gemm).bias == 2);
+  CHECK(rule(gemm).activations == std::vector<int>{0});
+  CHECK(rule(gemm).weightAxis(*gemm) == 1);
+  CHECK(rule(gemmT).weightAxis(*gemmT) == 0);
+  CHECK(rule(mm).weightAxis(*mm) == 2);
+  CHECK(rule(mm).bias == -1);
+  CHECK(rule(conv).weightAxis(*conv) == 0);
+  CHECK(rule(convT).weightAxis(*convT) == 1);
+  Node* relu = op(g, "Relu", "r", {x});
+  CHECK(relu->schema()->has(kQuantizable));
+  CHECK_FALSE(relu->schema()->quantization);  // no weight: every float input is an activation
+}

@@ -6,7 +6,10 @@
 #include <cmath>
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "ir/fused_activation.h"
+#include "ir/ops/registry.h"
 #include "exec/executor.h"
 #include "lib/pipeline.h"
 #include "tests/unit/pass_test_util.h"
@@ -209,4 +212,41 @@ graph g (%x: f32[1,3,6,6]) -> (%y: f32[1,4,6,6]) {
   PassReport r = runPasses(**m, "fuse-activations");
   CHECK(r.passes.at(0).changes == 1);
   CHECK((*m)->graph.numNodes() == 1);
+}
+
+// The op record is the one place that makes an activation fusable: each
+// one so marked must fuse into a Conv and give, with both kernel sets, what
+// its own kernel gives unfused (its parameters as inputs where the record
+// takes them as inputs, as Clip-11 does, else as attributes).
+TEST_CASE("every activation its record marks fusable fuses and matches its own kernel", "[passes][exec]") {
+  size_t checked = 0;
+  for (const OpSchema* s : OpRegistry::instance().all()) {
+    if (!s->fusedActivation || !s->domain.empty()) continue;
+    INFO(s->name);
+    const float values[] = {0.25f, 0.75f};
+    std::string consts, operands, attrs;
+    const auto& params = s->fusedActivation->params;
+    REQUIRE(params.size() <= 2);
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (s->inputIndex(params[i]) > 0) {
+        consts += fmt::format("  %p{} = const f32[] [{}]\n", i, values[i]);
+        operands += fmt::format(", %p{}", i);
+      } else {
+        attrs += fmt::format("{}{}={}", attrs.empty() ? "" : ", ", params[i], values[i]);
+      }
+    }
+    const std::string text = fmt::format(R"(
+model opsets=[ai.onnx:{}]
+graph g (%x: f32[1,3,6,6]) -> (%y: f32[1,4,6,6]) {{
+  %w = const f32[4,3,3,3]
+{}  %c = Conv(%x, %w) {{pads=[1,1,1,1]}} : f32[1,4,6,6]  # p
+  %y = {}(%c{}){} : f32[1,4,6,6]  # act
+}}
+)",
+                                         std::max(13, s->sinceVersion), consts, s->name, operands,
+                                         attrs.empty() ? "" : " {" + attrs + "}");
+    fuseAndCompare(text, s->name, 1, {1, 3, 6, 6});
+    ++checked;
+  }
+  CHECK(checked >= 8);
 }
