@@ -22,8 +22,8 @@ class Arena {
   struct Output {
     size_t node = 0, output = 0, slot = 0;
     size_t bytes = 0;
-    bool fresh = false;                 // allocated for this output
-    std::optional<size_t> viewOfSlot;   // shares the memory of this slot
+    bool fresh = false;                // allocated for this output
+    std::optional<size_t> viewOfSlot;  // shares the memory of this slot
   };
 
   // Starts recording for a run whose inputs have these shapes.
@@ -46,7 +46,8 @@ class Arena {
   Key key_;
   std::optional<Key> plannedFor_;
   std::vector<Output> outputs_;
-  std::map<std::pair<size_t, size_t>, std::pair<size_t, size_t>> slices_;  // (node, out) -> (offset, bytes)
+  std::map<std::pair<size_t, size_t>, std::pair<size_t, size_t>>
+      slices_;  // (node, out) -> (offset, bytes)
   std::shared_ptr<uint8_t> memory_;
   size_t bytes_ = 0;
 };

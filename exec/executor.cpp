@@ -7,9 +7,9 @@
 #include <deque>
 #include <unordered_set>
 
-#include "ir/verifier.h"
 #include "exec/arena.h"
 #include "exec/layout.h"
+#include "ir/verifier.h"
 #include "support/memory_budget.h"
 
 namespace nnport::exec {

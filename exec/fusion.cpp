@@ -16,14 +16,18 @@ const Node* onlyUser(const Value& v) {
   return v.uses()[0].user;
 }
 
-bool plainOnnx(const Node& n) { return n.domain().empty() || n.domain() == "ai.onnx"; }
+bool plainOnnx(const Node& n) {
+  return n.domain().empty() || n.domain() == "ai.onnx";
+}
 
 // Parameter `name` of activation n: its constant scalar float input of that
 // name when n has it (Clip-11's min and max), else the attribute (or the
 // record's default); nullopt when the input is not such a constant.
 std::optional<float> activationParam(const Node& n, const std::string& name) {
   const int index = n.schema()->inputIndex(name);
-  const Value* v = index > 0 && static_cast<size_t>(index) < n.numInputs() ? n.input(static_cast<size_t>(index)) : nullptr;
+  const Value* v = index > 0 && static_cast<size_t>(index) < n.numInputs()
+                       ? n.input(static_cast<size_t>(index))
+                       : nullptr;
   if (!v) return n.attrFloat(name);
   TensorPtr t = v->initializer();
   if (!t && v->producer() && v->producer()->opType() == "Constant")
@@ -58,11 +62,14 @@ std::optional<ActivationFusion> matchSwish(const Value& x) {
   const Node* mul = nullptr;
   for (const Use& u : x.uses()) {
     if (u.capture || !plainOnnx(*u.user)) return std::nullopt;
-    if (u.user->opType() == "Sigmoid") sig = u.user;
-    else if (u.user->opType() == "Mul") mul = u.user;
+    if (u.user->opType() == "Sigmoid")
+      sig = u.user;
+    else if (u.user->opType() == "Mul")
+      mul = u.user;
   }
   if (!sig || !mul || !sig->output(0) || sig->output(0)->isGraphOutput()) return std::nullopt;
-  if (onlyUser(*sig->output(0)) != mul || mul->numInputs() != 2 || !mul->output(0)) return std::nullopt;
+  if (onlyUser(*sig->output(0)) != mul || mul->numInputs() != 2 || !mul->output(0))
+    return std::nullopt;
   const bool wired = (mul->input(0) == &x && mul->input(1) == sig->output(0)) ||
                      (mul->input(1) == &x && mul->input(0) == sig->output(0));
   if (!wired) return std::nullopt;
@@ -77,7 +84,8 @@ std::optional<ActivationFusion> matchActivation(const Node& producer) {
   // Untyped values (no shape inference ran) are taken as float; kernels
   // check the real type.
   const DType t = out ? out->type.dtype : DType::Undefined;
-  if (!out || out->isGraphOutput() || (t != DType::Float32 && t != DType::Undefined)) return std::nullopt;
+  if (!out || out->isGraphOutput() || (t != DType::Float32 && t != DType::Undefined))
+    return std::nullopt;
   if (auto swish = matchSwish(*out)) return swish;
   const Node* user = onlyUser(*out);
   if (!user || !plainOnnx(*user) || user->input(0) != out || !user->output(0)) return std::nullopt;
@@ -91,15 +99,24 @@ void applyActivation(const FusedActivation& a, T* x, int64_t n) {
   auto sigmoid = [](T v) { return T(1) / (T(1) + std::exp(-v)); };
   auto each = [&](auto f) { std::transform(x, x + n, x, f); };
   const T al = a.alpha, be = a.beta, zero = 0, one = 1;
-  if (a.op == "Relu") each([&](T v) { return std::max(v, zero); });
-  else if (a.op == "LeakyRelu") each([&](T v) { return v < 0 ? al * v : v; });
-  else if (a.op == "Elu") each([&](T v) { return v < 0 ? al * (std::exp(v) - one) : v; });
-  else if (a.op == "Clip") each([&](T v) { return std::min(std::max(v, al), be); });
-  else if (a.op == "Sigmoid") each(sigmoid);
-  else if (a.op == "Tanh") each([](T v) { return std::tanh(v); });
-  else if (a.op == "HardSigmoid") each([&](T v) { return std::clamp(al * v + be, zero, one); });
-  else if (a.op == "HardSwish") each([&](T v) { return v * std::clamp(v / T(6) + T(0.5), zero, one); });
-  else if (a.op == "Swish") each([&](T v) { return v * sigmoid(v); });
+  if (a.op == "Relu")
+    each([&](T v) { return std::max(v, zero); });
+  else if (a.op == "LeakyRelu")
+    each([&](T v) { return v < 0 ? al * v : v; });
+  else if (a.op == "Elu")
+    each([&](T v) { return v < 0 ? al * (std::exp(v) - one) : v; });
+  else if (a.op == "Clip")
+    each([&](T v) { return std::min(std::max(v, al), be); });
+  else if (a.op == "Sigmoid")
+    each(sigmoid);
+  else if (a.op == "Tanh")
+    each([](T v) { return std::tanh(v); });
+  else if (a.op == "HardSigmoid")
+    each([&](T v) { return std::clamp(al * v + be, zero, one); });
+  else if (a.op == "HardSwish")
+    each([&](T v) { return v * std::clamp(v / T(6) + T(0.5), zero, one); });
+  else if (a.op == "Swish")
+    each([&](T v) { return v * sigmoid(v); });
 }
 
 template void applyActivation<float>(const FusedActivation&, float*, int64_t);

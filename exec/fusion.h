@@ -8,8 +8,8 @@
 #include <optional>
 #include <vector>
 
-#include "ir/graph.h"
 #include "exec/kernel.h"
+#include "ir/graph.h"
 
 namespace nnport::exec {
 

@@ -5,11 +5,14 @@
 
 namespace nnport::exec {
 
-RtTensor& KernelContext::allocateOutput(size_t i, DType dtype, std::vector<int64_t> dims, bool zero) {
+RtTensor& KernelContext::allocateOutput(size_t i, DType dtype, std::vector<int64_t> dims,
+                                        bool zero) {
   RtTensor t;
   if (allocator_ && dtype != DType::String) t = (*allocator_)(i, dtype, dims, 0);
-  if (t.empty()) t = RtTensor::allocate(dtype, std::move(dims));
-  else if (zero) std::memset(t.raw(), 0, t.byteSize());
+  if (t.empty())
+    t = RtTensor::allocate(dtype, std::move(dims));
+  else if (zero)
+    std::memset(t.raw(), 0, t.byteSize());
   outputs_[i] = std::move(t);
   return outputs_[i];
 }
@@ -29,7 +32,9 @@ RtTensor& KernelContext::allocateBlockedOutput(size_t i, DType dtype, std::vecto
   return outputs_[i];
 }
 
-void KernelContext::setOutput(size_t i, RtTensor t) { outputs_[i] = std::move(t); }
+void KernelContext::setOutput(size_t i, RtTensor t) {
+  outputs_[i] = std::move(t);
+}
 
 KernelRegistry& KernelRegistry::instance() {
   static KernelRegistry* r = [] {
@@ -48,7 +53,7 @@ void KernelRegistry::add(const std::string& op, Kernel k, KernelSet set, const s
 }
 
 const KernelEntry* KernelRegistry::find(const std::string& domain, const std::string& op,
-                                   KernelSet set) const {
+                                        KernelSet set) const {
   const std::pair<std::string, std::string> key{domain == "ai.onnx" ? "" : domain, op};
   if (set == KernelSet::Fast) {
     auto it = fast_.find(key);
@@ -74,7 +79,9 @@ std::vector<std::string> KernelRegistry::fastOps() const {
 #ifndef NNPORT_HAVE_DNNL
 void registerFastKernels(KernelRegistry&) {}
 void setKernelThreads(int) {}
-unsigned saveFloatMode() { return 0; }
+unsigned saveFloatMode() {
+  return 0;
+}
 void restoreFloatMode(unsigned) {}
 #endif
 

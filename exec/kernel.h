@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "exec/rt_tensor.h"
 #include "ir/fused_activation.h"
 #include "ir/graph.h"
-#include "exec/rt_tensor.h"
 
 namespace nnport::exec {
 
@@ -26,14 +26,17 @@ struct KernelState {
 
 // Output memory from the executor's arena; an empty tensor means "use the
 // heap".
-using OutputAllocator =
-    std::function<RtTensor(size_t output, DType dtype, const std::vector<int64_t>& dims, int block)>;
+using OutputAllocator = std::function<RtTensor(size_t output, DType dtype,
+                                               const std::vector<int64_t>& dims, int block)>;
 
 class KernelContext {
  public:
   KernelContext(const Node& node, int64_t opset, std::vector<const RtTensor*> inputs,
                 std::vector<RtTensor>& outputs, int threads)
-      : node_(node), opset_(opset), inputs_(std::move(inputs)), outputs_(outputs),
+      : node_(node),
+        opset_(opset),
+        inputs_(std::move(inputs)),
+        outputs_(outputs),
         threads_(threads) {}
 
   // Executor wiring (all optional).
@@ -90,7 +93,8 @@ class KernelContext {
   }
   template <typename... Args>
   Status unsupported(fmt::format_string<Args...> f, Args&&... a) const {
-    return Status::unsupported("{}: {}", node_.describe(), fmt::format(f, std::forward<Args>(a)...));
+    return Status::unsupported("{}: {}", node_.describe(),
+                               fmt::format(f, std::forward<Args>(a)...));
   }
 
  private:

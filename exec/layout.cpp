@@ -11,7 +11,9 @@ bool layoutsCoincide(const std::vector<int64_t>& dims, int block) {
   return dims[1] % block == 0 && dims[2] * dims[3] == 1;
 }
 
-RtTensor relabel(const RtTensor& t, int block) { return t.withBlock(block); }
+RtTensor relabel(const RtTensor& t, int block) {
+  return t.withBlock(block);
+}
 
 namespace {
 

@@ -9,7 +9,9 @@ namespace nnport::exec {
 
 namespace {
 
-size_t alignUp(size_t v, size_t a) { return (v + a - 1) / a * a; }
+size_t alignUp(size_t v, size_t a) {
+  return (v + a - 1) / a * a;
+}
 
 bool overlapInTime(const BufferLifetime& a, const BufferLifetime& b) {
   return a.first <= b.last && b.first <= a.last;

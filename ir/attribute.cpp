@@ -7,21 +7,36 @@ namespace nnport {
 
 const char* attrKindName(AttrKind k) {
   switch (k) {
-    case AttrKind::Undefined: return "undefined";
-    case AttrKind::Float: return "float";
-    case AttrKind::Int: return "int";
-    case AttrKind::String: return "string";
-    case AttrKind::Tensor: return "tensor";
-    case AttrKind::Graph: return "graph";
-    case AttrKind::Floats: return "floats";
-    case AttrKind::Ints: return "ints";
-    case AttrKind::Strings: return "strings";
-    case AttrKind::Tensors: return "tensors";
-    case AttrKind::Graphs: return "graphs";
-    case AttrKind::SparseTensor: return "sparse_tensor";
-    case AttrKind::SparseTensors: return "sparse_tensors";
-    case AttrKind::TypeProto: return "type_proto";
-    case AttrKind::TypeProtos: return "type_protos";
+    case AttrKind::Undefined:
+      return "undefined";
+    case AttrKind::Float:
+      return "float";
+    case AttrKind::Int:
+      return "int";
+    case AttrKind::String:
+      return "string";
+    case AttrKind::Tensor:
+      return "tensor";
+    case AttrKind::Graph:
+      return "graph";
+    case AttrKind::Floats:
+      return "floats";
+    case AttrKind::Ints:
+      return "ints";
+    case AttrKind::Strings:
+      return "strings";
+    case AttrKind::Tensors:
+      return "tensors";
+    case AttrKind::Graphs:
+      return "graphs";
+    case AttrKind::SparseTensor:
+      return "sparse_tensor";
+    case AttrKind::SparseTensors:
+      return "sparse_tensors";
+    case AttrKind::TypeProto:
+      return "type_proto";
+    case AttrKind::TypeProtos:
+      return "type_protos";
   }
   return "?";
 }

@@ -15,31 +15,48 @@ struct DTypeInfo {
 };
 
 constexpr std::array<DTypeInfo, 19> kInfo = {{
-    {DType::Undefined, "undefined", 0}, {DType::Float32, "f32", 32},
-    {DType::Float16, "f16", 16},        {DType::BFloat16, "bf16", 16},
-    {DType::Float64, "f64", 64},        {DType::Int4, "i4", 4},
-    {DType::Int8, "i8", 8},             {DType::Int16, "i16", 16},
-    {DType::Int32, "i32", 32},          {DType::Int64, "i64", 64},
-    {DType::UInt4, "u4", 4},            {DType::UInt8, "u8", 8},
-    {DType::UInt16, "u16", 16},         {DType::UInt32, "u32", 32},
-    {DType::UInt64, "u64", 64},         {DType::Bool, "bool", 8},
-    {DType::String, "string", 0},       {DType::Complex64, "c64", 64},
+    {DType::Undefined, "undefined", 0},
+    {DType::Float32, "f32", 32},
+    {DType::Float16, "f16", 16},
+    {DType::BFloat16, "bf16", 16},
+    {DType::Float64, "f64", 64},
+    {DType::Int4, "i4", 4},
+    {DType::Int8, "i8", 8},
+    {DType::Int16, "i16", 16},
+    {DType::Int32, "i32", 32},
+    {DType::Int64, "i64", 64},
+    {DType::UInt4, "u4", 4},
+    {DType::UInt8, "u8", 8},
+    {DType::UInt16, "u16", 16},
+    {DType::UInt32, "u32", 32},
+    {DType::UInt64, "u64", 64},
+    {DType::Bool, "bool", 8},
+    {DType::String, "string", 0},
+    {DType::Complex64, "c64", 64},
     {DType::Complex128, "c128", 128},
 }};
 
-const DTypeInfo& info(DType t) { return kInfo[static_cast<size_t>(t)]; }
+const DTypeInfo& info(DType t) {
+  return kInfo[static_cast<size_t>(t)];
+}
 
 }  // namespace
 
-int dtypeBits(DType t) { return info(t).bits; }
-size_t dtypeSize(DType t) { return static_cast<size_t>((info(t).bits + 7) / 8); }
+int dtypeBits(DType t) {
+  return info(t).bits;
+}
+size_t dtypeSize(DType t) {
+  return static_cast<size_t>((info(t).bits + 7) / 8);
+}
 
 size_t dtypeStorageBytes(DType t, int64_t count) {
   if (count <= 0) return 0;
   return checkedBytes(count, static_cast<unsigned>(info(t).bits)).value_or(SIZE_MAX);
 }
 
-std::string_view dtypeName(DType t) { return info(t).name; }
+std::string_view dtypeName(DType t) {
+  return info(t).name;
+}
 
 std::optional<DType> dtypeFromName(std::string_view name) {
   for (const auto& i : kInfo)

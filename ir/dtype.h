@@ -45,6 +45,8 @@ std::optional<DType> dtypeFromName(std::string_view name);
 bool isFloat(DType t);
 bool isSignedInt(DType t);
 bool isUnsignedInt(DType t);
-inline bool isInteger(DType t) { return isSignedInt(t) || isUnsignedInt(t); }
+inline bool isInteger(DType t) {
+  return isSignedInt(t) || isUnsignedInt(t);
+}
 
 }  // namespace nnport

@@ -31,7 +31,9 @@ void Node::setInput(size_t i, Value* v) {
   if (v) v->uses_.push_back({this, static_cast<uint32_t>(i), false});
 }
 
-void Node::addInput(Value* v) { setInput(inputs_.size(), v); }
+void Node::addInput(Value* v) {
+  setInput(inputs_.size(), v);
+}
 
 void Node::removeLastInput() {
   if (inputs_.empty()) return;
@@ -55,27 +57,37 @@ const Attribute* recordDefault(const Node& n, const std::string& name, bool with
         "{}: reads attribute '{}', which its op record does not declare", n.describe(), name));
   if (withFallback && spec->defaultValue)
     throw InternalError(Status::internal(
-        "{}: reads attribute '{}' with a fallback, but its op record has a default",
-        n.describe(), name));
+        "{}: reads attribute '{}' with a fallback, but its op record has a default", n.describe(),
+        name));
   return spec->defaultValue ? &*spec->defaultValue : nullptr;
 }
 }  // namespace
 
-int64_t Node::attrInt(const std::string& n) const { return attrInt(n, int64_t{0}, false); }
-int64_t Node::attrInt(const std::string& n, int64_t fallback) const { return attrInt(n, fallback, true); }
+int64_t Node::attrInt(const std::string& n) const {
+  return attrInt(n, int64_t{0}, false);
+}
+int64_t Node::attrInt(const std::string& n, int64_t fallback) const {
+  return attrInt(n, fallback, true);
+}
 int64_t Node::attrInt(const std::string& n, int64_t fallback, bool withFallback) const {
   const Attribute* d = recordDefault(*this, n, withFallback);
   if (auto v = attrs.getInt(n)) return *v;
   return d ? d->i : fallback;
 }
-float Node::attrFloat(const std::string& n) const { return attrFloat(n, 0.f, false); }
-float Node::attrFloat(const std::string& n, float fallback) const { return attrFloat(n, fallback, true); }
+float Node::attrFloat(const std::string& n) const {
+  return attrFloat(n, 0.f, false);
+}
+float Node::attrFloat(const std::string& n, float fallback) const {
+  return attrFloat(n, fallback, true);
+}
 float Node::attrFloat(const std::string& n, float fallback, bool withFallback) const {
   const Attribute* d = recordDefault(*this, n, withFallback);
   if (auto v = attrs.getFloat(n)) return *v;
   return d ? d->f : fallback;
 }
-std::string Node::attrString(const std::string& n) const { return attrString(n, "", false); }
+std::string Node::attrString(const std::string& n) const {
+  return attrString(n, "", false);
+}
 std::string Node::attrString(const std::string& n, const std::string& fallback) const {
   return attrString(n, fallback, true);
 }
@@ -96,7 +108,9 @@ std::vector<float> Node::attrFloats(const std::string& n) const {
   return d ? d->floats : std::vector<float>{};
 }
 
-bool Node::declaresAttr(const std::string& n) const { return !schema_ || schema_->attr(n); }
+bool Node::declaresAttr(const std::string& n) const {
+  return !schema_ || schema_->attr(n);
+}
 
 std::string Node::describe() const {
   std::string op = domain_.empty() ? opType_ : domain_ + "::" + opType_;
@@ -148,7 +162,9 @@ Value* Graph::addInitializer(const std::string& name, TensorPtr data) {
   return v;
 }
 
-Value* Graph::addDetachedValue(const std::string& name) { return newValue(name); }
+Value* Graph::addDetachedValue(const std::string& name) {
+  return newValue(name);
+}
 
 std::vector<Value*> Graph::initializers() const {
   std::vector<Value*> out;
@@ -186,8 +202,8 @@ void Graph::removeInput(Value* v) {
 }
 
 Node* Graph::addNode(const std::string& opType, const std::string& domain,
-                     const std::vector<Value*>& inputs,
-                     const std::vector<std::string>& outputNames, const std::string& nodeName) {
+                     const std::vector<Value*>& inputs, const std::vector<std::string>& outputNames,
+                     const std::string& nodeName) {
   auto n = std::make_unique<Node>();
   Node* raw = n.get();
   raw->opType_ = opType;

@@ -147,7 +147,8 @@ class Node {
  private:
   int64_t attrInt(const std::string& n, int64_t fallback, bool withFallback) const;
   float attrFloat(const std::string& n, float fallback, bool withFallback) const;
-  std::string attrString(const std::string& n, const std::string& fallback, bool withFallback) const;
+  std::string attrString(const std::string& n, const std::string& fallback,
+                         bool withFallback) const;
   friend class Graph;
   std::string name_, opType_, domain_;
   Graph* graph_ = nullptr;

@@ -30,7 +30,7 @@ struct Dim {
 
 class Shape {
  public:
-  Shape() = default;  // unknown rank
+  Shape() = default;                                                      // unknown rank
   Shape(std::vector<Dim> dims) : known_(true), dims_(std::move(dims)) {}  // NOLINT
   static Shape ofSizes(const std::vector<int64_t>& sizes);
   static Shape unknownRank() { return Shape(); }

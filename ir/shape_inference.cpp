@@ -11,7 +11,8 @@ namespace {
 // symbols, symbols over unknowns; two different static sizes conflict.
 Status mergeType(Value& v, const TensorType& inferred, const Node& n) {
   TensorType& cur = v.type;
-  if (cur.dtype == DType::Undefined) cur.dtype = inferred.dtype;
+  if (cur.dtype == DType::Undefined)
+    cur.dtype = inferred.dtype;
   else if (inferred.dtype != DType::Undefined && inferred.dtype != cur.dtype)
     return Status::invalid("{}: output '{}' is declared {} but the op produces {}", n.describe(),
                            v.name(), dtypeName(cur.dtype), dtypeName(inferred.dtype));

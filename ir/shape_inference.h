@@ -16,8 +16,8 @@ struct InferOptions {
 };
 
 struct InferReport {
-  size_t inferred = 0;                // nodes whose outputs were inferred
-  std::vector<std::string> skipped;   // "node 'x' (Op): reason" (lenient mode)
+  size_t inferred = 0;               // nodes whose outputs were inferred
+  std::vector<std::string> skipped;  // "node 'x' (Op): reason" (lenient mode)
 };
 
 Expected<InferReport> inferShapes(Graph& g, const std::unordered_map<std::string, int64_t>& opsets,

@@ -29,9 +29,7 @@ class OwnedBuffer final : public Buffer {
 class StringBuffer final : public Buffer {
  public:
   explicit StringBuffer(std::string b) : bytes_(std::move(b)) {}
-  const uint8_t* data() const override {
-    return reinterpret_cast<const uint8_t*>(bytes_.data());
-  }
+  const uint8_t* data() const override { return reinterpret_cast<const uint8_t*>(bytes_.data()); }
   size_t size() const override { return bytes_.size(); }
   uint8_t* mutableData() override { return reinterpret_cast<uint8_t*>(bytes_.data()); }
 
@@ -168,9 +166,13 @@ int64_t Tensor::numElements() const {
   return n ? *n : -1;
 }
 
-size_t Tensor::byteSize() const { return buffer_ ? buffer_->size() : 0; }
+size_t Tensor::byteSize() const {
+  return buffer_ ? buffer_->size() : 0;
+}
 
-const uint8_t* Tensor::rawData() const { return buffer_ ? buffer_->data() : nullptr; }
+const uint8_t* Tensor::rawData() const {
+  return buffer_ ? buffer_->data() : nullptr;
+}
 
 Status Tensor::validate() const {
   auto n = checkedElementCount(dims_);
@@ -223,26 +225,39 @@ float bfloat16ToFloat(uint16_t h) {
 int64_t Tensor::intAt(int64_t i) const {
   const uint8_t* p = rawData();
   switch (dtype_) {
-    case DType::Int8: return reinterpret_cast<const int8_t*>(p)[i];
-    case DType::Int16: return reinterpret_cast<const int16_t*>(p)[i];
-    case DType::Int32: return reinterpret_cast<const int32_t*>(p)[i];
-    case DType::Int64: return reinterpret_cast<const int64_t*>(p)[i];
+    case DType::Int8:
+      return reinterpret_cast<const int8_t*>(p)[i];
+    case DType::Int16:
+      return reinterpret_cast<const int16_t*>(p)[i];
+    case DType::Int32:
+      return reinterpret_cast<const int32_t*>(p)[i];
+    case DType::Int64:
+      return reinterpret_cast<const int64_t*>(p)[i];
     case DType::UInt8:
-    case DType::Bool: return p[i];
-    case DType::UInt16: return reinterpret_cast<const uint16_t*>(p)[i];
-    case DType::UInt32: return reinterpret_cast<const uint32_t*>(p)[i];
-    case DType::UInt64: return static_cast<int64_t>(reinterpret_cast<const uint64_t*>(p)[i]);
-    default: return isFloat(dtype_) ? saturatingCast<int64_t>(floatAt(i)) : 0;
+    case DType::Bool:
+      return p[i];
+    case DType::UInt16:
+      return reinterpret_cast<const uint16_t*>(p)[i];
+    case DType::UInt32:
+      return reinterpret_cast<const uint32_t*>(p)[i];
+    case DType::UInt64:
+      return static_cast<int64_t>(reinterpret_cast<const uint64_t*>(p)[i]);
+    default:
+      return isFloat(dtype_) ? saturatingCast<int64_t>(floatAt(i)) : 0;
   }
 }
 
 double Tensor::floatAt(int64_t i) const {
   const uint8_t* p = rawData();
   switch (dtype_) {
-    case DType::Float32: return reinterpret_cast<const float*>(p)[i];
-    case DType::Float64: return reinterpret_cast<const double*>(p)[i];
-    case DType::Float16: return halfToFloat(reinterpret_cast<const uint16_t*>(p)[i]);
-    case DType::BFloat16: return bfloat16ToFloat(reinterpret_cast<const uint16_t*>(p)[i]);
+    case DType::Float32:
+      return reinterpret_cast<const float*>(p)[i];
+    case DType::Float64:
+      return reinterpret_cast<const double*>(p)[i];
+    case DType::Float16:
+      return halfToFloat(reinterpret_cast<const uint16_t*>(p)[i]);
+    case DType::BFloat16:
+      return bfloat16ToFloat(reinterpret_cast<const uint16_t*>(p)[i]);
     default:
       return (isInteger(dtype_) || dtype_ == DType::Bool) ? static_cast<double>(intAt(i)) : 0.0;
   }

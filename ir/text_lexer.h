@@ -17,8 +17,8 @@ struct Token {
 };
 
 inline bool wordChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == '/' ||
-         c == '+' || c == ':';
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' ||
+         c == '/' || c == '+' || c == ':';
 }
 
 // Splits one line into tokens; "# name" at the end is kept as `comment`.
@@ -34,7 +34,8 @@ class Lexer {
         ++pos_;
       } else if (c == '#') {
         comment = trim(s_.substr(pos_ + 1));
-        if (comment.size() > 1 && comment.front() == '"') comment = comment.substr(1, comment.size() - 2);
+        if (comment.size() > 1 && comment.front() == '"')
+          comment = comment.substr(1, comment.size() - 2);
         break;
       } else if (c == '"') {
         NNP_ASSIGN_OR_RETURN(std::string str, quoted());
@@ -47,7 +48,9 @@ class Lexer {
         // A ':' continues a word only inside it ("ai.onnx:13", "dom::Op").
         const size_t at = pos_;
         while (pos_ < s_.size() && wordChar(s_[pos_]) &&
-               (s_[pos_] != ':' || (pos_ + 1 < s_.size() && (s_[pos_ + 1] == ':' || std::isalnum(static_cast<unsigned char>(s_[pos_ + 1]))))))
+               (s_[pos_] != ':' ||
+                (pos_ + 1 < s_.size() &&
+                 (s_[pos_ + 1] == ':' || std::isalnum(static_cast<unsigned char>(s_[pos_ + 1]))))))
           ++pos_;
         out.push_back({Token::Word, s_.substr(at, pos_ - at), at});
       } else {
@@ -81,9 +84,12 @@ class Lexer {
       }
       if (c == '\\' && pos_ + 1 < s_.size()) {
         c = s_[++pos_];
-        if (c == 'n') c = '\n';
-        else if (c == 't') c = '\t';
-        else if (c == 'r') c = '\r';
+        if (c == 'n')
+          c = '\n';
+        else if (c == 't')
+          c = '\t';
+        else if (c == 'r')
+          c = '\r';
         else if (c == 'x' && pos_ + 2 < s_.size()) {
           c = static_cast<char>(std::stoi(s_.substr(pos_ + 1, 2), nullptr, 16));
           pos_ += 2;

@@ -59,7 +59,9 @@ class Parser {
   Status fail(const std::string& what) const {
     return Status::invalid("text IR line {}, column {}: {}", lineNo_, peek().col + 1, what);
   }
-  Status expect(const char* p) { return accept(p) ? Status::ok() : fail(std::string("expected '") + p + "'"); }
+  Status expect(const char* p) {
+    return accept(p) ? Status::ok() : fail(std::string("expected '") + p + "'");
+  }
 
   Status statement() {
     const Token& t = peek();
@@ -104,7 +106,8 @@ class Parser {
       const size_t colon = item.rfind(':');
       if (colon == std::string::npos) return fail("expected domain:version");
       const std::string domain = item.substr(0, colon);
-      model_->opsets.push_back({domain == "ai.onnx" ? "" : domain, std::stoll(item.substr(colon + 1))});
+      model_->opsets.push_back(
+          {domain == "ai.onnx" ? "" : domain, std::stoll(item.substr(colon + 1))});
       accept(",");
     }
     return Status::ok();
@@ -162,11 +165,15 @@ class Parser {
     }
     std::vector<Dim> dims;
     while (!accept("]")) {
-      if (accept("?")) dims.emplace_back(Dim::symbolic(""));
-      else if (peek().kind == Token::Word && std::isdigit(static_cast<unsigned char>(peek().text[0])))
+      if (accept("?"))
+        dims.emplace_back(Dim::symbolic(""));
+      else if (peek().kind == Token::Word &&
+               std::isdigit(static_cast<unsigned char>(peek().text[0])))
         dims.emplace_back(std::stoll(next().text));
-      else if (peek().kind == Token::Word || peek().kind == Token::Str) dims.push_back(Dim::symbolic(next().text));
-      else return fail("expected a dim");
+      else if (peek().kind == Token::Word || peek().kind == Token::Str)
+        dims.push_back(Dim::symbolic(next().text));
+      else
+        return fail("expected a dim");
       accept(",");
     }
     return TensorType{*d, Shape(std::move(dims))};
@@ -177,9 +184,12 @@ class Parser {
   Status assignment() {
     std::vector<std::string> lhs;
     do {
-      if (word("_")) lhs.emplace_back();
-      else if (peek().kind == Token::Ref) lhs.push_back(next().text);
-      else return fail("expected %name");
+      if (word("_"))
+        lhs.emplace_back();
+      else if (peek().kind == Token::Ref)
+        lhs.push_back(next().text);
+      else
+        return fail("expected %name");
     } while (accept(","));
     NNP_RETURN_IF_ERROR(expect("="));
     if (peek().kind == Token::Word && peek().text == "const") {
@@ -259,7 +269,8 @@ class Parser {
       std::vector<std::string> items;
       bool strings = false;
       while (!accept("]")) {
-        if (peek().kind != Token::Word && peek().kind != Token::Str) return fail("expected a list item");
+        if (peek().kind != Token::Word && peek().kind != Token::Str)
+          return fail("expected a list item");
         strings = strings || peek().kind == Token::Str;
         items.push_back(next().text);
         accept(",");
@@ -274,7 +285,8 @@ class Parser {
         return a;
       }
       Attribute a = floats ? Attribute::ofFloats(name, {}) : Attribute::ofInts(name, {});
-      for (const auto& i : items) floats ? a.floats.push_back(std::stof(i)) : a.ints.push_back(std::stoll(i));
+      for (const auto& i : items)
+        floats ? a.floats.push_back(std::stof(i)) : a.ints.push_back(std::stoll(i));
       return a;
     }
     if (peek().kind != Token::Word) return fail("expected an attribute value");
@@ -307,7 +319,8 @@ class Parser {
         ints.push_back(end && *end == 0 && end != t.c_str() ? i : static_cast<int64_t>(d));
         accept(",");
       }
-      if (static_cast<int64_t>(v.size()) != n) return fail(fmt::format("{} values for {} elements", v.size(), n));
+      if (static_cast<int64_t>(v.size()) != n)
+        return fail(fmt::format("{} values for {} elements", v.size(), n));
     } else {
       uint64_t s = nameSeed(name);
       for (int64_t i = 0; i < n; ++i) {
@@ -327,14 +340,21 @@ class Parser {
       return std::make_shared<Tensor>(Tensor::fromVector(d, std::move(dims), out));
     };
     switch (d) {
-      case DType::Float32: return as(float{});
-      case DType::Float64: return as(double{});
-      case DType::Int64: return as(int64_t{});
-      case DType::Int32: return as(int32_t{});
-      case DType::Int8: return as(int8_t{});
+      case DType::Float32:
+        return as(float{});
+      case DType::Float64:
+        return as(double{});
+      case DType::Int64:
+        return as(int64_t{});
+      case DType::Int32:
+        return as(int32_t{});
+      case DType::Int8:
+        return as(int8_t{});
       case DType::UInt8:
-      case DType::Bool: return as(uint8_t{});
-      default: return fail(fmt::format("constants of {} cannot be read from text", dtypeName(d)));
+      case DType::Bool:
+        return as(uint8_t{});
+      default:
+        return fail(fmt::format("constants of {} cannot be read from text", dtypeName(d)));
     }
   }
 
@@ -360,6 +380,8 @@ class Parser {
 
 }  // namespace
 
-Expected<std::unique_ptr<Model>> parseModelText(const std::string& text) { return Parser().run(text); }
+Expected<std::unique_ptr<Model>> parseModelText(const std::string& text) {
+  return Parser().run(text);
+}
 
 }  // namespace nnport

@@ -49,7 +49,8 @@ Status cutAtInputs(Model& m, const std::vector<std::string>& names) {
     ins.push_back(v);
   }
   for (Value* old : std::vector<Value*>(g.inputs()))
-    if (std::find(ins.begin(), ins.end(), old) == ins.end() && !old->isConstant()) g.removeInput(old);
+    if (std::find(ins.begin(), ins.end(), old) == ins.end() && !old->isConstant())
+      g.removeInput(old);
   eliminateDeadCode(m);
   return Status::ok();
 }

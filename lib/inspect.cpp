@@ -22,7 +22,9 @@ void countParams(const Tensor& t, ModelStats& s) {
   s.paramBytes += static_cast<int64_t>(t.byteSize());
 }
 
-bool isIdentity(const Node* n) { return n && n->opType() == "Identity" && n->domain().empty(); }
+bool isIdentity(const Node* n) {
+  return n && n->opType() == "Identity" && n->domain().empty();
+}
 
 // Parameters as frameworks count them. Logical weight tensors are the
 // initializers plus Identity copies of them (exporters deduplicate equal
@@ -48,8 +50,10 @@ void countParameters(const Graph& g, const std::vector<Node*>& order, ModelStats
     if (logical.count(out)) counted.insert(out);
   for (const Value* v : counted) {
     const Tensor& t = *logical[v];
-    if (buffers.count(v)) s.buffers += std::max<int64_t>(t.numElements(), 0);
-    else countParams(t, s);
+    if (buffers.count(v))
+      s.buffers += std::max<int64_t>(t.numElements(), 0);
+    else
+      countParams(t, s);
   }
 }
 
@@ -83,8 +87,8 @@ Expected<ModelStats> computeStats(Model& m, size_t topTensors) {
       if (out) sizes.push_back({out->name(), out->type.str(), tensorBytes(out->type), false});
   }
   for (Value* v : g.initializers())
-    sizes.push_back({v->name(), v->type.str(), static_cast<int64_t>(v->initializer()->byteSize()),
-                     true});
+    sizes.push_back(
+        {v->name(), v->type.str(), static_cast<int64_t>(v->initializer()->byteSize()), true});
   std::stable_sort(sizes.begin(), sizes.end(),
                    [](const TensorSize& a, const TensorSize& b) { return a.bytes > b.bytes; });
   if (sizes.size() > topTensors) sizes.resize(topTensors);
@@ -97,16 +101,21 @@ nlohmann::json shapeJson(const Shape& sh) {
   if (!sh.rankKnown()) return nullptr;
   nlohmann::json dims = nlohmann::json::array();
   for (const Dim& d : sh.dims()) {
-    if (d.isStatic()) dims.push_back(d.value);
-    else if (!d.symbol.empty()) dims.push_back(d.symbol);
-    else dims.push_back(nullptr);
+    if (d.isStatic())
+      dims.push_back(d.value);
+    else if (!d.symbol.empty())
+      dims.push_back(d.symbol);
+    else
+      dims.push_back(nullptr);
   }
   return dims;
 }
 nlohmann::json ioJson(const std::vector<ModelStats::Io>& ios) {
   nlohmann::json a = nlohmann::json::array();
   for (const auto& io : ios)
-    a.push_back({{"name", io.name}, {"dtype", dtypeName(io.type.dtype)}, {"shape", shapeJson(io.type.shape)}});
+    a.push_back({{"name", io.name},
+                 {"dtype", dtypeName(io.type.dtype)},
+                 {"shape", shapeJson(io.type.shape)}});
   return a;
 }
 }  // namespace
@@ -119,11 +128,13 @@ nlohmann::json statsToJson(const ModelStats& s) {
   j["ops"] = s.ops;
   j["params"] = {{"count", s.params}, {"bytes", s.paramBytes}, {"buffers", s.buffers}};
   nlohmann::json layers = nlohmann::json::array();
-  for (const auto& l : s.layers) layers.push_back({{"node", l.node}, {"op", l.op}, {"macs", l.macs}});
+  for (const auto& l : s.layers)
+    layers.push_back({{"node", l.node}, {"op", l.op}, {"macs", l.macs}});
   j["macs"] = {{"total", s.macs}, {"per_layer", layers}};
   nlohmann::json largest = nlohmann::json::array();
   for (const auto& t : s.largest)
-    largest.push_back({{"name", t.name}, {"type", t.type}, {"bytes", t.bytes}, {"constant", t.constant}});
+    largest.push_back(
+        {{"name", t.name}, {"type", t.type}, {"bytes", t.bytes}, {"constant", t.constant}});
   j["largest_tensors"] = largest;
   j["shape_inference_notes"] = s.inferenceNotes;
   return j;
@@ -158,7 +169,8 @@ std::string statsToText(const ModelStats& s, const std::string& file) {
     out += fmt::format("  {:>12} MACs  {} ({})\n", top[i].macs, top[i].node, top[i].op);
   out += "largest tensors:\n";
   for (const auto& t : s.largest)
-    out += fmt::format("  {:>12} B  {} {}{}\n", t.bytes, t.name, t.type, t.constant ? " (const)" : "");
+    out +=
+        fmt::format("  {:>12} B  {} {}{}\n", t.bytes, t.name, t.type, t.constant ? " (const)" : "");
   if (!s.inferenceNotes.empty())
     out += fmt::format("shape inference skipped {} node(s); first: {}\n", s.inferenceNotes.size(),
                        s.inferenceNotes.front());

@@ -34,10 +34,10 @@ struct ModelStats {
   std::map<std::string, size_t> ops;  // op type -> count
   int64_t params = 0;                 // initializer and Constant elements, less BN statistics
   int64_t paramBytes = 0;
-  int64_t buffers = 0;                // BatchNormalization running statistics
+  int64_t buffers = 0;  // BatchNormalization running statistics
   int64_t macs = 0;
-  std::vector<LayerCost> layers;      // nodes with a cost, topological order
-  std::vector<TensorSize> largest;    // top tensors by bytes
+  std::vector<LayerCost> layers;            // nodes with a cost, topological order
+  std::vector<TensorSize> largest;          // top tensors by bytes
   std::vector<std::string> inferenceNotes;  // nodes whose shapes could not be inferred
 };
 

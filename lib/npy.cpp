@@ -3,10 +3,10 @@
 
 #include <cstring>
 
-#include "support/atomic_file.h"
-#include "support/memory_budget.h"
-#include "support/format_registry.h"
 #include "ir/onnx/onnx_proto.h"
+#include "support/atomic_file.h"
+#include "support/format_registry.h"
+#include "support/memory_budget.h"
 
 namespace nnport {
 namespace {
@@ -55,7 +55,8 @@ Expected<std::vector<int64_t>> parseShape(const std::string& text, const std::st
     if (!item.empty()) {
       char* rest = nullptr;
       const long long v = std::strtoll(item.c_str(), &rest, 10);
-      if (*rest != '\0' || v < 0) return Status::invalid("{}: .npy shape entry '{}' is not a size", file, item);
+      if (*rest != '\0' || v < 0)
+        return Status::invalid("{}: .npy shape entry '{}' is not a size", file, item);
       dims.push_back(v);
     }
     start = end + 1;
@@ -88,7 +89,8 @@ Expected<exec::RtTensor> parseNpy(const std::string& bytes, const std::string& f
   if (descr.size() < 4 || (descr.front() != '\'' && descr.front() != '"'))
     return Status::invalid("{}: .npy header has no valid 'descr'", file);
   descr = descr.substr(1, descr.size() - 2);
-  if (descr[0] == '>') return Status::unsupported("{}: big-endian .npy data is not supported", file);
+  if (descr[0] == '>')
+    return Status::unsupported("{}: big-endian .npy data is not supported", file);
   const std::string code = descr.substr(1);
   const Descr* d = nullptr;
   for (const auto& c : kDescrs)
@@ -102,7 +104,8 @@ Expected<exec::RtTensor> parseNpy(const std::string& bytes, const std::string& f
   const size_t need = dtypeStorageBytes(d->dtype, *count);
   const size_t have = bytes.size() - offset - headerLen;
   if (have != need)
-    return Status::invalid("{}: .npy holds {} data bytes, shape and dtype need {}", file, have, need);
+    return Status::invalid("{}: .npy holds {} data bytes, shape and dtype need {}", file, have,
+                           need);
   try {
     exec::RtTensor t = exec::RtTensor::allocate(d->dtype, dims);
     if (need) std::memcpy(t.raw(), bytes.data() + offset + headerLen, need);
@@ -123,11 +126,14 @@ std::string encodeNpy(const exec::RtTensor& t) {
     if (c.dtype == t.dtype()) descr = c.code;
   std::string shape = "(";
   for (int64_t d : t.dims()) shape += std::to_string(d) + ", ";
-  if (t.rank() > 1) shape.erase(shape.size() - 2);
-  else if (t.rank() == 1) shape.erase(shape.size() - 1);
+  if (t.rank() > 1)
+    shape.erase(shape.size() - 2);
+  else if (t.rank() == 1)
+    shape.erase(shape.size() - 1);
   shape += ")";
   const char order = descr == "b1" || descr == "i1" || descr == "u1" ? '|' : '<';
-  std::string header = fmt::format("{{'descr': '{}{}', 'fortran_order': False, 'shape': {}, }}", order, descr, shape);
+  std::string header = fmt::format("{{'descr': '{}{}', 'fortran_order': False, 'shape': {}, }}",
+                                   order, descr, shape);
   const size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
@@ -151,7 +157,8 @@ Status writeNpy(const exec::RtTensor& t, const std::string& path) {
 Expected<exec::RtTensor> readTensorFile(const std::string& path, std::string* name) {
   const std::string ext = fileExtension(path);
   if (ext == ".npy") return readNpy(path);
-  if (ext != ".pb") return Status::usage("{}: tensor files are .npy or .pb (ONNX TensorProto)", path);
+  if (ext != ".pb")
+    return Status::usage("{}: tensor files are .npy or .pb (ONNX TensorProto)", path);
   NNP_ASSIGN_OR_RETURN(std::string bytes, readWholeFile(path));
   onnx::TensorProto proto;
   if (!proto.ParseFromString(bytes)) return Status::invalid("{}: not an ONNX TensorProto", path);

@@ -10,7 +10,7 @@ namespace nnport {
 
 Expected<exec::RtTensor> readNpy(const std::string& path);
 Expected<exec::RtTensor> parseNpy(const std::string& bytes, const std::string& nameForErrors);
-std::string encodeNpy(const exec::RtTensor& t);  // version 1.0 header
+std::string encodeNpy(const exec::RtTensor& t);                     // version 1.0 header
 Status writeNpy(const exec::RtTensor& t, const std::string& path);  // atomic
 
 // .npy or .pb by extension; the .pb's tensor name is returned in `name`.

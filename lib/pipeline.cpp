@@ -81,22 +81,26 @@ Expected<ConvertReport> convertModel(const ConvertOptions& o) {
                                 r.nodesIn, g.initializers().size()));
   if (!o.inNodes.empty()) {
     NNP_RETURN_IF_ERROR(cutAtInputs(*m, o.inNodes));
-    r.steps.push_back(fmt::format("cut at inputs {}: {} nodes left", joined(o.inNodes), g.numNodes()));
+    r.steps.push_back(
+        fmt::format("cut at inputs {}: {} nodes left", joined(o.inNodes), g.numNodes()));
   }
   if (!o.outNodes.empty()) {
     NNP_RETURN_IF_ERROR(cutAtOutputs(*m, o.outNodes));
-    r.steps.push_back(fmt::format("cut at outputs {}: {} nodes left", joined(o.outNodes), g.numNodes()));
+    r.steps.push_back(
+        fmt::format("cut at outputs {}: {} nodes left", joined(o.outNodes), g.numNodes()));
   }
   if (!o.inputShapes.empty()) {
     NNP_RETURN_IF_ERROR(pinInputShapes(*m, o.inputShapes));
     NNP_ASSIGN_OR_RETURN(InferReport ir, inferShapes(*m));
-    r.steps.push_back(fmt::format("pinned input shapes; shapes inferred for {} nodes", ir.inferred));
+    r.steps.push_back(
+        fmt::format("pinned input shapes; shapes inferred for {} nodes", ir.inferred));
   }
   if (!o.passes.empty()) {
     NNP_ASSIGN_OR_RETURN(Pipeline p, parsePipeline(o.passes));
     NNP_ASSIGN_OR_RETURN(PassReport pr, runPipeline(*m, p, o.passOptions));
-    r.steps.push_back(fmt::format("passes {}: {} nodes -> {}{}", o.passes, pr.nodesBefore, pr.nodesAfter,
-                                  pr.stoppedAfter.empty() ? "" : ", stopped after " + pr.stoppedAfter));
+    r.steps.push_back(
+        fmt::format("passes {}: {} nodes -> {}{}", o.passes, pr.nodesBefore, pr.nodesAfter,
+                    pr.stoppedAfter.empty() ? "" : ", stopped after " + pr.stoppedAfter));
     r.passes = std::move(pr);
   }
   NNP_RETURN_IF_ERROR(saveModel(*m, o.dstFormat, o.output, o.emit));
@@ -106,8 +110,9 @@ Expected<ConvertReport> convertModel(const ConvertOptions& o) {
   r.output = o.output;
   r.nodesOut = g.numNodes();
   for (Node* n : g.nodes()) ++r.opsOut[n->opType()];
-  r.steps.push_back(fmt::format("wrote {} ({}): {} nodes{}", o.output, r.dstFormat, r.nodesOut,
-                                o.emit.verify && e->verifies ? ", verified with the target's checker" : ""));
+  r.steps.push_back(
+      fmt::format("wrote {} ({}): {} nodes{}", o.output, r.dstFormat, r.nodesOut,
+                  o.emit.verify && e->verifies ? ", verified with the target's checker" : ""));
   return r;
 }
 

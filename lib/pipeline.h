@@ -4,15 +4,15 @@
 #pragma once
 
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "emitters/registry.h"
 #include "ir/graph.h"
-#include "parsers/registry.h"
 #include "lib/graph_edit.h"
+#include "parsers/registry.h"
 #include "passes/pass_manager.h"
 
 namespace nnport {
@@ -23,7 +23,8 @@ Expected<std::unique_ptr<Model>> loadModel(const std::string& format, const Pars
 // parser's post-import passes, then checks the model against its op records.
 Status finishImport(Model& m, const Parser& parser, const std::string& file);
 // A model in one file (ONNX, nnport IR, a frozen TensorFlow graph).
-Expected<std::unique_ptr<Model>> loadModelFile(const std::string& path, const std::string& format = "");
+Expected<std::unique_ptr<Model>> loadModelFile(const std::string& path,
+                                               const std::string& format = "");
 Status saveModel(const Model& m, const std::string& format, const std::string& path,
                  const EmitOptions& opts);
 

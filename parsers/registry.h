@@ -21,7 +21,7 @@ struct ParseRequest {
   // (TensorFlow GraphDefs) need; the converter also cuts and pins the parsed
   // graph with them, so other parsers may ignore them.
   std::vector<std::string> inputs, outputs;  // --inNodeName, --dstNodeName
-  std::vector<InputShapeSpec> inputShapes;    // --inputShape
+  std::vector<InputShapeSpec> inputShapes;   // --inputShape
   // --custom-layer TYPE=MODE: how to carry layer types the parser does not
   // know; the only mode is "opaque" (kept as an op of that type).
   std::map<std::string, std::string> customLayers;

@@ -28,19 +28,25 @@ bool nondeterministic(const Node& n) {
   if (n.opType() != "Dropout") return false;
   const Value* mode = n.input(2);
   if (!mode) return false;
-  return !mode->isConstant() || mode->initializer()->numElements() != 1 || mode->initializer()->intAt(0) != 0;
+  return !mode->isConstant() || mode->initializer()->numElements() != 1 ||
+         mode->initializer()->intAt(0) != 0;
 }
 
 bool candidate(const Node& n) {
-  if (!n.schema() || nondeterministic(n) || !n.captures().empty() || n.numOutputs() == 0) return false;
+  if (!n.schema() || nondeterministic(n) || !n.captures().empty() || n.numOutputs() == 0)
+    return false;
   for (const Attribute& a : n.attrs.all())
     if (a.kind == AttrKind::Graph || a.kind == AttrKind::Graphs) return false;
   return true;
 }
 
-std::string normalDomain(const Node& n) { return n.domain() == "ai.onnx" ? "" : n.domain(); }
+std::string normalDomain(const Node& n) {
+  return n.domain() == "ai.onnx" ? "" : n.domain();
+}
 
-void mix(size_t& h, size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); }
+void mix(size_t& h, size_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+}
 
 // Equal for equivalent nodes; attribute contents are left to `same`.
 size_t signature(const Node& n) {
@@ -77,7 +83,8 @@ std::string refusal(const Node& later, const Node& first) {
     const Value* eo = first.output(i);
     if (!lo || (!lo->hasUses() && !lo->isGraphOutput())) continue;
     if (!eo) return fmt::format("its output {} is used but {} omits it", i, first.describe());
-    if (readBySubgraph(*lo)) return fmt::format("'{}' is read by name inside a subgraph", lo->name());
+    if (readBySubgraph(*lo))
+      return fmt::format("'{}' is read by name inside a subgraph", lo->name());
     if (!lo->isGraphOutput()) continue;
     if (eo->isGraphOutput())
       return fmt::format("'{}' and '{}' are both graph outputs", lo->name(), eo->name());
@@ -124,7 +131,8 @@ Expected<PassResult> eliminateCommonSubexpressions(Model& m) {
     }
     const std::string why = refusal(*n, *first);
     if (!why.empty()) {
-      res.notes.push_back(fmt::format("{} duplicates {} but is kept: {}", n->describe(), first->describe(), why));
+      res.notes.push_back(
+          fmt::format("{} duplicates {} but is kept: {}", n->describe(), first->describe(), why));
       continue;
     }
     merge(g, n, *first);

@@ -14,7 +14,8 @@ bool inferenceDropout(const Node& n) {
   if (n.output(1) && n.output(1)->isGraphOutput()) return false;
   const Value* mode = n.input(2);
   if (!mode) return true;
-  return mode->isConstant() && mode->initializer()->numElements() == 1 && mode->initializer()->intAt(0) == 0;
+  return mode->isConstant() && mode->initializer()->numElements() == 1 &&
+         mode->initializer()->intAt(0) == 0;
 }
 
 }  // namespace
@@ -26,8 +27,8 @@ Expected<PassResult> eliminateIdentity(Model& m) {
     const bool identity = isOp(*n, "Identity") || (isOp(*n, "Dropout") && inferenceDropout(*n));
     if (!identity || !n->input(0) || !n->output(0)) continue;
     if (!canBypass(*n->output(0), *n->input(0))) {
-      res.notes.push_back(fmt::format("{} kept: it joins a graph input or initializer to a graph output",
-                                      n->describe()));
+      res.notes.push_back(fmt::format(
+          "{} kept: it joins a graph input or initializer to a graph output", n->describe()));
       continue;
     }
     bypass(g, n->output(0), n->input(0));

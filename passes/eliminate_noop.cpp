@@ -68,9 +68,12 @@ std::optional<Dims> reshaped(const Dims& in, const Dims& shape, bool allowzero) 
       s = in[i];
     }
     if (s == -1 && inferAt) return std::nullopt;
-    if (s == -1) inferAt = i;
-    else if (s < 0) return std::nullopt;
-    else known.push_back(s);
+    if (s == -1)
+      inferAt = i;
+    else if (s < 0)
+      return std::nullopt;
+    else
+      known.push_back(s);
     out.push_back(s);
   }
   if (!inferAt) return out;
@@ -101,9 +104,12 @@ bool transposeNoop(const Node& n) {
 
 bool padNoop(const Node& n) {
   std::optional<Dims> pads;
-  if (n.input(1)) pads = constantInts(n.input(1));
-  else if (auto a = n.attrs.getInts("pads")) pads = a;
-  else pads = n.attrs.getInts("paddings");  // Pad-1
+  if (n.input(1))
+    pads = constantInts(n.input(1));
+  else if (auto a = n.attrs.getInts("pads"))
+    pads = a;
+  else
+    pads = n.attrs.getInts("paddings");  // Pad-1
   if (!pads) return false;
   for (int64_t p : *pads)
     if (p != 0) return false;
@@ -118,7 +124,9 @@ bool castNoop(const Node& n) {
   return dtype && in != DType::Undefined && *dtype == in;
 }
 
-bool concatNoop(const Node& n) { return n.numInputs() == 1; }
+bool concatNoop(const Node& n) {
+  return n.numInputs() == 1;
+}
 
 // Broadcasting `shape` against the input leaves it unchanged: no more dims,
 // each aligned dim 1 or equal.
@@ -201,7 +209,8 @@ std::string refusal(const Node& n) {
   const Value& in = *n.input(0);
   const Value& out = *n.output(0);
   if (readBySubgraph(out)) return "its output is read by name inside a subgraph";
-  if (!(in.quant == out.quant)) return "its input and output have different quantization parameters";
+  if (!(in.quant == out.quant))
+    return "its input and output have different quantization parameters";
   if (!canBypass(out, in)) return "it joins a graph input or initializer to a graph output";
   return "";
 }
@@ -213,7 +222,8 @@ Expected<PassResult> eliminateNoop(Model& m) {
   NNP_RETURN_IF_ERROR(inferShapes(m).status());
   Graph& g = m.graph;
   for (Node* n : g.nodes()) {
-    if (!n->input(0) || !n->output(0) || (!n->domain().empty() && n->domain() != "ai.onnx")) continue;
+    if (!n->input(0) || !n->output(0) || (!n->domain().empty() && n->domain() != "ai.onnx"))
+      continue;
     auto rule = rules().find(n->opType());
     if (rule == rules().end() || !rule->second(*n)) continue;
     const std::string why = refusal(*n);

@@ -12,9 +12,9 @@
 #include <set>
 
 #include "exec/kernel.h"
-#include "support/memory_budget.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "support/memory_budget.h"
 
 namespace nnport {
 
@@ -23,12 +23,14 @@ namespace {
 constexpr size_t kSmallOutputBytes = 64 * 1024;
 
 bool foldable(const Node& n) {
-  static const std::set<std::string> keep{"RandomNormal",      "RandomUniform", "RandomNormalLike",
-                                          "RandomUniformLike", "Multinomial",   "Bernoulli",
-                                          "QuantizeLinear",    "DequantizeLinear", "Dropout"};
+  static const std::set<std::string> keep{
+      "RandomNormal",      "RandomUniform",    "RandomNormalLike",
+      "RandomUniformLike", "Multinomial",      "Bernoulli",
+      "QuantizeLinear",    "DequantizeLinear", "Dropout"};
   if (keep.count(n.opType()) || !n.captures().empty()) return false;
   for (const Attribute& a : n.attrs.all())
-    if (a.kind == AttrKind::Graph || a.kind == AttrKind::Graphs || !a.refAttrName.empty()) return false;
+    if (a.kind == AttrKind::Graph || a.kind == AttrKind::Graphs || !a.refAttrName.empty())
+      return false;
   for (const Value* in : n.inputs())
     if (in && !in->isConstant()) return false;
   for (const Value* out : n.outputs())
@@ -52,7 +54,8 @@ std::vector<exec::RtTensor> evaluate(const Model& m, const Node& n, std::string&
   std::vector<exec::RtTensor> views;
   views.reserve(n.numInputs());
   std::vector<const exec::RtTensor*> ins;
-  for (const Value* in : n.inputs()) ins.push_back(in ? &views.emplace_back(exec::RtTensor::view(in->initializer())) : nullptr);
+  for (const Value* in : n.inputs())
+    ins.push_back(in ? &views.emplace_back(exec::RtTensor::view(in->initializer())) : nullptr);
   std::vector<exec::RtTensor> outs(n.numOutputs());
   exec::KernelContext ctx(n, m.opsetFor(n.domain()), ins, outs, 1);
   Status s;

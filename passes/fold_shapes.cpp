@@ -46,11 +46,13 @@ Expected<PassResult> foldShapes(Model& m) {
     TensorPtr t;
     if (shape) {
       std::vector<int64_t> v = sliceOf(*n, *dims);
-      t = std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, {static_cast<int64_t>(v.size())}, v));
+      t = std::make_shared<Tensor>(
+          Tensor::fromVector(DType::Int64, {static_cast<int64_t>(v.size())}, v));
     } else {
       int64_t count = 1;
       for (int64_t d : *dims) count *= d;
-      t = std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, {}, std::vector<int64_t>{count}));
+      t = std::make_shared<Tensor>(
+          Tensor::fromVector(DType::Int64, {}, std::vector<int64_t>{count}));
     }
     if (replaceWithConstant(g, n->output(0), t)) ++res.changes;
   }

@@ -11,10 +11,10 @@
 // need a chain), a non-float32 output.
 #include <unordered_set>
 
+#include "exec/fusion.h"
 #include "ir/fused_activation.h"
 #include "ir/ops/registry.h"
 #include "ir/shape_inference.h"
-#include "exec/fusion.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
 
@@ -52,8 +52,8 @@ Expected<PassResult> fuseActivations(Model& m) {
     if (!match) continue;
     const std::string why = refusal(*n);
     if (!why.empty()) {
-      res.notes.push_back(fmt::format("{} not fused into {}: {}", match->absorbed.back()->describe(),
-                                      n->describe(), why));
+      res.notes.push_back(fmt::format("{} not fused into {}: {}",
+                                      match->absorbed.back()->describe(), n->describe(), why));
       continue;
     }
     Value* result = const_cast<Value*>(match->result);

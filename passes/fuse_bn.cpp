@@ -24,7 +24,9 @@ namespace nnport {
 
 namespace {
 
-int64_t dim(const Value* v, size_t i) { return v->initializer()->dims()[i]; }
+int64_t dim(const Value* v, size_t i) {
+  return v->initializer()->dims()[i];
+}
 
 // ConvTranspose output channels, or 0 when the weight or bias is unusable.
 int64_t convTransposeChannels(const Node& ct, std::string& why) {
@@ -52,22 +54,28 @@ void foldConvTranspose(Graph& g, Node& ct, const BnAffine& a) {
       double* row = weights.data() + static_cast<size_t>(i * perGroup + j) * kernel;
       for (size_t k = 0; k < kernel; ++k) row[k] *= s;
     }
-  std::vector<double> bias = ct.input(2) ? constantValues(*ct.input(2)) : std::vector<double>(m, 0.0);
+  std::vector<double> bias =
+      ct.input(2) ? constantValues(*ct.input(2)) : std::vector<double>(m, 0.0);
   for (size_t c = 0; c < m; ++c) bias[c] = bias[c] * a.scale[c] + a.shift[c];
   const DType d = w->initializer()->dtype();
   ct.setInput(1, addFloatConstant(g, d, w->name() + "_bn", w->initializer()->dims(), weights));
   Value* nb = addFloatConstant(g, d, w->name() + "_bn_bias", {static_cast<int64_t>(m)}, bias);
-  if (ct.numInputs() > 2) ct.setInput(2, nb);
-  else ct.addInput(nb);
+  if (ct.numInputs() > 2)
+    ct.setInput(2, nb);
+  else
+    ct.addInput(nb);
 }
 
 // Gemm output columns N, or 0 with the reason.
 int64_t gemmChannels(const Node& gemm, int64_t opset, std::string& why) {
   const Value* b = gemm.input(1);
   const Value* c = gemm.input(2);
-  if (opset < 7) why = "Gemm before opset 7 broadcasts C by attribute";
-  else if (!isFloatConstant(b) || b->initializer()->dims().size() != 2) why = "B is not a 2-D float constant";
-  else if (c && !isFloatConstant(c)) why = "C is not a float constant";
+  if (opset < 7)
+    why = "Gemm before opset 7 broadcasts C by attribute";
+  else if (!isFloatConstant(b) || b->initializer()->dims().size() != 2)
+    why = "B is not a 2-D float constant";
+  else if (c && !isFloatConstant(c))
+    why = "C is not a float constant";
   if (!why.empty()) return 0;
   const int64_t n = dim(b, gemm.attrInt("transB") ? 0 : 1);
   if (!c) return n;
@@ -99,8 +107,10 @@ void foldGemm(Graph& g, Node& gemm, const BnAffine& a) {
   const DType d = b->initializer()->dtype();
   gemm.setInput(1, addFloatConstant(g, d, b->name() + "_bn", b->initializer()->dims(), weights));
   Value* nc = addFloatConstant(g, d, b->name() + "_bn_bias", {static_cast<int64_t>(n)}, bias);
-  if (gemm.numInputs() > 2) gemm.setInput(2, nc);
-  else gemm.addInput(nc);
+  if (gemm.numInputs() > 2)
+    gemm.setInput(2, nc);
+  else
+    gemm.addInput(nc);
   gemm.attrs.erase("alpha");
   gemm.attrs.erase("beta");
 }
@@ -108,8 +118,10 @@ void foldGemm(Graph& g, Node& gemm, const BnAffine& a) {
 // MatMul output columns N, or 0 with the reason.
 int64_t matMulChannels(const Node& mm, std::string& why) {
   const Value* b = mm.input(1);
-  if (!isFloatConstant(b) || b->initializer()->dims().size() != 2) why = "B is not a 2-D float constant";
-  else why = matMulNot2d(mm);
+  if (!isFloatConstant(b) || b->initializer()->dims().size() != 2)
+    why = "B is not a 2-D float constant";
+  else
+    why = matMulNot2d(mm);
   return why.empty() ? dim(b, 1) : 0;
 }
 
@@ -145,7 +157,8 @@ std::string fuse(Graph& g, Node& p, Node& bn, int64_t opset, std::unordered_set<
   why = bnRefusal(bn, channels);
   if (!why.empty()) return why;
   const bool matMul = isOp(p, "MatMul");
-  if (!matMul && !canBypass(*bn.output(0), *p.output(0))) return "the BatchNormalization output cannot be renamed";
+  if (!matMul && !canBypass(*bn.output(0), *p.output(0)))
+    return "the BatchNormalization output cannot be renamed";
   const BnAffine a = bnAffine(bn);
   gone.insert(&bn);
   if (matMul) {
@@ -153,8 +166,10 @@ std::string fuse(Graph& g, Node& p, Node& bn, int64_t opset, std::unordered_set<
     foldMatMul(g, p, bn, a);
     return "";
   }
-  if (isOp(p, "Gemm")) foldGemm(g, p, a);
-  else foldConvTranspose(g, p, a);
+  if (isOp(p, "Gemm"))
+    foldGemm(g, p, a);
+  else
+    foldConvTranspose(g, p, a);
   bypass(g, bn.output(0), p.output(0));
   return "";
 }
@@ -167,13 +182,16 @@ Expected<PassResult> fuseBn(Model& m) {
   const int64_t opset = m.opsetFor("");
   std::unordered_set<Node*> gone;
   for (Node* bn : g.nodes()) {
-    if (gone.count(bn) || !isOp(*bn, "BatchNormalization") || !bn->input(0) || !bn->output(0)) continue;
+    if (gone.count(bn) || !isOp(*bn, "BatchNormalization") || !bn->input(0) || !bn->output(0))
+      continue;
     Node* p = bn->input(0)->producer();
     if (!p || !(isOp(*p, "ConvTranspose") || isOp(*p, "Gemm") || isOp(*p, "MatMul"))) continue;
     const std::string what = fmt::format("{} not fused into {}: ", bn->describe(), p->describe());
     const std::string why = fuse(g, *p, *bn, opset, gone);
-    if (why.empty()) ++res.changes;
-    else res.notes.push_back(what + why);
+    if (why.empty())
+      ++res.changes;
+    else
+      res.notes.push_back(what + why);
   }
   return res;
 }

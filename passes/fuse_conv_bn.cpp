@@ -19,7 +19,8 @@ std::string refusal(const Node& conv, const Node& bn) {
   const Value* w = conv.input(1);
   if (!w || !w->isConstant()) return "the Conv weight is not constant";
   if (!isFloatConstant(w)) return "the weight is not float32/float64";
-  if (conv.input(2) && !isFloatConstant(conv.input(2))) return "the Conv bias is not a float constant";
+  if (conv.input(2) && !isFloatConstant(conv.input(2)))
+    return "the Conv bias is not a float constant";
   const auto& dims = w->initializer()->dims();
   return bnRefusal(bn, dims.empty() ? 0 : dims[0]);
 }
@@ -28,15 +29,18 @@ std::string refusal(const Node& conv, const Node& bn) {
 void fold(Graph& g, Node& conv, Node& bn) {
   Value* w = conv.input(1);
   const BnAffine a = bnAffine(bn);
-  std::vector<double> bias = conv.input(2) ? constantValues(*conv.input(2)) : std::vector<double>(a.scale.size(), 0.0);
+  std::vector<double> bias =
+      conv.input(2) ? constantValues(*conv.input(2)) : std::vector<double>(a.scale.size(), 0.0);
   for (size_t c = 0; c < bias.size(); ++c) bias[c] = bias[c] * a.scale[c] + a.shift[c];
   const DType dtype = w->initializer()->dtype();
   Value* nw = scaleConstantRows(g, w, a.scale, w->name() + "_bn");
   Value* nb = addFloatConstant(g, dtype, bn.name().empty() ? "bn_bias" : bn.name() + "_bias",
                                {static_cast<int64_t>(bias.size())}, bias);
   conv.setInput(1, nw);
-  if (conv.numInputs() > 2) conv.setInput(2, nb);
-  else conv.addInput(nb);
+  if (conv.numInputs() > 2)
+    conv.setInput(2, nb);
+  else
+    conv.addInput(nb);
   bypass(g, bn.output(0), conv.output(0));
 }
 
@@ -51,7 +55,8 @@ Expected<PassResult> fuseConvBn(Model& m) {
     if (!conv || !isOp(*conv, "Conv")) continue;
     const std::string why = refusal(*conv, *bn);
     if (!why.empty()) {
-      res.notes.push_back(fmt::format("{} not fused into {}: {}", bn->describe(), conv->describe(), why));
+      res.notes.push_back(
+          fmt::format("{} not fused into {}: {}", bn->describe(), conv->describe(), why));
       continue;
     }
     if (!canBypass(*bn->output(0), *conv->output(0))) continue;

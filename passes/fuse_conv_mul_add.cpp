@@ -27,8 +27,10 @@ std::optional<std::vector<double>> perChannel(const Value& k, size_t rank, int64
   bool channels = false;
   for (size_t i = 0; i < kd.size(); ++i) {
     const bool channelAxis = rank - kd.size() + i == 1;
-    if (channelAxis && kd[i] == m) channels = true;
-    else if (kd[i] != 1) return std::nullopt;
+    if (channelAxis && kd[i] == m)
+      channels = true;
+    else if (kd[i] != 1)
+      return std::nullopt;
   }
   const std::vector<double> v = constantValues(k);
   if (channels) return v;
@@ -39,8 +41,10 @@ std::string convRefusal(const Node& conv) {
   if (!hasSoleReader(*conv.output(0))) return "the Conv output has other consumers";
   if (auto why = fusedActivationRefusal(conv); !why.empty()) return why;
   const Value* w = conv.input(1);
-  if (!isFloatConstant(w) || w->initializer()->dims().size() < 3) return "the Conv weight is not a float constant";
-  if (conv.input(2) && !isFloatConstant(conv.input(2))) return "the Conv bias is not a float constant";
+  if (!isFloatConstant(w) || w->initializer()->dims().size() < 3)
+    return "the Conv weight is not a float constant";
+  if (conv.input(2) && !isFloatConstant(conv.input(2)))
+    return "the Conv bias is not a float constant";
   return "";
 }
 
@@ -54,7 +58,9 @@ std::string factors(const Node& op, const Node& conv, std::vector<double>& out) 
   if (!isFloatConstant(k) || k->initializer()->dtype() != w->dtype())
     return "the constant is not of the weight's dtype";
   auto f = perChannel(*k, w->dims().size(), w->dims()[0]);
-  if (!f) return fmt::format("the constant of shape {} is not per output channel", Shape::ofSizes(k->initializer()->dims()).str());
+  if (!f)
+    return fmt::format("the constant of shape {} is not per output channel",
+                       Shape::ofSizes(k->initializer()->dims()).str());
   out = std::move(*f);
   return "";
 }
@@ -63,7 +69,8 @@ void fold(Graph& g, Node& conv, bool mul, const std::vector<double>& k) {
   const Value* w = conv.input(1);
   const DType d = w->initializer()->dtype();
   const size_t m = k.size();
-  std::vector<double> bias = conv.input(2) ? constantValues(*conv.input(2)) : std::vector<double>(m, 0.0);
+  std::vector<double> bias =
+      conv.input(2) ? constantValues(*conv.input(2)) : std::vector<double>(m, 0.0);
   if (mul) {
     std::vector<double> weights = constantValues(*w);
     const size_t per = weights.size() / m;
@@ -72,9 +79,12 @@ void fold(Graph& g, Node& conv, bool mul, const std::vector<double>& k) {
     conv.setInput(1, addFloatConstant(g, d, w->name() + "_mul", w->initializer()->dims(), weights));
   }
   for (size_t c = 0; c < m; ++c) bias[c] = mul ? bias[c] * k[c] : bias[c] + k[c];
-  Value* nb = addFloatConstant(g, d, w->name() + (mul ? "_mul_bias" : "_add_bias"), {static_cast<int64_t>(m)}, bias);
-  if (conv.numInputs() > 2) conv.setInput(2, nb);
-  else conv.addInput(nb);
+  Value* nb = addFloatConstant(g, d, w->name() + (mul ? "_mul_bias" : "_add_bias"),
+                               {static_cast<int64_t>(m)}, bias);
+  if (conv.numInputs() > 2)
+    conv.setInput(2, nb);
+  else
+    conv.addInput(nb);
 }
 
 // The Conv that produces one operand of `op` when the other is a constant
@@ -99,9 +109,11 @@ Expected<PassResult> fuseConvMulAdd(Model& m) {
     if (!conv) continue;
     std::vector<double> k;
     std::string why = factors(*op, *conv, k);
-    if (why.empty() && !canBypass(*op->output(0), *conv->output(0))) why = "its output cannot be renamed";
+    if (why.empty() && !canBypass(*op->output(0), *conv->output(0)))
+      why = "its output cannot be renamed";
     if (!why.empty()) {
-      res.notes.push_back(fmt::format("{} not fused into {}: {}", op->describe(), conv->describe(), why));
+      res.notes.push_back(
+          fmt::format("{} not fused into {}: {}", op->describe(), conv->describe(), why));
       continue;
     }
     fold(g, *conv, mul, k);

@@ -35,12 +35,17 @@ std::string refusal(const Node& mm, const Node& add, const Value& bias, int64_t 
   if (!hasSoleReader(*mm.output(0))) return "the MatMul output has other consumers";
   if (auto why = fusedActivationRefusal(mm); !why.empty()) return why;
   const Value* b = mm.input(1);
-  if (!isFloatConstant(b) || b->initializer()->dims().size() != 2) return "B is not a 2-D float constant";
-  if (bias.initializer()->dtype() != b->initializer()->dtype()) return "the bias is not of B's dtype";
+  if (!isFloatConstant(b) || b->initializer()->dims().size() != 2)
+    return "B is not a 2-D float constant";
+  if (bias.initializer()->dtype() != b->initializer()->dtype())
+    return "the bias is not of B's dtype";
   const auto& cd = bias.initializer()->dims();
   const int64_t n = b->initializer()->dims()[1];
-  const bool column = (cd.size() == 1 && cd[0] == n) || (cd.size() == 2 && cd[0] == 1 && cd[1] == n);
-  if (!column) return fmt::format("the bias of shape {} is not [{}] or [1, {}]", Shape::ofSizes(cd).str(), n, n);
+  const bool column =
+      (cd.size() == 1 && cd[0] == n) || (cd.size() == 2 && cd[0] == 1 && cd[1] == n);
+  if (!column)
+    return fmt::format("the bias of shape {} is not [{}] or [1, {}]", Shape::ofSizes(cd).str(), n,
+                       n);
   return matMulNot2d(mm);
 }
 
@@ -59,7 +64,8 @@ Expected<PassResult> fuseMatMulAdd(Model& m) {
     Value* bias = add->input(biasIndex);
     const std::string why = refusal(*mm, *add, *bias, opset);
     if (!why.empty()) {
-      res.notes.push_back(fmt::format("{} not fused into {}: {}", add->describe(), mm->describe(), why));
+      res.notes.push_back(
+          fmt::format("{} not fused into {}: {}", add->describe(), mm->describe(), why));
       continue;
     }
     Value* a = mm->input(0);

@@ -76,12 +76,18 @@ std::string padsOf(const Node& pad, int64_t opset, size_t rank, Ints& full) {
 
 // The constant pad value, or nullopt with the reason.
 std::optional<double> padValue(const Node& pad, int64_t opset, std::string& why) {
-  if (pad.attrString("mode") != "constant") why = "its mode is not constant";
-  else if (opset < 11) return pad.attrFloat("value");
-  else if (!pad.input(2)) return 0.0;
-  else if (!pad.input(2)->isConstant()) why = "the pad value is not constant";
-  else if (pad.input(2)->initializer()->numElements() == 0) return 0.0;
-  else return pad.input(2)->initializer()->floatAt(0);
+  if (pad.attrString("mode") != "constant")
+    why = "its mode is not constant";
+  else if (opset < 11)
+    return pad.attrFloat("value");
+  else if (!pad.input(2))
+    return 0.0;
+  else if (!pad.input(2)->isConstant())
+    why = "the pad value is not constant";
+  else if (pad.input(2)->initializer()->numElements() == 0)
+    return 0.0;
+  else
+    return pad.input(2)->initializer()->floatAt(0);
   return std::nullopt;
 }
 
@@ -92,8 +98,11 @@ std::string consumerRefusal(const Node& q, double value, bool& setIncludePad) {
   if (isOp(q, "Conv")) return value == 0.0 ? "" : "the pad value is not 0";
   if (q.attrInt("ceil_mode") != 0) return "the pool uses ceil_mode";
   if (isOp(q, "MaxPool")) {
-    if (q.output(1) && (q.output(1)->hasUses() || q.output(1)->isGraphOutput())) return "MaxPool's Indices are used";
-    return std::isinf(value) && value < 0 ? "" : "MaxPool ignores its padding (-inf); the pad value is not -inf";
+    if (q.output(1) && (q.output(1)->hasUses() || q.output(1)->isGraphOutput()))
+      return "MaxPool's Indices are used";
+    return std::isinf(value) && value < 0
+               ? ""
+               : "MaxPool ignores its padding (-inf); the pad value is not -inf";
   }
   if (value != 0.0) return "the pad value is not 0";
   if (q.attrInt("count_include_pad") != 0) return "";
@@ -103,7 +112,8 @@ std::string consumerRefusal(const Node& q, double value, bool& setIncludePad) {
   return "";
 }
 
-std::string refusal(const Node& pad, const Node& q, int64_t opset, Ints& full, bool& setIncludePad) {
+std::string refusal(const Node& pad, const Node& q, int64_t opset, Ints& full,
+                    bool& setIncludePad) {
   if (!hasSoleReader(*pad.output(0))) return "its output has other consumers";
   const size_t rank = consumerRank(q);
   if (rank < 3) return "the consumer's rank is unknown";
@@ -128,7 +138,9 @@ void fold(Graph& g, Node& pad, Node& q, const Ints& full, bool setIncludePad) {
   g.eraseNode(&pad);
 }
 
-bool takesPads(const Node& q) { return isOp(q, "Conv") || isOp(q, "MaxPool") || isOp(q, "AveragePool"); }
+bool takesPads(const Node& q) {
+  return isOp(q, "Conv") || isOp(q, "MaxPool") || isOp(q, "AveragePool");
+}
 
 }  // namespace
 
@@ -145,7 +157,8 @@ Expected<PassResult> fusePad(Model& m) {
     bool setIncludePad = false;
     const std::string why = refusal(*pad, *q, opset, full, setIncludePad);
     if (!why.empty()) {
-      res.notes.push_back(fmt::format("{} not fused into {}: {}", pad->describe(), q->describe(), why));
+      res.notes.push_back(
+          fmt::format("{} not fused into {}: {}", pad->describe(), q->describe(), why));
       continue;
     }
     gone.insert(pad);

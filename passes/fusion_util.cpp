@@ -18,8 +18,10 @@ bool isFloatConstant(const Value* v) {
 std::vector<double> constantValues(const Value& v) {
   const TensorPtr& t = v.initializer();
   const size_t n = static_cast<size_t>(t->numElements());
-  if (t->dtype() == DType::Float32) return std::vector<double>(t->data<float>(), t->data<float>() + n);
-  if (t->dtype() == DType::Float64) return std::vector<double>(t->data<double>(), t->data<double>() + n);
+  if (t->dtype() == DType::Float32)
+    return std::vector<double>(t->data<float>(), t->data<float>() + n);
+  if (t->dtype() == DType::Float64)
+    return std::vector<double>(t->data<double>(), t->data<double>() + n);
   std::vector<double> out(n);
   for (size_t i = 0; i < n; ++i) out[i] = t->floatAt(static_cast<int64_t>(i));
   return out;
@@ -46,10 +48,13 @@ Value* addInt64Constant(Graph& g, const std::string& base, std::vector<int64_t> 
 std::string fusedActivationRefusal(const Node& producer) {
   if (!hasFusedActivation(producer)) return "";
   auto a = fusedActivation(producer);
-  return fmt::format("{} has the fused activation {}", producer.opType(), a && *a ? (*a)->op : "(invalid)");
+  return fmt::format("{} has the fused activation {}", producer.opType(),
+                     a && *a ? (*a)->op : "(invalid)");
 }
 
-bool hasSoleReader(const Value& v) { return v.uses().size() == 1 && !v.isGraphOutput(); }
+bool hasSoleReader(const Value& v) {
+  return v.uses().size() == 1 && !v.isGraphOutput();
+}
 
 namespace {
 // `src` may be unaligned (weights borrowed from a mapped file): elements are
@@ -84,10 +89,12 @@ uint8_t* exclusiveBytes(const Value& w) {
 }  // namespace
 
 TensorPtr scaledRows(const Tensor& t, const std::vector<double>& scale) {
-  return t.dtype() == DType::Float64 ? scaledRowsOf<double>(t, scale) : scaledRowsOf<float>(t, scale);
+  return t.dtype() == DType::Float64 ? scaledRowsOf<double>(t, scale)
+                                     : scaledRowsOf<float>(t, scale);
 }
 
-Value* scaleConstantRows(Graph& g, Value* w, const std::vector<double>& scale, const std::string& name) {
+Value* scaleConstantRows(Graph& g, Value* w, const std::vector<double>& scale,
+                         const std::string& name) {
   uint8_t* bytes = exclusiveBytes(*w);
   if (!bytes) return g.addInitializer(g.uniqueName(name), scaledRows(*w->initializer(), scale));
   const size_t n = static_cast<size_t>(w->initializer()->numElements());
@@ -106,7 +113,8 @@ std::string bnRefusal(const Node& bn, int64_t channels) {
     if (bn.output(i) && (bn.output(i)->hasUses() || bn.output(i)->isGraphOutput()))
       return "its running statistics outputs are used";
   for (size_t i = 1; i < 5; ++i)
-    if (!isFloatConstant(bn.input(i))) return "a BatchNormalization parameter is not a float constant";
+    if (!isFloatConstant(bn.input(i)))
+      return "a BatchNormalization parameter is not a float constant";
   for (size_t i = 1; i < 5; ++i)
     if (bn.input(i)->initializer()->numElements() != channels)
       return fmt::format("BatchNormalization parameters do not have {} channels", channels);

@@ -33,7 +33,8 @@ TensorPtr scaledRows(const Tensor& t, const std::vector<double>& scale);
 // unique): `w` itself, updated in place and renamed, when `w` has one reader
 // and nothing else shares its bytes (no 100 MB of new weights for a
 // ResNet-50); otherwise a new initializer, `w` unchanged.
-Value* scaleConstantRows(Graph& g, Value* w, const std::vector<double>& scale, const std::string& name);
+Value* scaleConstantRows(Graph& g, Value* w, const std::vector<double>& scale,
+                         const std::string& name);
 
 // `v` is read by exactly one operand and is not a graph output.
 bool hasSoleReader(const Value& v);

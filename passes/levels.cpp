@@ -12,7 +12,10 @@ const std::map<std::string, std::string>& levels() {
   static const std::map<std::string, std::string> table{
       {"O0", ""},
       {"O1", "eliminate-identity,fold-constants,eliminate-noop,cse,dedup-initializers,dce"},
-      {"O2", "{eliminate-identity,eliminate-noop,fold-shapes,fold-constants,cse,fuse-conv-bn,fuse-bn,fuse-conv-mul-add,fuse-matmul-add,fuse-pad,push-transposes,merge-transposes,merge-reshapes,merge-slices},dedup-initializers,dce"},
+      {"O2",
+       "{eliminate-identity,eliminate-noop,fold-shapes,fold-constants,cse,fuse-conv-bn,fuse-bn,"
+       "fuse-conv-mul-add,fuse-matmul-add,fuse-pad,push-transposes,merge-transposes,merge-reshapes,"
+       "merge-slices},dedup-initializers,dce"},
   };
   return table;
 }
@@ -21,7 +24,8 @@ const std::map<std::string, std::string>& levels() {
 
 Expected<std::string> levelPipeline(const std::string& level) {
   auto it = levels().find(level);
-  if (it == levels().end()) return Status::usage("unknown optimization level '{}'; valid: O0, O1, O2", level);
+  if (it == levels().end())
+    return Status::usage("unknown optimization level '{}'; valid: O0, O1, O2", level);
   return it->second;
 }
 

@@ -24,7 +24,8 @@ std::optional<std::vector<int64_t>> constInts(const Value* v) {
 // Squeeze/Unsqueeze axes, sorted and made non-negative against `rank`.
 std::optional<std::vector<int64_t>> axesOf(const Node& n, std::optional<size_t> rank) {
   std::optional<std::vector<int64_t>> a =
-      n.numInputs() > 1 ? constInts(n.input(1)) : std::optional<std::vector<int64_t>>(n.attrInts("axes"));
+      n.numInputs() > 1 ? constInts(n.input(1))
+                        : std::optional<std::vector<int64_t>>(n.attrInts("axes"));
   if (!a || a->empty()) return std::nullopt;
   for (int64_t& v : *a) {
     if (v < 0 && !rank) return std::nullopt;
@@ -50,7 +51,8 @@ bool mergeableReshape(const Node& inner, const Node& outer) {
   if (!isOp(inner, "Reshape") || !isOp(outer, "Reshape")) return false;
   auto shape = constInts(outer.input(1));
   if (!shape) return false;
-  return outer.attrInt("allowzero") != 0 || std::find(shape->begin(), shape->end(), 0) == shape->end();
+  return outer.attrInt("allowzero") != 0 ||
+         std::find(shape->begin(), shape->end(), 0) == shape->end();
 }
 
 }  // namespace

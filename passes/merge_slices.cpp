@@ -50,7 +50,8 @@ std::optional<Ints> constantInts(const Value* v) {
 
 // The operands of `n` in the form the opset prescribes, or a refusal in
 // *why. Axes come back non-negative when the rank is known.
-std::optional<SliceSpec> readSlice(const Node& n, bool attrForm, std::optional<size_t> rank, std::string* why) {
+std::optional<SliceSpec> readSlice(const Node& n, bool attrForm, std::optional<size_t> rank,
+                                   std::string* why) {
   SliceSpec s;
   const bool hasAttrs = n.attrs.find("starts") || n.attrs.find("ends") || n.attrs.find("axes");
   if (attrForm) {
@@ -92,7 +93,8 @@ std::optional<SliceSpec> readSlice(const Node& n, bool attrForm, std::optional<s
       return std::nullopt;
     }
     if (rank && a < 0) a += static_cast<int64_t>(*rank);
-    if ((rank && (a < 0 || a >= static_cast<int64_t>(*rank))) || !seen.insert(a).second || s.steps[i] == 0) {
+    if ((rank && (a < 0 || a >= static_cast<int64_t>(*rank))) || !seen.insert(a).second ||
+        s.steps[i] == 0) {
       *why = "its axes or steps are invalid";
       return std::nullopt;
     }
@@ -131,7 +133,8 @@ std::optional<int64_t> staticDim(const Value& x, int64_t axis) {
 
 // The merged operands, or nullopt with a refusal in *why (empty when the
 // pair is silently left alone: an empty slice).
-std::optional<SliceSpec> merge(const Value& x, SliceSpec inner, const SliceSpec& outer, std::string* why) {
+std::optional<SliceSpec> merge(const Value& x, SliceSpec inner, const SliceSpec& outer,
+                               std::string* why) {
   for (size_t i = 0; i < outer.axes.size(); ++i) {
     const int64_t axis = outer.axes[i];
     size_t j = 0;
@@ -171,7 +174,8 @@ void writeMerged(Graph& g, Node* inner, Node* outer, const SliceSpec& s, bool at
     return;
   }
   const std::string base = outer->output(0)->name();
-  std::vector<Value*> inputs{x, int64Operand(g, base + "_starts", s.starts), int64Operand(g, base + "_ends", s.ends),
+  std::vector<Value*> inputs{x, int64Operand(g, base + "_starts", s.starts),
+                             int64Operand(g, base + "_ends", s.ends),
                              int64Operand(g, base + "_axes", s.axes)};
   if (std::any_of(s.steps.begin(), s.steps.end(), [](int64_t v) { return v != 1; }))
     inputs.push_back(int64Operand(g, base + "_steps", s.steps));
@@ -188,11 +192,13 @@ Expected<PassResult> mergeSlices(Model& m) {
   Graph& g = m.graph;
   std::unordered_set<const Node*> erased;
   for (Node* outer : g.nodes()) {
-    if (erased.count(outer) || !isOp(*outer, "Slice") || !outer->input(0) || !outer->output(0)) continue;
+    if (erased.count(outer) || !isOp(*outer, "Slice") || !outer->input(0) || !outer->output(0))
+      continue;
     Node* inner = outer->input(0)->producer();
     if (!inner || !isOp(*inner, "Slice") || !inner->input(0)) continue;
     auto refuse = [&](const std::string& why) {
-      res.notes.push_back(fmt::format("{} not merged into {}: {}", outer->describe(), inner->describe(), why));
+      res.notes.push_back(
+          fmt::format("{} not merged into {}: {}", outer->describe(), inner->describe(), why));
     };
     if (!hasSoleReader(*inner->output(0))) {
       refuse("the inner Slice's result has other readers or is a graph output");

@@ -6,10 +6,10 @@
 #include <numeric>
 #include <unordered_set>
 
+#include "ir/permutation.h"
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
-#include "ir/permutation.h"
 
 namespace nnport {
 
@@ -33,12 +33,15 @@ Expected<PassResult> mergeTransposes(Model& m) {
   for (Node* outer : g.nodes()) {
     if (erased.count(outer) || !isOp(*outer, "Transpose") || !outer->input(0)) continue;
     Node* inner = outer->input(0)->producer();
-    if (!inner || !isOp(*inner, "Transpose") || !inner->input(0) || !hasSoleReader(*inner->output(0))) continue;
+    if (!inner || !isOp(*inner, "Transpose") || !inner->input(0) ||
+        !hasSoleReader(*inner->output(0)))
+      continue;
     std::optional<size_t> rank = knownRank(*inner->input(0));
     if (!inner->attrInts("perm").empty()) rank = inner->attrInts("perm").size();
     if (!outer->attrInts("perm").empty()) rank = outer->attrInts("perm").size();
     auto p1 = permOf(*inner, rank), p2 = permOf(*outer, rank);
-    if (!p1 || !p2 || p1->size() != p2->size() || !isPermutation(*p1) || !isPermutation(*p2)) continue;
+    if (!p1 || !p2 || p1->size() != p2->size() || !isPermutation(*p1) || !isPermutation(*p2))
+      continue;
     const Perm c = composePerms(*p1, *p2);
     Value* x = inner->input(0);
     if (isIdentityPerm(c)) {

@@ -40,8 +40,10 @@ class PipelineParser {
         items.push_back({name, {}});
       }
       skipSpace();
-      if (pos_ < s_.size() && s_[pos_] == ',') ++pos_;
-      else break;
+      if (pos_ < s_.size() && s_[pos_] == ',')
+        ++pos_;
+      else
+        break;
     }
     if (depth == 0 && pos_ < s_.size() && s_[pos_] == '}') return error("'}' without '{'");
     return items;
@@ -49,7 +51,8 @@ class PipelineParser {
 
   Expected<std::string> passName() {
     const size_t start = pos_;
-    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '-' || s_[pos_] == '_'))
+    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) ||
+                                s_[pos_] == '-' || s_[pos_] == '_'))
       ++pos_;
     std::string name = s_.substr(start, pos_ - start);
     if (name.empty()) return error("expected a pass name");
@@ -108,17 +111,20 @@ class Runner {
     const PassInfo* info = PassRegistry::instance().find(name);
     const auto start = std::chrono::steady_clock::now();
     NNP_ASSIGN_OR_RETURN(PassResult res, info->run(m_));
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     PassStat& st = stat(name);
     ++st.runs;
     st.changes += res.changes;
     st.ms += ms;
     for (std::string& n : res.notes)
-      if (std::find(st.notes.begin(), st.notes.end(), n) == st.notes.end()) st.notes.push_back(std::move(n));
+      if (std::find(st.notes.begin(), st.notes.end(), n) == st.notes.end())
+        st.notes.push_back(std::move(n));
     if (o_.printAfter.count(name) || o_.printAfter.count("all"))
       *(o_.printTo ? o_.printTo : &std::cerr) << "// after " << name << "\n" << printModel(m_);
     if (o_.verifyEach)
-      if (Status s = verifyModel(m_); !s) return Status::internal("--verify-each: after pass '{}': {}", name, s.message());
+      if (Status s = verifyModel(m_); !s)
+        return Status::internal("--verify-each: after pass '{}': {}", name, s.message());
     if (name == o_.stopAfter) r_.stoppedAfter = name;
     return res.changes > 0;
   }
@@ -137,7 +143,9 @@ class Runner {
 
 }  // namespace
 
-Expected<Pipeline> parsePipeline(const std::string& text) { return PipelineParser(text).parse(); }
+Expected<Pipeline> parsePipeline(const std::string& text) {
+  return PipelineParser(text).parse();
+}
 
 bool pipelineHas(const Pipeline& p, const std::string& pass) {
   for (const PipelineItem& item : p)
@@ -163,7 +171,8 @@ std::string PassReport::str() const {
     for (const std::string& n : s.notes) out += "    " + n + "\n";
   }
   for (const std::string& n : notes) out += n + "\n";
-  if (!stoppedAfter.empty()) out += fmt::format("stopped after pass {} (--stop-after)\n", stoppedAfter);
+  if (!stoppedAfter.empty())
+    out += fmt::format("stopped after pass {} (--stop-after)\n", stoppedAfter);
   out += fmt::format("nodes: {} -> {}\n", nodesBefore, nodesAfter);
   return out;
 }

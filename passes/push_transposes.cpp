@@ -27,11 +27,11 @@
 #include <set>
 #include <unordered_set>
 
+#include "ir/permutation.h"
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/push_transposes_rules.h"
 #include "passes/rewire.h"
-#include "ir/permutation.h"
 
 namespace nnport {
 
@@ -68,7 +68,8 @@ Node* push(Graph& g, Node* r, const Perm& p, Plan& plan, std::unordered_set<cons
   }
   // Dropped axes may leave nothing to transpose: then R' adopts y.
   const bool none = isIdentityPerm(outPerm);
-  Node* r2 = g.addNode(op, domain, inputs, {none ? yName : g.uniqueName(yName + "__pre_transpose")}, rName);
+  Node* r2 = g.addNode(op, domain, inputs, {none ? yName : g.uniqueName(yName + "__pre_transpose")},
+                       rName);
   r2->attrs = plan.attrs;
   r2->docString = doc;
   if (none) return nullptr;

@@ -219,7 +219,8 @@ class Planner {
   std::string slice() {
     if (!transposed(0)) return "its input is not the Transpose";
     if (r_.attrs.find("starts")) {  // Slice-1: attributes
-      const Ints axes = r_.attrs.find("axes") ? r_.attrInts("axes") : firstAxes(r_.attrInts("starts").size());
+      const Ints axes =
+          r_.attrs.find("axes") ? r_.attrInts("axes") : firstAxes(r_.attrInts("starts").size());
       auto mapped = axesBeforeTranspose(axes, p_);
       if (!mapped) return "an axis is out of range";
       plan_.attrs.set(Attribute::ofInts("axes", *mapped));
@@ -235,7 +236,8 @@ class Planner {
     if (!starts || !starts->type.shape.rankKnown() || starts->type.shape.rank() != 1 ||
         !starts->type.shape[0].isStatic())
       return "it has no axes and the number of starts is unknown";
-    auto mapped = axesBeforeTranspose(firstAxes(static_cast<size_t>(starts->type.shape[0].value)), p_);
+    auto mapped =
+        axesBeforeTranspose(firstAxes(static_cast<size_t>(starts->type.shape[0].value)), p_);
     if (!mapped) return "it has more starts than dims";
     plan_.operands.resize(std::max<size_t>(plan_.operands.size(), 4));
     plan_.operands[3] = {nullptr, intVectorTensor(starts->type.dtype, *mapped)};

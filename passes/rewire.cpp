@@ -25,7 +25,8 @@ bool replaceWithConstant(Graph& g, Value* v, TensorPtr t) {
   Value* c = g.addInitializer(g.uniqueName(name + "__folded"), std::move(t));
   g.replaceAllUsesWith(v, c);
   bool used = false;
-  for (Value* out : producer->outputs()) used = used || (out && (out->hasUses() || out->isGraphOutput()));
+  for (Value* out : producer->outputs())
+    used = used || (out && (out->hasUses() || out->isGraphOutput()));
   if (!used) {
     g.eraseNode(producer);
     g.removeUnusedValues(/*keepInitializers=*/true);  // frees `name`

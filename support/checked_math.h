@@ -59,7 +59,8 @@ template <typename I, typename F>
 I saturatingCast(F v) {
   static_assert(std::is_integral_v<I> && std::is_floating_point_v<F>);
   if (std::isnan(v)) return I{0};
-  if (v <= static_cast<F>(std::numeric_limits<I>::lowest())) return std::numeric_limits<I>::lowest();
+  if (v <= static_cast<F>(std::numeric_limits<I>::lowest()))
+    return std::numeric_limits<I>::lowest();
   if (v >= static_cast<F>(std::numeric_limits<I>::max())) return std::numeric_limits<I>::max();
   return static_cast<I>(v);
 }

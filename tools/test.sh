@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# README command 2 (and .ci/run): install everything, build, run every test:
-# unit tests, peer conformance and the hostile corpus under ctest (Release
-# build), then the unit tests and the hostile corpus again under
+# README command 2 (and .ci/run): install everything, check the sources'
+# format (clang-format, tools/check_format.sh), build, run every test: unit
+# tests, peer conformance, the layer check and the hostile corpus under ctest
+# (Release build), then the unit tests and the hostile corpus again under
 # AddressSanitizer + UBSan with clang, plus a short libFuzzer smoke run of
 # every reader and of the model pipeline (docs/hardening.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 jobs=$(nproc)
 bash tools/install_deps.sh --test
+
+echo "== clang-format check"
+bash tools/check_format.sh
 
 echo "== Release build + ctest (unit tests and conformance)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNNPORT_TESTS=ON >/dev/null

@@ -24,7 +24,9 @@ Status writeIrPair(const Model& m, const std::string& jsonPath, const std::strin
 }
 
 void registerIrEmitter(EmitterRegistry& r) {
-  r.add({"ir", {".json"}, "nnport on-disk IR: <prefix>.json (graph) + <prefix>.bin (weights)",
+  r.add({"ir",
+         {".json"},
+         "nnport on-disk IR: <prefix>.json (graph) + <prefix>.bin (weights)",
          [](const Model& m, const std::string& path, const EmitOptions&) {
            return writeIrPair(m, path, irBinPathFor(path));
          }});

@@ -27,6 +27,7 @@ class ExportNames {
 // Appends to `gp` the nodes (and scalar initializers: Clip bounds) that
 // compute `out` = activation(`in`) at the default-domain `opset`.
 void exportActivation(const FusedActivation& a, const std::string& in, const std::string& out,
-                      const std::string& nodeName, int64_t opset, onnx::GraphProto* gp, ExportNames& names);
+                      const std::string& nodeName, int64_t opset, onnx::GraphProto* gp,
+                      ExportNames& names);
 
 }  // namespace nnport::onnxproto

@@ -11,7 +11,9 @@ namespace nnport::onnxproto {
 namespace {
 
 // Domains of IR-internal ops that have no ONNX spelling.
-bool isIrOnlyDomain(const std::string& d) { return d == "nnport"; }
+bool isIrOnlyDomain(const std::string& d) {
+  return d == "nnport";
+}
 
 void exportValueInfo(const Value& v, onnx::ValueInfoProto* p) {
   p->set_name(v.name());
@@ -31,7 +33,8 @@ Status exportNode(const Node& n, int64_t opset, onnx::GraphProto* gp, ExportName
   if (isIrOnlyDomain(n.domain()))
     return Status::unsupported("{}: this IR op has no ONNX form", n.describe());
   NNP_ASSIGN_OR_RETURN(std::optional<FusedActivation> act, fusedActivation(n));
-  if (act && !n.output(0)) return Status::invalid("{}: a fused activation on an omitted output", n.describe());
+  if (act && !n.output(0))
+    return Status::invalid("{}: a fused activation on an omitted output", n.describe());
   onnx::NodeProto* p = gp->add_node();
   p->set_op_type(n.opType());
   if (!n.name().empty()) p->set_name(n.name());
@@ -40,12 +43,14 @@ Status exportNode(const Node& n, int64_t opset, onnx::GraphProto* gp, ExportName
   for (Value* in : n.inputs()) p->add_input(in ? in->name() : "");
   for (Value* out : n.outputs()) p->add_output(out ? out->name() : "");
   for (const Attribute& a : n.attrs.all())
-    if (a.name != kFusedActivationAttr && a.name != kFusedActivationParamsAttr) exportAttribute(a, p->add_attribute());
+    if (a.name != kFusedActivationAttr && a.name != kFusedActivationParamsAttr)
+      exportAttribute(a, p->add_attribute());
   if (!act) return Status::ok();
   const std::string& out = n.output(0)->name();
   const std::string pre = names.fresh(out + "_preact");
   p->set_output(0, pre);
-  exportActivation(*act, pre, out, (n.name().empty() ? out : n.name()) + "_" + act->op, opset, gp, names);
+  exportActivation(*act, pre, out, (n.name().empty() ? out : n.name()) + "_" + act->op, opset, gp,
+                   names);
   return Status::ok();
 }
 

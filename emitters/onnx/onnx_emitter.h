@@ -19,8 +19,7 @@ Expected<std::unique_ptr<onnx::ModelProto>> exportModel(const Model& m,
 // `runChecker` false skips check_model (for protos whose external data is
 // not beside the current directory).
 // Large raw_data is moved out of `proto` during inference and put back.
-Status verifyModelProto(onnx::ModelProto& proto, const std::string& path,
-                        bool runChecker = true);
+Status verifyModelProto(onnx::ModelProto& proto, const std::string& path, bool runChecker = true);
 
 Status writeOnnx(const Model& m, const std::string& path, const EmitOptions& opts);
 

@@ -57,11 +57,21 @@ size_t splitAfter(const std::string& bytes, int field) {
     if (!readVarint(bytes, pos, tag)) return bytes.size();
     if ((tag >> 3) > static_cast<uint64_t>(field)) return start;
     switch (tag & 7) {
-      case 0: if (!readVarint(bytes, pos, len)) return bytes.size(); break;
-      case 1: pos += 8; break;
-      case 2: if (!readVarint(bytes, pos, len)) return bytes.size(); pos += len; break;
-      case 5: pos += 4; break;
-      default: return bytes.size();  // groups: not in ONNX
+      case 0:
+        if (!readVarint(bytes, pos, len)) return bytes.size();
+        break;
+      case 1:
+        pos += 8;
+        break;
+      case 2:
+        if (!readVarint(bytes, pos, len)) return bytes.size();
+        pos += len;
+        break;
+      case 5:
+        pos += 4;
+        break;
+      default:
+        return bytes.size();  // groups: not in ONNX
     }
   }
   return bytes.size();
@@ -165,9 +175,11 @@ InitializerPayloads payloadsFor(const Graph& ir, const onnx::GraphProto& g) {
     const bool headerOnly = !t.has_raw_data() && t.data_type() != onnx::TensorProto::STRING &&
                             t.data_location() != onnx::TensorProto::EXTERNAL &&
                             t.float_data_size() + t.int32_data_size() + t.int64_data_size() +
-                                    t.double_data_size() + t.uint64_data_size() == 0;
+                                    t.double_data_size() + t.uint64_data_size() ==
+                                0;
     const Value* v = headerOnly ? ir.findValue(t.name()) : nullptr;
-    out.push_back(v && v->initializer() && v->initializer()->byteSize() ? v->initializer().get() : nullptr);
+    out.push_back(v && v->initializer() && v->initializer()->byteSize() ? v->initializer().get()
+                                                                        : nullptr);
   }
   return out;
 }

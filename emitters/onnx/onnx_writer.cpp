@@ -12,9 +12,9 @@
 
 #include "emitters/onnx/onnx_emitter.h"
 #include "emitters/onnx/onnx_stream_writer.h"
+#include "ir/onnx/onnx_proto.h"
 #include "ir/verifier.h"
 #include "support/atomic_file.h"
-#include "ir/onnx/onnx_proto.h"
 
 namespace nnport::onnxproto {
 namespace {
@@ -36,7 +36,8 @@ size_t weightBytes(const Graph& g) {
   return n;
 }
 
-Status serializeTo(const onnx::ModelProto& proto, const std::string& path, const std::string& target) {
+Status serializeTo(const onnx::ModelProto& proto, const std::string& path,
+                   const std::string& target) {
   int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
   if (fd < 0) return Status::io("{}: cannot write: {}", target, std::strerror(errno));
   bool ok;

@@ -56,10 +56,13 @@ Status readGeometry(KernelContext& ctx, ConvGeometry& cg) {
   g.in = {x.dim(2), x.dim(3)};
   g.kernel = {w.dim(2), w.dim(3)};
   std::vector<int64_t> ks = ctx.attrInts("kernel_shape");
-  if (!ks.empty() && ks != g.kernel) return ctx.error("kernel_shape does not match the weight's spatial dims");
+  if (!ks.empty() && ks != g.kernel)
+    return ctx.error("kernel_shape does not match the weight's spatial dims");
   NNP_RETURN_IF_ERROR(readWindow(ctx, g));
-  if (cg.transposed) NNP_RETURN_IF_ERROR(transposeGeometry(ctx, g));
-  else computeForwardOutput(g);
+  if (cg.transposed)
+    NNP_RETURN_IF_ERROR(transposeGeometry(ctx, g));
+  else
+    computeForwardOutput(g);
   // oneDNN's output size is floor((in + padL + padR - extent) / stride) + 1
   // for Conv, as ONNX's, so the ONNX end pads serve; ConvTranspose's is exact,
   // so its right pad follows from the output size (output_padding can make
@@ -76,21 +79,27 @@ memory::desc weightsDesc(const RtTensor& w, const ConvGeometry& cg, bool any) {
   const int64_t g = cg.group;
   if (!cg.transposed) {
     if (g == 1) return memory::desc(toDims(w.dims()), dt::f32, any ? tag::any : tag::oihw);
-    return memory::desc({g, w.dim(0) / g, w.dim(1), w.dim(2), w.dim(3)}, dt::f32, any ? tag::any : tag::goihw);
+    return memory::desc({g, w.dim(0) / g, w.dim(1), w.dim(2), w.dim(3)}, dt::f32,
+                        any ? tag::any : tag::goihw);
   }
-  if (g == 1) return memory::desc({w.dim(1), w.dim(0), w.dim(2), w.dim(3)}, dt::f32, any ? tag::any : tag::iohw);
-  return memory::desc({g, w.dim(1), w.dim(0) / g, w.dim(2), w.dim(3)}, dt::f32, any ? tag::any : tag::giohw);
+  if (g == 1)
+    return memory::desc({w.dim(1), w.dim(0), w.dim(2), w.dim(3)}, dt::f32,
+                        any ? tag::any : tag::iohw);
+  return memory::desc({g, w.dim(1), w.dim(0) / g, w.dim(2), w.dim(3)}, dt::f32,
+                      any ? tag::any : tag::giohw);
 }
 
 template <typename Prim>
-typename Prim::primitive_desc makeDesc(KernelContext& ctx, const ConvGeometry& cg, const memory::desc& src,
-                                       const memory::desc& dst, dnnl::algorithm alg) {
+typename Prim::primitive_desc makeDesc(KernelContext& ctx, const ConvGeometry& cg,
+                                       const memory::desc& src, const memory::desc& dst,
+                                       dnnl::algorithm alg) {
   const memory::desc w = weightsDesc(*ctx.input(1), cg, true);
   const memory::dims strides = toDims(cg.g.strides), padL = toDims(cg.g.padBegin);
   const memory::dims dil{cg.g.dilations[0] - 1, cg.g.dilations[1] - 1};
   const auto prop = dnnl::prop_kind::forward_inference;
-  auto d = ctx.input(2) ? typename Prim::desc(prop, alg, src, w, memory::desc({cg.outChannels}, dt::f32, tag::x),
-                                              dst, strides, dil, padL, cg.padR)
+  auto d = ctx.input(2) ? typename Prim::desc(prop, alg, src, w,
+                                              memory::desc({cg.outChannels}, dt::f32, tag::x), dst,
+                                              strides, dil, padL, cg.padR)
                         : typename Prim::desc(prop, alg, src, w, dst, strides, dil, padL, cg.padR);
   dnnl::primitive_attr attr;
   attr.set_post_ops(activationPostOps(ctx.fused()));
@@ -103,7 +112,8 @@ template <typename Prim>
 void build(KernelContext& ctx, const ConvGeometry& cg, dnnl::algorithm alg, ConvState& st) {
   const RtTensor& x = *ctx.input(0);
   st.userSrc = layoutDesc(x);
-  const memory::desc src = x.blocked() ? st.userSrc : memory::desc(toDims(x.dims()), dt::f32, tag::any);
+  const memory::desc src =
+      x.blocked() ? st.userSrc : memory::desc(toDims(x.dims()), dt::f32, tag::any);
   auto pd = makeDesc<Prim>(ctx, cg, src, memory::desc(toDims(cg.outDims), dt::f32, tag::any), alg);
   st.dstBlock = isLayout(pd.dst_desc(), cg.outDims, kChannelBlock) ? kChannelBlock
                 : isLayout(pd.dst_desc(), cg.outDims, 0)           ? 0
@@ -142,8 +152,9 @@ void execute(KernelContext& ctx, const ConvGeometry& cg, ConvState& st) {
     dnnl::reorder(src, converted).execute(stream(), src, converted);
     src = converted;
   }
-  RtTensor& y = st.dstBlock ? ctx.allocateBlockedOutput(0, DType::Float32, cg.outDims, st.dstBlock, false)
-                            : ctx.allocateOutput(0, DType::Float32, cg.outDims, false);
+  RtTensor& y = st.dstBlock
+                    ? ctx.allocateBlockedOutput(0, DType::Float32, cg.outDims, st.dstBlock, false)
+                    : ctx.allocateOutput(0, DType::Float32, cg.outDims, false);
   std::unordered_map<int, memory> args{
       {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, st.weights}, {DNNL_ARG_DST, wrap(y, st.dstDesc)}};
   if (const RtTensor* b = ctx.input(2))
@@ -158,7 +169,8 @@ Status convLike(KernelContext& ctx, bool transposed, dnnl::algorithm alg) {
   ConvGeometry cg;
   cg.transposed = transposed;
   NNP_RETURN_IF_ERROR(readGeometry(ctx, cg));
-  if (cg.g.out[0] <= 0 || cg.g.out[1] <= 0 || cg.padR[0] < 0 || cg.padR[1] < 0) return runReference(ctx);
+  if (cg.g.out[0] <= 0 || cg.g.out[1] <= 0 || cg.padR[0] < 0 || cg.padR[1] < 0)
+    return runReference(ctx);
   const RtTensor& x = *ctx.input(0);
   std::vector<int64_t> key = x.dims();
   key.push_back(x.block());

@@ -69,7 +69,9 @@ dnnl::stream& stream() {
   return s;
 }
 
-dnnl::memory::dims toDims(const std::vector<int64_t>& v) { return dnnl::memory::dims(v.begin(), v.end()); }
+dnnl::memory::dims toDims(const std::vector<int64_t>& v) {
+  return dnnl::memory::dims(v.begin(), v.end());
+}
 
 dnnl::memory::desc layoutDesc(const RtTensor& t) {
   return dnnl::memory::desc(toDims(t.dims()), dt::f32, t.blocked() ? tag::nChw8c : tag::nchw);
@@ -88,14 +90,22 @@ dnnl::post_ops activationPostOps(const FusedActivation* act) {
   if (!act) return ops;
   using alg = dnnl::algorithm;
   const std::string& op = act->op;
-  if (op == "Relu") ops.append_eltwise(1.f, alg::eltwise_relu, 0.f, 0.f);
-  else if (op == "LeakyRelu") ops.append_eltwise(1.f, alg::eltwise_relu, act->alpha, 0.f);
-  else if (op == "Clip") ops.append_eltwise(1.f, alg::eltwise_clip, act->alpha, act->beta);
-  else if (op == "Sigmoid") ops.append_eltwise(1.f, alg::eltwise_logistic, 0.f, 0.f);
-  else if (op == "Tanh") ops.append_eltwise(1.f, alg::eltwise_tanh, 0.f, 0.f);
-  else if (op == "Elu") ops.append_eltwise(1.f, alg::eltwise_elu, act->alpha, 0.f);
-  else if (op == "HardSwish") ops.append_eltwise(1.f, alg::eltwise_hardswish, 0.f, 0.f);
-  else if (op == "Swish") ops.append_eltwise(1.f, alg::eltwise_swish, 1.f, 0.f);
+  if (op == "Relu")
+    ops.append_eltwise(1.f, alg::eltwise_relu, 0.f, 0.f);
+  else if (op == "LeakyRelu")
+    ops.append_eltwise(1.f, alg::eltwise_relu, act->alpha, 0.f);
+  else if (op == "Clip")
+    ops.append_eltwise(1.f, alg::eltwise_clip, act->alpha, act->beta);
+  else if (op == "Sigmoid")
+    ops.append_eltwise(1.f, alg::eltwise_logistic, 0.f, 0.f);
+  else if (op == "Tanh")
+    ops.append_eltwise(1.f, alg::eltwise_tanh, 0.f, 0.f);
+  else if (op == "Elu")
+    ops.append_eltwise(1.f, alg::eltwise_elu, act->alpha, 0.f);
+  else if (op == "HardSwish")
+    ops.append_eltwise(1.f, alg::eltwise_hardswish, 0.f, 0.f);
+  else if (op == "Swish")
+    ops.append_eltwise(1.f, alg::eltwise_swish, 1.f, 0.f);
   else if (op == "HardSigmoid") {
     ops.append_eltwise(1.f, alg::eltwise_linear, act->alpha, act->beta);
     ops.append_eltwise(1.f, alg::eltwise_clip, 0.f, 1.f);
@@ -105,18 +115,24 @@ dnnl::post_ops activationPostOps(const FusedActivation* act) {
 
 Status runReference(KernelContext& ctx) {
   const Node& n = ctx.node();
-  const KernelEntry* ref = KernelRegistry::instance().find(n.domain(), n.opType(), KernelSet::Reference);
+  const KernelEntry* ref =
+      KernelRegistry::instance().find(n.domain(), n.opType(), KernelSet::Reference);
   if (!ref) return ctx.unsupported("no reference kernel");
   std::deque<RtTensor> plain;
   for (size_t i = 0; i < ctx.numInputs(); ++i)
-    if (const RtTensor* t = ctx.input(i); t && t->blocked()) ctx.replaceInput(i, &plain.emplace_back(toPlain(*t)));
+    if (const RtTensor* t = ctx.input(i); t && t->blocked())
+      ctx.replaceInput(i, &plain.emplace_back(toPlain(*t)));
   NNP_RETURN_IF_ERROR(ref->fn(ctx));
   if (const FusedActivation* act = ctx.fused()) {
     RtTensor& y = ctx.output(0);
-    if (y.blocked()) return Status::internal("{}: fused activation on a blocked output", n.describe());
-    if (y.dtype() == DType::Float32) applyActivation(*act, y.data<float>(), y.numElements());
-    else if (y.dtype() == DType::Float64) applyActivation(*act, y.data<double>(), y.numElements());
-    else return ctx.unsupported("a fused {} on a {} output", act->op, dtypeName(y.dtype()));
+    if (y.blocked())
+      return Status::internal("{}: fused activation on a blocked output", n.describe());
+    if (y.dtype() == DType::Float32)
+      applyActivation(*act, y.data<float>(), y.numElements());
+    else if (y.dtype() == DType::Float64)
+      applyActivation(*act, y.data<double>(), y.numElements());
+    else
+      return ctx.unsupported("a fused {} on a {} output", act->op, dtypeName(y.dtype()));
   }
   return Status::ok();
 }
@@ -124,7 +140,8 @@ Status runReference(KernelContext& ctx) {
 Status dnnlError(KernelContext& ctx, const dnnl::error& e) {
   // A configuration oneDNN does not implement (or whose arguments it
   // rejects) but the op record accepts runs on the reference kernel.
-  if (e.status == dnnl_unimplemented || e.status == dnnl_invalid_arguments) return runReference(ctx);
+  if (e.status == dnnl_unimplemented || e.status == dnnl_invalid_arguments)
+    return runReference(ctx);
   return Status::internal("{}: oneDNN: {} (status {})", ctx.node().describe(), e.what(),
                           static_cast<int>(e.status));
 }

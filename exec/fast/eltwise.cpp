@@ -16,7 +16,9 @@
 namespace nnport::exec::fast {
 namespace {
 
-bool unpadded(const RtTensor& t) { return t.blocked() && t.dim(1) % t.block() == 0; }
+bool unpadded(const RtTensor& t) {
+  return t.blocked() && t.dim(1) % t.block() == 0;
+}
 
 // Same elements in any layout: a scalar, or a same-shaped tensor in the
 // same (unpadded) layout or in one that coincides with it.
@@ -70,11 +72,16 @@ void channelLoop(const RtTensor& x, const RtTensor& p, bool xFirst, RtTensor& y,
 Status perChannelKernel(KernelContext& ctx, const RtTensor& x, const RtTensor& p, bool xFirst) {
   RtTensor& y = ctx.allocateBlockedOutput(0, DType::Float32, x.dims(), x.block(), false);
   const std::string& op = ctx.node().opType();
-  if (op == "Add") channelLoop(x, p, xFirst, y, [](float a, float b) { return a + b; });
-  else if (op == "Sub") channelLoop(x, p, xFirst, y, [](float a, float b) { return a - b; });
-  else if (op == "Mul") channelLoop(x, p, xFirst, y, [](float a, float b) { return a * b; });
-  else channelLoop(x, p, xFirst, y, [](float a, float b) { return a / b; });
-  if (const FusedActivation* act = ctx.fused()) applyActivation(*act, y.data<float>(), y.numElements());
+  if (op == "Add")
+    channelLoop(x, p, xFirst, y, [](float a, float b) { return a + b; });
+  else if (op == "Sub")
+    channelLoop(x, p, xFirst, y, [](float a, float b) { return a - b; });
+  else if (op == "Mul")
+    channelLoop(x, p, xFirst, y, [](float a, float b) { return a * b; });
+  else
+    channelLoop(x, p, xFirst, y, [](float a, float b) { return a / b; });
+  if (const FusedActivation* act = ctx.fused())
+    applyActivation(*act, y.data<float>(), y.numElements());
   return Status::ok();
 }
 

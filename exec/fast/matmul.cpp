@@ -22,7 +22,9 @@ memory::dims rowStrides(const memory::dims& d) {
   return s;
 }
 
-memory::desc plainDesc(const memory::dims& d) { return memory::desc(d, dt::f32, rowStrides(d)); }
+memory::desc plainDesc(const memory::dims& d) {
+  return memory::desc(d, dt::f32, rowStrides(d));
+}
 
 // [rows, cols] read from a row-major [cols, rows] matrix when transposed.
 memory::desc matrixDesc(int64_t rows, int64_t cols, bool transposed) {
@@ -32,7 +34,8 @@ memory::desc matrixDesc(int64_t rows, int64_t cols, bool transposed) {
 
 bool allFloat(KernelContext& ctx) {
   for (size_t i = 0; i < ctx.numInputs(); ++i)
-    if (ctx.input(i) && (ctx.input(i)->dtype() != DType::Float32 || ctx.input(i)->numElements() == 0))
+    if (ctx.input(i) &&
+        (ctx.input(i)->dtype() != DType::Float32 || ctx.input(i)->numElements() == 0))
       return false;
   return ctx.input(0) && ctx.input(1);
 }
@@ -94,7 +97,8 @@ Status gemmKernel(KernelContext& ctx) {
 }
 
 Status matmulKernel(KernelContext& ctx) {
-  if (!allFloat(ctx) || ctx.input(0)->rank() < 2 || ctx.input(1)->rank() < 2) return runReference(ctx);
+  if (!allFloat(ctx) || ctx.input(0)->rank() < 2 || ctx.input(1)->rank() < 2)
+    return runReference(ctx);
   std::vector<int64_t> a = ctx.input(0)->dims(), b = ctx.input(1)->dims();
   const size_t rank = std::max(a.size(), b.size());
   if (rank > 6) return runReference(ctx);

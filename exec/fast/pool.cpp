@@ -62,11 +62,11 @@ void build(KernelContext& ctx, const WindowGeometry& g, PoolState& st) {
   st.dst = memory::desc(toDims(st.outDims), dt::f32, x.blocked() ? tag::nChw8c : tag::nchw);
   memory::dims padR(2);
   for (size_t i = 0; i < 2; ++i)
-    padR[i] = std::max(g.padEnd[i],
-                       (g.out[i] - 1) * g.strides[i] + g.effectiveKernel(i) - g.in[i] - g.padBegin[i]);
-  dnnl::pooling_v2_forward::desc d(dnnl::prop_kind::forward_inference, algorithmOf(ctx), st.src, st.dst,
-                                   toDims(g.strides), toDims(g.kernel),
-                                   {g.dilations[0] - 1, g.dilations[1] - 1}, toDims(g.padBegin), padR);
+    padR[i] = std::max(g.padEnd[i], (g.out[i] - 1) * g.strides[i] + g.effectiveKernel(i) - g.in[i] -
+                                        g.padBegin[i]);
+  dnnl::pooling_v2_forward::desc d(
+      dnnl::prop_kind::forward_inference, algorithmOf(ctx), st.src, st.dst, toDims(g.strides),
+      toDims(g.kernel), {g.dilations[0] - 1, g.dilations[1] - 1}, toDims(g.padBegin), padR);
   st.prim = dnnl::pooling_v2_forward(dnnl::pooling_v2_forward::primitive_desc(d, engine()));
 }
 
@@ -88,9 +88,11 @@ Status poolKernel(KernelContext& ctx) {
       slot = std::move(fresh);
       st = static_cast<PoolState*>(slot.get());
     }
-    RtTensor& y = x.blocked() ? ctx.allocateBlockedOutput(0, DType::Float32, st->outDims, x.block(), false)
-                              : ctx.allocateOutput(0, DType::Float32, st->outDims, false);
-    st->prim.execute(stream(), {{DNNL_ARG_SRC, wrap(x, st->src)}, {DNNL_ARG_DST, wrap(y, st->dst)}});
+    RtTensor& y = x.blocked()
+                      ? ctx.allocateBlockedOutput(0, DType::Float32, st->outDims, x.block(), false)
+                      : ctx.allocateOutput(0, DType::Float32, st->outDims, false);
+    st->prim.execute(stream(),
+                     {{DNNL_ARG_SRC, wrap(x, st->src)}, {DNNL_ARG_DST, wrap(y, st->dst)}});
     stream().wait();
   } catch (const dnnl::error& e) {
     return dnnlError(ctx, e);

@@ -41,8 +41,10 @@ inline std::vector<int64_t> reducedDims(const std::vector<int64_t>& dims,
                                         const std::vector<bool>& mask, bool keep) {
   std::vector<int64_t> out;
   for (size_t i = 0; i < dims.size(); ++i) {
-    if (!mask[i]) out.push_back(dims[i]);
-    else if (keep) out.push_back(1);
+    if (!mask[i])
+      out.push_back(dims[i]);
+    else if (keep)
+      out.push_back(1);
   }
   return out;
 }

@@ -29,13 +29,12 @@ Kernel comparison(Op op) {
     Status st = Status::ok();
     const DType d = ctx.input(0)->dtype();
     if (d == DType::Bool)
-      return broadcastBinary<uint8_t, uint8_t>(ctx, DType::Bool, [&](uint8_t a, uint8_t b) {
-        return static_cast<uint8_t>(op(a, b));
-      });
+      return broadcastBinary<uint8_t, uint8_t>(
+          ctx, DType::Bool, [&](uint8_t a, uint8_t b) { return static_cast<uint8_t>(op(a, b)); });
     if (!dispatchNumeric(d, [&](auto t) {
           using T = decltype(t);
-          st = broadcastBinary<T, uint8_t>(ctx, DType::Bool,
-                                           [&](T a, T b) { return static_cast<uint8_t>(op(a, b)); });
+          st = broadcastBinary<T, uint8_t>(
+              ctx, DType::Bool, [&](T a, T b) { return static_cast<uint8_t>(op(a, b)); });
         }))
       return ctx.unsupported("no kernel for {} operands", dtypeName(d));
     return st;
@@ -53,8 +52,10 @@ Kernel logic(Op op) {
 
 template <typename T>
 T divide(T a, T b) {
-  if constexpr (std::is_integral_v<T>) return b == 0 ? T(0) : static_cast<T>(a / b);
-  else return a / b;
+  if constexpr (std::is_integral_v<T>)
+    return b == 0 ? T(0) : static_cast<T>(a / b);
+  else
+    return a / b;
 }
 
 // Pow's exponent may have another type than its base (opset 12+).
@@ -116,14 +117,17 @@ Kernel variadic(Op op, bool mean) {
           RtTensor& out = ctx.allocateOutput(0, d, *dims);
           T* po = out.data<T>();
           BroadcastWalker w0(*dims, {ins[0]});
-          for (int64_t i = 0; i < out.numElements(); ++i, w0.next()) po[i] = ins[0]->data<T>()[w0.offset(0)];
+          for (int64_t i = 0; i < out.numElements(); ++i, w0.next())
+            po[i] = ins[0]->data<T>()[w0.offset(0)];
           for (size_t k = 1; k < ins.size(); ++k) {
             BroadcastWalker w(*dims, {ins[k]});
             const T* p = ins[k]->data<T>();
-            for (int64_t i = 0; i < out.numElements(); ++i, w.next()) po[i] = static_cast<T>(op(po[i], p[w.offset(0)]));
+            for (int64_t i = 0; i < out.numElements(); ++i, w.next())
+              po[i] = static_cast<T>(op(po[i], p[w.offset(0)]));
           }
           if (mean)
-            for (int64_t i = 0; i < out.numElements(); ++i) po[i] = static_cast<T>(po[i] / static_cast<T>(ins.size()));
+            for (int64_t i = 0; i < out.numElements(); ++i)
+              po[i] = static_cast<T>(po[i] / static_cast<T>(ins.size()));
         }))
       return ctx.unsupported("no kernel for {} operands", dtypeName(d));
     return st;
@@ -137,7 +141,8 @@ Status whereKernel(KernelContext& ctx) {
   auto dims = broadcastDims({&c, &x, &y});
   if (!dims) return ctx.error("inputs of shapes that do not broadcast");
   const size_t width = dtypeSize(x.dtype());
-  if (width == 0 || x.dtype() != y.dtype()) return ctx.unsupported("no kernel for {} values", dtypeName(x.dtype()));
+  if (width == 0 || x.dtype() != y.dtype())
+    return ctx.unsupported("no kernel for {} values", dtypeName(x.dtype()));
   RtTensor& out = ctx.allocateOutput(0, x.dtype(), *dims);
   BroadcastWalker w(*dims, {&c, &x, &y});
   for (int64_t i = 0; i < out.numElements(); ++i, w.next()) {
@@ -153,7 +158,8 @@ Status preluKernel(KernelContext& ctx) {
   const RtTensor& x = *ctx.input(0);
   const RtTensor& slope = *ctx.input(1);
   RtTensor perChannel;
-  if (!broadcastDims({&x, &slope}) && slope.rank() == 1 && x.rank() >= 2 && x.dim(1) == slope.dim(0)) {
+  if (!broadcastDims({&x, &slope}) && slope.rank() == 1 && x.rank() >= 2 &&
+      x.dim(1) == slope.dim(0)) {
     std::vector<int64_t> dims(x.rank() - 1, 1);
     dims[0] = slope.dim(0);
     perChannel = slope.withDims(dims);

@@ -9,11 +9,11 @@
 #include <limits>
 #include <type_traits>
 
-#include "ir/dtype_codes.h"
 #include "exec/kernels/convert.h"
 #include "exec/kernels/data_util.h"
-#include "support/checked_math.h"
 #include "exec/kernels/elementwise_util.h"
+#include "ir/dtype_codes.h"
+#include "support/checked_math.h"
 
 namespace nnport::exec {
 
@@ -22,7 +22,8 @@ uint16_t floatToHalf(float f) {
   std::memcpy(&x, &f, 4);
   const auto sign = static_cast<uint16_t>((x >> 16) & 0x8000u);
   const uint32_t a = x & 0x7fffffffu;
-  if (a >= 0x7f800000u) return static_cast<uint16_t>(sign | 0x7c00u | (a > 0x7f800000u ? 0x200u : 0u));
+  if (a >= 0x7f800000u)
+    return static_cast<uint16_t>(sign | 0x7c00u | (a > 0x7f800000u ? 0x200u : 0u));
   if (a >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // >= 65520 rounds to inf
   if (a < 0x38800000u) {  // below 2^-14: a subnormal half, in units of 2^-24
     float m;
@@ -38,7 +39,8 @@ uint16_t floatToHalf(float f) {
 uint16_t floatToBfloat16(float f) {
   uint32_t x;
   std::memcpy(&x, &f, 4);
-  if ((x & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((x >> 16) | 0x40u);  // quiet NaN
+  if ((x & 0x7fffffffu) > 0x7f800000u)
+    return static_cast<uint16_t>((x >> 16) | 0x40u);  // quiet NaN
   x += 0x7fffu + ((x >> 16) & 1u);
   return static_cast<uint16_t>(x >> 16);
 }
@@ -46,25 +48,46 @@ uint16_t floatToBfloat16(float f) {
 namespace {
 
 // Storage types for the elements that are not plain C++ arithmetic types.
-struct Half { uint16_t bits; };
-struct BHalf { uint16_t bits; };
-struct Boolean { uint8_t v; };
+struct Half {
+  uint16_t bits;
+};
+struct BHalf {
+  uint16_t bits;
+};
+struct Boolean {
+  uint8_t v;
+};
 
 template <typename F>
 bool dispatchNumber(DType d, F&& f) {
   switch (d) {
-    case DType::Float16: f(Half{}); return true;
-    case DType::BFloat16: f(BHalf{}); return true;
-    case DType::Bool: f(Boolean{}); return true;
-    default: return dispatchNumeric(d, f);
+    case DType::Float16:
+      f(Half{});
+      return true;
+    case DType::BFloat16:
+      f(BHalf{});
+      return true;
+    case DType::Bool:
+      f(Boolean{});
+      return true;
+    default:
+      return dispatchNumeric(d, f);
   }
 }
 
 template <typename T>
-T valueOf(T x) { return x; }
-float valueOf(Half h) { return halfToFloat(h.bits); }
-float valueOf(BHalf h) { return bfloat16ToFloat(h.bits); }
-bool valueOf(Boolean b) { return b.v != 0; }
+T valueOf(T x) {
+  return x;
+}
+float valueOf(Half h) {
+  return halfToFloat(h.bits);
+}
+float valueOf(BHalf h) {
+  return bfloat16ToFloat(h.bits);
+}
+bool valueOf(Boolean b) {
+  return b.v != 0;
+}
 
 template <typename D, typename V>
 D fromValue(V v) {
@@ -106,12 +129,15 @@ Status parseNumbers(const KernelContext& ctx, const RtTensor& src, RtTensor& dst
       char* end = nullptr;
       errno = 0;
       if constexpr (std::is_integral_v<D>) {
-        if constexpr (std::is_signed_v<D>) out[i] = fromValue<D>(static_cast<int64_t>(std::strtoll(s.c_str(), &end, 10)));
-        else out[i] = fromValue<D>(static_cast<uint64_t>(std::strtoull(s.c_str(), &end, 10)));
+        if constexpr (std::is_signed_v<D>)
+          out[i] = fromValue<D>(static_cast<int64_t>(std::strtoll(s.c_str(), &end, 10)));
+        else
+          out[i] = fromValue<D>(static_cast<uint64_t>(std::strtoull(s.c_str(), &end, 10)));
       } else {
         out[i] = fromValue<D>(std::strtod(s.c_str(), &end));
       }
-      if (s.empty() || *end != '\0' || errno == ERANGE) st = ctx.error("'{}' is not a {} number", s, dtypeName(dst.dtype()));
+      if (s.empty() || *end != '\0' || errno == ERANGE)
+        st = ctx.error("'{}' is not a {} number", s, dtypeName(dst.dtype()));
     }
   });
   return st;
@@ -129,8 +155,11 @@ Status convertElements(const KernelContext& ctx, const RtTensor& src, RtTensor& 
     copyElements(dst, 0, src, 0, src.numElements());
     return Status::ok();
   }
-  const auto noKernel = [&] { return ctx.unsupported("no conversion from {} to {}", dtypeName(s), dtypeName(d)); };
-  if (s == DType::String) return d != DType::Bool && isNumberType(d) ? parseNumbers(ctx, src, dst) : noKernel();
+  const auto noKernel = [&] {
+    return ctx.unsupported("no conversion from {} to {}", dtypeName(s), dtypeName(d));
+  };
+  if (s == DType::String)
+    return d != DType::Bool && isNumberType(d) ? parseNumbers(ctx, src, dst) : noKernel();
   if (d == DType::String) {
     if (s == DType::Bool) return noKernel();
     const bool known = dispatchNumber(s, [&](auto zero) {
@@ -176,12 +205,15 @@ Status cast(KernelContext& ctx) {
   const Attribute* to = ctx.node().attrs.find("to");
   if (!to) return ctx.error("missing attribute 'to'");
   // Cast-1 named the type; later versions use the TensorProto.DataType code.
-  std::optional<DType> d = to->kind == AttrKind::String ? dtypeFromOnnxName(to->s) : dtypeFromOnnx(to->i);
+  std::optional<DType> d =
+      to->kind == AttrKind::String ? dtypeFromOnnxName(to->s) : dtypeFromOnnx(to->i);
   if (!d) return ctx.unsupported("unsupported target type in attribute 'to'");
   return castTo(ctx, *d);
 }
 
-Status castLike(KernelContext& ctx) { return castTo(ctx, ctx.input(1)->dtype()); }
+Status castLike(KernelContext& ctx) {
+  return castTo(ctx, ctx.input(1)->dtype());
+}
 
 Expected<std::vector<int64_t>> dimsFrom(const KernelContext& ctx, const RtTensor& shape) {
   std::vector<int64_t> dims = shape.toInt64Vector();
@@ -200,7 +232,8 @@ Status constantOfShape(KernelContext& ctx) {
   }
   if (value->numElements() != 1) return ctx.error("attribute 'value' must hold one element");
   const RtTensor v = RtTensor::view(value);
-  if (!isMovable(v.dtype())) return ctx.unsupported("no kernel for {} values", dtypeName(v.dtype()));
+  if (!isMovable(v.dtype()))
+    return ctx.unsupported("no kernel for {} values", dtypeName(v.dtype()));
   RtTensor& out = ctx.allocateOutput(0, v.dtype(), dims);
   for (int64_t i = 0; i < out.numElements(); ++i) copyElements(out, i, v, 0, 1);
   return Status::ok();
@@ -224,13 +257,15 @@ Status range(KernelContext& ctx) {
       st = ctx.error("delta is zero");
       return;
     }
-    const double n = std::max(std::ceil((static_cast<double>(l) - static_cast<double>(s)) / static_cast<double>(d)), 0.0);
+    const double n = std::max(
+        std::ceil((static_cast<double>(l) - static_cast<double>(s)) / static_cast<double>(d)), 0.0);
     if (!(n <= kMaxGenerated)) {
       st = ctx.error("a range of {} elements is too large", n);
       return;
     }
     RtTensor& out = ctx.allocateOutput(0, start.dtype(), {static_cast<int64_t>(n)});
-    for (int64_t i = 0; i < out.numElements(); ++i) out.data<T>()[i] = static_cast<T>(s + static_cast<T>(i) * d);
+    for (int64_t i = 0; i < out.numElements(); ++i)
+      out.data<T>()[i] = static_cast<T>(s + static_cast<T>(i) * d);
   });
   if (!known) return ctx.unsupported("no kernel for {} data", dtypeName(start.dtype()));
   return st;
@@ -259,14 +294,17 @@ Status oneHot(KernelContext& ctx) {
   const RtTensor& values = *ctx.input(2);
   if (depthT.numElements() != 1) return ctx.error("depth must hold one element");
   if (values.numElements() != 2) return ctx.error("values must hold [off, on]");
-  if (!isMovable(values.dtype())) return ctx.unsupported("no kernel for {} values", dtypeName(values.dtype()));
+  if (!isMovable(values.dtype()))
+    return ctx.unsupported("no kernel for {} values", dtypeName(values.dtype()));
   if (!isNumberType(ind.dtype())) return ctx.error("indices are {}", dtypeName(ind.dtype()));
   const double depthValue = depthT.floatAt(0);
-  if (!(depthValue >= 1 && depthValue <= kMaxGenerated)) return ctx.error("invalid depth {}", depthValue);
+  if (!(depthValue >= 1 && depthValue <= kMaxGenerated))
+    return ctx.error("invalid depth {}", depthValue);
   const auto depth = static_cast<int64_t>(depthValue);
   const auto rank = static_cast<int64_t>(ind.rank()) + 1;
   int64_t axis = ctx.attrInt("axis");
-  if (axis < -rank || axis >= rank) return ctx.error("axis {} is out of range for rank {}", axis, rank);
+  if (axis < -rank || axis >= rank)
+    return ctx.error("axis {} is out of range for rank {}", axis, rank);
   if (axis < 0) axis += rank;
   std::vector<int64_t> dims = ind.dims();
   dims.insert(dims.begin() + axis, depth);
@@ -291,7 +329,8 @@ Status size(KernelContext& ctx) {
 
 Status nonZero(KernelContext& ctx) {
   const RtTensor& x = *ctx.input(0);
-  if (!isNumberType(x.dtype())) return ctx.unsupported("no kernel for {} data", dtypeName(x.dtype()));
+  if (!isNumberType(x.dtype()))
+    return ctx.unsupported("no kernel for {} data", dtypeName(x.dtype()));
   std::vector<int64_t> hits;
   for (int64_t i = 0; i < x.numElements(); ++i)
     if (x.floatAt(i) != 0.0 || (isInteger(x.dtype()) && x.intAt(i) != 0)) hits.push_back(i);
@@ -300,7 +339,8 @@ Status nonZero(KernelContext& ctx) {
   const std::vector<int64_t> strides = stridesOf(x.dims());
   for (size_t a = 0; a < x.rank(); ++a)
     for (int64_t j = 0; j < n; ++j)
-      out.data<int64_t>()[static_cast<int64_t>(a) * n + j] = hits[static_cast<size_t>(j)] / strides[a] % x.dim(a);
+      out.data<int64_t>()[static_cast<int64_t>(a) * n + j] =
+          hits[static_cast<size_t>(j)] / strides[a] % x.dim(a);
   return Status::ok();
 }
 

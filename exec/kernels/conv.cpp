@@ -24,7 +24,8 @@ struct Run {
 // positions j of the iterated grid whose partner j*stride + k*dilation -
 // padBegin lies inside the other grid. Conv iterates the output and reads
 // the input; ConvTranspose iterates the input and writes the output.
-std::vector<std::vector<Run>> buildRuns(const WindowGeometry& g, const std::vector<int64_t>& iterDims,
+std::vector<std::vector<Run>> buildRuns(const WindowGeometry& g,
+                                        const std::vector<int64_t>& iterDims,
                                         const std::vector<int64_t>& otherDims) {
   const size_t rank = g.rank();
   const std::vector<int64_t> iterStride = rowStrides(iterDims), otherStride = rowStrides(otherDims);
@@ -50,7 +51,8 @@ std::vector<std::vector<Run>> buildRuns(const WindowGeometry& g, const std::vect
         const int64_t count = hi[last] - lo[last];
         Run* prev = runs[kp].empty() ? nullptr : &runs[kp].back();
         // Rows that continue each other in both grids become one run.
-        if (prev && prev->iter + prev->count == it && prev->other + prev->count * g.strides[last] == other)
+        if (prev && prev->iter + prev->count == it &&
+            prev->other + prev->count * g.strides[last] == other)
           prev->count += count;
         else
           runs[kp].push_back({it, other, count});
@@ -99,15 +101,16 @@ void convForward(const ConvShape& s, const WindowGeometry& g, const T* x, const 
           const T* xp = x + (n * s.group * s.inPerGroup + gr * s.inPerGroup + ci) * s.inPlane;
           const T* wk = w + (m * s.inPerGroup + ci) * s.kernelSize;
           for (size_t kp = 0; kp < runs.size(); ++kp)
-            for (const Run& r : runs[kp]) gatherAxpy(plane + r.iter, xp + r.other, r.count, stride, wk[kp]);
+            for (const Run& r : runs[kp])
+              gatherAxpy(plane + r.iter, xp + r.other, r.count, stride, wk[kp]);
         }
       }
 }
 
 // The adjoint of convForward: X [N, C, in...], W [C, M/group, k...], Y [N, M, out...].
 template <typename T>
-void convBackward(const ConvShape& s, const WindowGeometry& g, const T* x, const T* w, const T* bias,
-                  T* y) {
+void convBackward(const ConvShape& s, const WindowGeometry& g, const T* x, const T* w,
+                  const T* bias, T* y) {
   const auto runs = buildRuns(g, g.in, g.out);
   const int64_t stride = g.strides.back();
   for (int64_t n = 0; n < s.batch; ++n)
@@ -121,7 +124,8 @@ void convBackward(const ConvShape& s, const WindowGeometry& g, const T* x, const
           const T* xp = x + (n * s.group * s.inPerGroup + c) * s.inPlane;
           const T* wk = w + (c * s.outPerGroup + co) * s.kernelSize;
           for (size_t kp = 0; kp < runs.size(); ++kp)
-            for (const Run& r : runs[kp]) scatterAxpy(plane + r.other, xp + r.iter, r.count, stride, wk[kp]);
+            for (const Run& r : runs[kp])
+              scatterAxpy(plane + r.other, xp + r.iter, r.count, stride, wk[kp]);
         }
       }
 }
@@ -133,7 +137,8 @@ Status readConvShape(KernelContext& ctx, const RtTensor& x, const RtTensor& w, C
   if (w.rank() != x.rank())
     return ctx.error("weight rank {} does not match input rank {}", w.rank(), x.rank());
   s.group = ctx.attrInt("group");
-  if (s.group <= 0 || s.group > kMaxWindowAttr) return ctx.error("group {} is out of range", s.group);
+  if (s.group <= 0 || s.group > kMaxWindowAttr)
+    return ctx.error("group {} is out of range", s.group);
   s.batch = x.dim(0);
   g.in.assign(x.dims().begin() + 2, x.dims().end());
   g.kernel.assign(w.dims().begin() + 2, w.dims().end());
@@ -163,7 +168,8 @@ Status convKernel(KernelContext& ctx) {
   WindowGeometry g;
   NNP_RETURN_IF_ERROR(readConvShape(ctx, x, w, s, g));
   if (x.dim(1) % s.group != 0 || x.dim(1) / s.group != w.dim(1))
-    return ctx.error("input has {} channels but weight expects {} x group {}", x.dim(1), w.dim(1), s.group);
+    return ctx.error("input has {} channels but weight expects {} x group {}", x.dim(1), w.dim(1),
+                     s.group);
   if (w.dim(0) % s.group != 0)
     return ctx.error("{} output channels are not divisible by group {}", w.dim(0), s.group);
   NNP_RETURN_IF_ERROR(checkBias(ctx, b, w.dim(0)));
@@ -230,7 +236,8 @@ Expected<std::vector<int32_t>> centered(KernelContext& ctx, const RtTensor& t, c
   if (t.dtype() != DType::UInt8 && t.dtype() != DType::Int8)
     return ctx.unsupported("no kernel for {} {}", dtypeName(t.dtype()), what);
   if (zp && zp->dtype() != t.dtype())
-    return ctx.error("{} zero point is {}, {} is {}", what, dtypeName(zp->dtype()), what, dtypeName(t.dtype()));
+    return ctx.error("{} zero point is {}, {} is {}", what, dtypeName(zp->dtype()), what,
+                     dtypeName(t.dtype()));
   const int64_t zpCount = zp ? zp->numElements() : 0;
   if (zp && zpCount != 1 && zpCount != slices)
     return ctx.error("{} zero point has {} values, expected 1 or {}", what, zpCount, slices);
@@ -260,7 +267,8 @@ Expected<RtTensor> integerConv(KernelContext& ctx, const RtTensor& x, const RtTe
   WindowGeometry g;
   NNP_RETURN_IF_ERROR(readConvShape(ctx, x, w, s, g));
   if (x.dim(1) % s.group != 0 || x.dim(1) / s.group != w.dim(1))
-    return ctx.error("input has {} channels but weight expects {} x group {}", x.dim(1), w.dim(1), s.group);
+    return ctx.error("input has {} channels but weight expects {} x group {}", x.dim(1), w.dim(1),
+                     s.group);
   if (w.dim(0) % s.group != 0)
     return ctx.error("{} output channels are not divisible by group {}", w.dim(0), s.group);
   computeForwardOutput(g);

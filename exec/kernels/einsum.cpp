@@ -19,17 +19,19 @@ namespace {
 constexpr int kEllipsis = 128;
 
 struct EinsumPlan {
-  std::vector<int64_t> size;             // per label (0 when unused)
-  std::vector<int> outLabels, sumLabels;  // the loop order
+  std::vector<int64_t> size;                 // per label (0 when unused)
+  std::vector<int> outLabels, sumLabels;     // the loop order
   std::vector<std::vector<int64_t>> stride;  // per operand, per label
 };
 
-bool isLabel(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool isLabel(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // The labels of one term for an operand of `rank` dims; "..." expands to
 // the last `rank - letters` of `ellipsisRank` ellipsis labels.
-Expected<std::vector<int>> parseTerm(const KernelContext& ctx, const std::string& term, int64_t rank,
-                                     int64_t* ellipsisDims) {
+Expected<std::vector<int>> parseTerm(const KernelContext& ctx, const std::string& term,
+                                     int64_t rank, int64_t* ellipsisDims) {
   std::vector<int> labels;
   int64_t letters = 0;
   bool ellipsis = false;
@@ -38,7 +40,8 @@ Expected<std::vector<int>> parseTerm(const KernelContext& ctx, const std::string
       ++letters;
       continue;
     }
-    if (term.compare(i, 3, "...") != 0 || ellipsis) return ctx.error("bad term '{}' in the equation", term);
+    if (term.compare(i, 3, "...") != 0 || ellipsis)
+      return ctx.error("bad term '{}' in the equation", term);
     ellipsis = true;
     i += 2;
   }
@@ -60,8 +63,10 @@ Expected<std::vector<int>> parseTerm(const KernelContext& ctx, const std::string
 std::vector<std::string> splitTerms(const std::string& s) {
   std::vector<std::string> terms(1);
   for (char c : s) {
-    if (c == ',') terms.emplace_back();
-    else terms.back() += c;
+    if (c == ',')
+      terms.emplace_back();
+    else
+      terms.back() += c;
   }
   return terms;
 }
@@ -83,7 +88,8 @@ Expected<EinsumPlan> planEinsum(const KernelContext& ctx, const std::vector<cons
   std::vector<int64_t> ellDims(ins.size(), 0);
   int64_t ellipsisRank = 0;
   for (size_t k = 0; k < ins.size(); ++k) {
-    NNP_ASSIGN_OR_RETURN(opLabels[k], parseTerm(ctx, terms[k], static_cast<int64_t>(ins[k]->rank()), &ellDims[k]));
+    NNP_ASSIGN_OR_RETURN(
+        opLabels[k], parseTerm(ctx, terms[k], static_cast<int64_t>(ins[k]->rank()), &ellDims[k]));
     ellipsisRank = std::max(ellipsisRank, ellDims[k]);
   }
   if (ellipsisRank > 64) return ctx.error("too many ellipsis dims");
@@ -116,17 +122,20 @@ Expected<EinsumPlan> planEinsum(const KernelContext& ctx, const std::vector<cons
     const std::string out = eq.substr(arrow + 2);
     for (size_t i = 0; i < out.size(); ++i) {
       if (out.compare(i, 3, "...") == 0) {
-        for (int64_t j = 0; j < ellipsisRank; ++j) p.outLabels.push_back(kEllipsis + static_cast<int>(j));
+        for (int64_t j = 0; j < ellipsisRank; ++j)
+          p.outLabels.push_back(kEllipsis + static_cast<int>(j));
         i += 2;
         continue;
       }
       const int l = static_cast<unsigned char>(out[i]);
-      if (!isLabel(out[i]) || !known[l] || inOutput[l]) return ctx.error("bad output term '{}'", out);
+      if (!isLabel(out[i]) || !known[l] || inOutput[l])
+        return ctx.error("bad output term '{}'", out);
       p.outLabels.push_back(l);
       inOutput[l] = 1;
     }
   } else {
-    for (int64_t j = 0; j < ellipsisRank; ++j) p.outLabels.push_back(kEllipsis + static_cast<int>(j));
+    for (int64_t j = 0; j < ellipsisRank; ++j)
+      p.outLabels.push_back(kEllipsis + static_cast<int>(j));
     for (int l = 0; l < kEllipsis; ++l)
       if (uses[l] == 1) p.outLabels.push_back(l);
   }
@@ -175,7 +184,8 @@ void runEinsum(const EinsumPlan& p, const std::vector<const T*>& x, T* y, int64_
     do {
       for (int64_t j = 0; j < innerSize; ++j) {
         Acc prod = 1;
-        for (size_t k = 0; k < x.size(); ++k) prod *= static_cast<Acc>(x[k][off[k] + j * innerStride[k]]);
+        for (size_t k = 0; k < x.size(); ++k)
+          prod *= static_cast<Acc>(x[k][off[k] + j * innerStride[k]]);
         sum += prod;
       }
     } while (advance(p, outer, sumIdx, off));
@@ -211,6 +221,8 @@ Status einsum(KernelContext& ctx) {
 
 }  // namespace
 
-void registerEinsumKernels(KernelRegistry& r) { r.add("Einsum", einsum); }
+void registerEinsumKernels(KernelRegistry& r) {
+  r.add("Einsum", einsum);
+}
 
 }  // namespace nnport::exec

@@ -26,7 +26,8 @@ Expected<int64_t> indexAt(const KernelContext& ctx, const RtTensor& ind, int64_t
 }
 
 Status checkOperands(const KernelContext& ctx, const RtTensor& data, const RtTensor& ind) {
-  if (!isMovable(data.dtype())) return ctx.unsupported("no kernel for {} data", dtypeName(data.dtype()));
+  if (!isMovable(data.dtype()))
+    return ctx.unsupported("no kernel for {} data", dtypeName(data.dtype()));
   if (ind.dtype() != DType::Int32 && ind.dtype() != DType::Int64)
     return ctx.error("indices are {}, expected i32 or i64", dtypeName(ind.dtype()));
   return Status::ok();
@@ -52,7 +53,8 @@ Status gather(KernelContext& ctx) {
   const auto count = static_cast<int64_t>(picked.size());
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t j = 0; j < count; ++j)
-      copyElements(out, (o * count + j) * inner, x, (o * n + picked[static_cast<size_t>(j)]) * inner, inner);
+      copyElements(out, (o * count + j) * inner, x,
+                   (o * n + picked[static_cast<size_t>(j)]) * inner, inner);
   return Status::ok();
 }
 
@@ -64,7 +66,8 @@ Expected<std::vector<int64_t>> elementOffsets(const KernelContext& ctx, const Rt
     return ctx.error("indices have rank {}, data rank {}", ind.rank(), data.rank());
   for (size_t a = 0; a < data.rank(); ++a)
     if (a != axis && ind.dim(a) > data.dim(a))
-      return ctx.error("indices dimension {} has size {}, data only {}", a, ind.dim(a), data.dim(a));
+      return ctx.error("indices dimension {} has size {}, data only {}", a, ind.dim(a),
+                       data.dim(a));
   const std::vector<int64_t> strides = stridesOf(data.dims());
   std::vector<int64_t> offsets(static_cast<size_t>(ind.numElements()));
   std::vector<int64_t> pos(ind.rank(), 0);
@@ -85,7 +88,8 @@ Status gatherElements(KernelContext& ctx) {
   NNP_ASSIGN_OR_RETURN(size_t axis, axisOf(ctx, ctx.attrInt("axis"), x.rank()));
   NNP_ASSIGN_OR_RETURN(std::vector<int64_t> offsets, elementOffsets(ctx, x, ind, axis));
   RtTensor& out = ctx.allocateOutput(0, x.dtype(), ind.dims());
-  for (size_t i = 0; i < offsets.size(); ++i) copyElements(out, static_cast<int64_t>(i), x, offsets[i], 1);
+  for (size_t i = 0; i < offsets.size(); ++i)
+    copyElements(out, static_cast<int64_t>(i), x, offsets[i], 1);
   return Status::ok();
 }
 
@@ -113,7 +117,8 @@ Expected<std::vector<int64_t>> tupleOffsets(const KernelContext& ctx, const RtTe
   for (int64_t t = 0; t < tuples; ++t) {
     int64_t off = (perBatch ? t / perBatch : 0) * block;
     for (size_t j = 0; j < kk; ++j) {
-      NNP_ASSIGN_OR_RETURN(int64_t v, indexAt(ctx, ind, t * k + static_cast<int64_t>(j), data.dim(batch + j)));
+      NNP_ASSIGN_OR_RETURN(int64_t v,
+                           indexAt(ctx, ind, t * k + static_cast<int64_t>(j), data.dim(batch + j)));
       off += v * strides[batch + j];
     }
     offsets[static_cast<size_t>(t)] = off;
@@ -156,10 +161,14 @@ Status scatterInto(const KernelContext& ctx, RtTensor& out, const RtTensor& upda
       for (int64_t j = 0; j < run; ++j) {
         T& d = o[dest[i] + j];
         const T v = u[static_cast<int64_t>(i) * run + j];
-        if (reduction == "add") d = static_cast<T>(d + v);
-        else if (reduction == "mul") d = static_cast<T>(d * v);
-        else if (reduction == "max") d = std::max(d, v);
-        else d = std::min(d, v);
+        if (reduction == "add")
+          d = static_cast<T>(d + v);
+        else if (reduction == "mul")
+          d = static_cast<T>(d * v);
+        else if (reduction == "max")
+          d = std::max(d, v);
+        else
+          d = std::min(d, v);
       }
   });
   if (!ok) return ctx.unsupported("no {} reduction for {} data", reduction, dtypeName(out.dtype()));
@@ -195,7 +204,8 @@ Status scatterElements(KernelContext& ctx) {
   RtTensor& out = ctx.allocateOutput(0, x.dtype(), x.dims());
   copyElements(out, 0, x, 0, x.numElements());
   // Scatter (deprecated) is ScatterElements without a reduction attribute.
-  const std::string reduction = ctx.node().declaresAttr("reduction") ? ctx.attrString("reduction") : "none";
+  const std::string reduction =
+      ctx.node().declaresAttr("reduction") ? ctx.attrString("reduction") : "none";
   return scatterInto(ctx, out, upd, offsets, 1, reduction);
 }
 

@@ -136,7 +136,8 @@ Status gemm(KernelContext& ctx) {
   const bool ta = ctx.attrInt("transA") != 0, tb = ctx.attrInt("transB") != 0;
   const int64_t m = a.dim(ta ? 1 : 0), k = a.dim(ta ? 0 : 1);
   const int64_t n = b.dim(tb ? 0 : 1);
-  if (b.dim(tb ? 1 : 0) != k) return ctx.error("inner dimensions differ: {} vs {}", k, b.dim(tb ? 1 : 0));
+  if (b.dim(tb ? 1 : 0) != k)
+    return ctx.error("inner dimensions differ: {} vs {}", k, b.dim(tb ? 1 : 0));
   // C's element for (i, j) is c[i * cm + j * cn].
   int64_t cm = 0, cn = 0;
   if (c) {
@@ -183,20 +184,26 @@ Expected<std::vector<int32_t>> centered(const KernelContext& ctx, const RtTensor
   const int64_t safeK = std::max<int64_t>(k, 1), safeN = std::max<int64_t>(n, 1);
   for (int64_t i = 0; i < x.numElements(); ++i) {
     int64_t zi = 0;
-    if (z == 1) zi = 0;
-    else if (isA && zp->rank() == 1 && z == rows) zi = (i / safeK) % rows;
-    else if (isA && z * safeK == x.numElements()) zi = i / safeK;
-    else if (!isA && zp->rank() == 1 && z == n) zi = i % safeN;
-    else if (!isA && z * safeK == x.numElements()) zi = (i / (safeK * safeN)) * safeN + i % safeN;
-    else return ctx.error("zero point of {} values does not fit the operand", z);
+    if (z == 1)
+      zi = 0;
+    else if (isA && zp->rank() == 1 && z == rows)
+      zi = (i / safeK) % rows;
+    else if (isA && z * safeK == x.numElements())
+      zi = i / safeK;
+    else if (!isA && zp->rank() == 1 && z == n)
+      zi = i % safeN;
+    else if (!isA && z * safeK == x.numElements())
+      zi = (i / (safeK * safeN)) * safeN + i % safeN;
+    else
+      return ctx.error("zero point of {} values does not fit the operand", z);
     out[i] -= static_cast<int32_t>(zp->intAt(zi));
   }
   return out;
 }
 
 Status matMulInteger(KernelContext& ctx) {
-  NNP_ASSIGN_OR_RETURN(RtTensor y,
-                       integerMatMul(ctx, *ctx.input(0), ctx.input(2), *ctx.input(1), ctx.input(3)));
+  NNP_ASSIGN_OR_RETURN(
+      RtTensor y, integerMatMul(ctx, *ctx.input(0), ctx.input(2), *ctx.input(1), ctx.input(3)));
   ctx.setOutput(0, std::move(y));
   return Status::ok();
 }

@@ -6,9 +6,9 @@
 #include <optional>
 #include <vector>
 
-#include "ir/dtype_codes.h"
 #include "exec/kernels/axes_util.h"
 #include "exec/kernels/elementwise_util.h"
+#include "ir/dtype_codes.h"
 
 namespace nnport::exec {
 namespace {
@@ -24,7 +24,8 @@ std::vector<double> valuesOf(const RtTensor* t) {
 // Runs f(T{}) for a float X, else reports the dtype as unsupported.
 template <typename F>
 Status forFloat(KernelContext& ctx, const RtTensor& x, F f) {
-  if (!dispatchFloat(x.dtype(), f)) return ctx.unsupported("no kernel for {} input", dtypeName(x.dtype()));
+  if (!dispatchFloat(x.dtype(), f))
+    return ctx.unsupported("no kernel for {} input", dtypeName(x.dtype()));
   return Status::ok();
 }
 
@@ -42,7 +43,8 @@ Status batchNorm(KernelContext& ctx) {
   const std::vector<double> mean = valuesOf(ctx.input(3)), var = valuesOf(ctx.input(4));
   const auto params = static_cast<int64_t>(scale.size());
   const bool perActivation = params == c * spatial && spatial != 1;
-  if (params != c && !perActivation) return ctx.error("scale has {} values for {} channels", params, c);
+  if (params != c && !perActivation)
+    return ctx.error("scale has {} values for {} channels", params, c);
   for (const auto* v : {&bias, &mean, &var})
     if (static_cast<int64_t>(v->size()) != params)
       return ctx.error("parameters have {} and {} values", params, v->size());
@@ -213,7 +215,8 @@ Status lpNorm(KernelContext& ctx) {
           norm += p == 1 ? std::fabs(v) : v * v;
         }
         if (p == 2) norm = std::sqrt(norm);
-        for (int64_t k = 0; k < n; ++k) py[k * inner] = static_cast<T>(static_cast<double>(px[k * inner]) / norm);
+        for (int64_t k = 0; k < n; ++k)
+          py[k * inner] = static_cast<T>(static_cast<double>(px[k * inner]) / norm);
       }
   });
 }
@@ -238,7 +241,8 @@ Status lrn(KernelContext& ctx) {
       for (int64_t ch = 0; ch < c; ++ch)
         for (int64_t s = 0; s < spatial; ++s) {
           double sq = 0;
-          for (int64_t k = std::max<int64_t>(0, ch - below); k <= std::min(c - 1, ch + above); ++k) {
+          for (int64_t k = std::max<int64_t>(0, ch - below); k <= std::min(c - 1, ch + above);
+               ++k) {
             const double v = static_cast<double>(px[(b * c + k) * spatial + s]);
             sq += v * v;
           }
@@ -264,7 +268,8 @@ Status meanVarianceNorm(KernelContext& ctx) {
     using T = decltype(t);
     const T* px = x.data<T>();
     T* py = y.data<T>();
-    forEachReduced(x.dims(), *mask, [&](int64_t i, int64_t g) { sum[g] += static_cast<double>(px[i]); });
+    forEachReduced(x.dims(), *mask,
+                   [&](int64_t i, int64_t g) { sum[g] += static_cast<double>(px[i]); });
     for (double& s : sum) s /= static_cast<double>(count);
     forEachReduced(x.dims(), *mask, [&](int64_t i, int64_t g) {
       const double d = static_cast<double>(px[i]) - sum[g];

@@ -123,7 +123,8 @@ Status maxPoolKernel(KernelContext& ctx) {
     using T = decltype(t);
     const T* px = x.data<T>();
     T* py = ctx.allocateOutput(0, d, dims).data<T>();
-    int64_t* pi = ctx.wantsOutput(1) ? ctx.allocateOutput(1, DType::Int64, dims).data<int64_t>() : nullptr;
+    int64_t* pi =
+        ctx.wantsOutput(1) ? ctx.allocateOutput(1, DType::Int64, dims).data<int64_t>() : nullptr;
     walkWindows(g, planes, [&](int64_t p, int64_t q, const int64_t* taps, int64_t n, int64_t) {
       const T* plane = px + p * inPlane;
       T best = std::numeric_limits<T>::lowest();
@@ -143,19 +144,21 @@ Status maxPoolKernel(KernelContext& ctx) {
 
 // Reduces every window to sum_j f(x_j) and writes finish(sum, taps, padCount).
 template <typename F, typename Finish>
-Status floatPool(KernelContext& ctx, const RtTensor& x, const WindowGeometry& g, F f, Finish finish) {
+Status floatPool(KernelContext& ctx, const RtTensor& x, const WindowGeometry& g, F f,
+                 Finish finish) {
   const DType d = x.dtype();
   const int64_t planes = x.dim(0) * x.dim(1), inPlane = product(g.in), outPlane = product(g.out);
   bool handled = dispatchFloat(d, [&](auto t) {
     using T = decltype(t);
     const T* px = x.data<T>();
     T* py = ctx.allocateOutput(0, d, pooledDims(x, g)).data<T>();
-    walkWindows(g, planes, [&](int64_t p, int64_t q, const int64_t* taps, int64_t n, int64_t padCount) {
-      const T* plane = px + p * inPlane;
-      double sum = 0;
-      for (int64_t j = 0; j < n; ++j) sum += f(static_cast<double>(plane[taps[j]]));
-      py[p * outPlane + q] = static_cast<T>(finish(sum, n, padCount));
-    });
+    walkWindows(g, planes,
+                [&](int64_t p, int64_t q, const int64_t* taps, int64_t n, int64_t padCount) {
+                  const T* plane = px + p * inPlane;
+                  double sum = 0;
+                  for (int64_t j = 0; j < n; ++j) sum += f(static_cast<double>(plane[taps[j]]));
+                  py[p * outPlane + q] = static_cast<T>(finish(sum, n, padCount));
+                });
   });
   if (!handled) return ctx.unsupported("no kernel for {} input", dtypeName(d));
   return Status::ok();
@@ -166,9 +169,11 @@ Status averagePoolKernel(KernelContext& ctx) {
   WindowGeometry g;
   NNP_RETURN_IF_ERROR(readPool(ctx, x, g));
   const bool includePad = ctx.attrInt("count_include_pad") != 0;
-  return floatPool(ctx, x, g, [](double v) { return v; }, [includePad](double sum, int64_t n, int64_t padCount) {
-    return sum / static_cast<double>(includePad ? padCount : n);
-  });
+  return floatPool(
+      ctx, x, g, [](double v) { return v; },
+      [includePad](double sum, int64_t n, int64_t padCount) {
+        return sum / static_cast<double>(includePad ? padCount : n);
+      });
 }
 
 // The p of LpPool / GlobalLpPool: an int since opset 2, a float before.
@@ -184,8 +189,9 @@ Status lpPoolKernel(KernelContext& ctx) {
   NNP_RETURN_IF_ERROR(readPool(ctx, x, g));
   const double p = lpExponent(ctx);
   if (!(p > 0)) return ctx.error("p {} must be positive", p);
-  return floatPool(ctx, x, g, [p](double v) { return std::pow(std::fabs(v), p); },
-                   [p](double sum, int64_t, int64_t) { return std::pow(sum, 1.0 / p); });
+  return floatPool(
+      ctx, x, g, [p](double v) { return std::pow(std::fabs(v), p); },
+      [p](double sum, int64_t, int64_t) { return std::pow(sum, 1.0 / p); });
 }
 
 // Global pools: one window covering every spatial dim.
@@ -217,7 +223,8 @@ Status globalPool(KernelContext& ctx, bool floatOnly, Reduce reduce) {
 
 Status globalMaxPoolKernel(KernelContext& ctx) {
   return globalPool(ctx, false, [](const auto* v, int64_t n) {
-    auto best = std::numeric_limits<std::remove_const_t<std::remove_reference_t<decltype(*v)>>>::lowest();
+    auto best =
+        std::numeric_limits<std::remove_const_t<std::remove_reference_t<decltype(*v)>>>::lowest();
     for (int64_t i = 0; i < n; ++i) best = v[i] > best ? v[i] : best;
     return best;
   });
@@ -227,7 +234,8 @@ Status globalAveragePoolKernel(KernelContext& ctx) {
   return globalPool(ctx, true, [](const auto* v, int64_t n) {
     double sum = 0;
     for (int64_t i = 0; i < n; ++i) sum += v[i];
-    return static_cast<std::remove_const_t<std::remove_reference_t<decltype(*v)>>>(sum / static_cast<double>(n));
+    return static_cast<std::remove_const_t<std::remove_reference_t<decltype(*v)>>>(
+        sum / static_cast<double>(n));
   });
 }
 
@@ -237,7 +245,8 @@ Status globalLpPoolKernel(KernelContext& ctx) {
   return globalPool(ctx, true, [p](const auto* v, int64_t n) {
     double sum = 0;
     for (int64_t i = 0; i < n; ++i) sum += std::pow(std::fabs(static_cast<double>(v[i])), p);
-    return static_cast<std::remove_const_t<std::remove_reference_t<decltype(*v)>>>(std::pow(sum, 1.0 / p));
+    return static_cast<std::remove_const_t<std::remove_reference_t<decltype(*v)>>>(
+        std::pow(sum, 1.0 / p));
   });
 }
 

@@ -14,15 +14,19 @@ namespace {
 
 std::vector<float> floatsOf(const RtTensor& t) {
   std::vector<float> v(static_cast<size_t>(t.numElements()));
-  for (int64_t i = 0; i < t.numElements(); ++i) v[static_cast<size_t>(i)] = static_cast<float>(t.floatAt(i));
+  for (int64_t i = 0; i < t.numElements(); ++i)
+    v[static_cast<size_t>(i)] = static_cast<float>(t.floatAt(i));
   return v;
 }
 
 // The output type: the y zero point's, else the input's.
-DType outputType(const RtTensor* yZero, const RtTensor& x) { return yZero ? yZero->dtype() : x.dtype(); }
+DType outputType(const RtTensor* yZero, const RtTensor& x) {
+  return yZero ? yZero->dtype() : x.dtype();
+}
 
 Status checkScalar(const KernelContext& ctx, const RtTensor* t, const char* what) {
-  if (t && t->numElements() != 1) return ctx.error("{} must hold one value, not {}", what, t->numElements());
+  if (t && t->numElements() != 1)
+    return ctx.error("{} must hold one value, not {}", what, t->numElements());
   return Status::ok();
 }
 
@@ -48,7 +52,8 @@ Status qlinearConv(KernelContext& ctx) {
   const float yScale = static_cast<float>(ctx.input(6)->floatAt(0));
   std::vector<float> mult(static_cast<size_t>(channels));
   for (int64_t m = 0; m < channels; ++m)
-    mult[static_cast<size_t>(m)] = xScale * wScale[wScale.size() == 1 ? 0 : static_cast<size_t>(m)] / yScale;
+    mult[static_cast<size_t>(m)] =
+        xScale * wScale[wScale.size() == 1 ? 0 : static_cast<size_t>(m)] / yScale;
   const double zero = yZero ? static_cast<double>(yZero->intAt(0)) : 0.0;
   const DType out = outputType(yZero, x);
   RtTensor& y = ctx.allocateOutput(0, out, acc.dims());
@@ -84,7 +89,8 @@ Status qlinearMatMul(KernelContext& ctx) {
   const RtTensor* yZero = ctx.input(7);
   for (size_t i : {1, 4, 6})
     if (!ctx.input(i)) return ctx.error("missing scale input {}", i);
-  NNP_ASSIGN_OR_RETURN(RtTensor acc, integerMatMul(ctx, a, ctx.input(2), *ctx.input(3), ctx.input(5)));
+  NNP_ASSIGN_OR_RETURN(RtTensor acc,
+                       integerMatMul(ctx, a, ctx.input(2), *ctx.input(3), ctx.input(5)));
   const RtTensor aScale = paramView(*ctx.input(1), true);
   const RtTensor bScale = paramView(*ctx.input(4), false);
   const RtTensor yScale = paramView(*ctx.input(6), true);

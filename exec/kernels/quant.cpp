@@ -16,11 +16,16 @@ DType quantizedType(const KernelContext& ctx, const RtTensor* zero) {
   if (zero) return zero->dtype();
   switch (ctx.attrInt("output_dtype")) {
     case 0:
-    case 2: return DType::UInt8;
-    case 3: return DType::Int8;
-    case 4: return DType::UInt16;
-    case 5: return DType::Int16;
-    default: return DType::Undefined;
+    case 2:
+      return DType::UInt8;
+    case 3:
+      return DType::Int8;
+    case 4:
+      return DType::UInt16;
+    case 5:
+      return DType::Int16;
+    default:
+      return DType::Undefined;
   }
 }
 
@@ -48,7 +53,8 @@ Status quantizeLinear(KernelContext& ctx) {
     }
     for (int64_t i = 0; i < n; ++i) {
       const size_t k = p.at(i);
-      py[i] = saturateTo<Q>(roundHalfEven(x.floatAt(i) / p.scale[k]) + static_cast<double>(p.zero[k]));
+      py[i] =
+          saturateTo<Q>(roundHalfEven(x.floatAt(i) / p.scale[k]) + static_cast<double>(p.zero[k]));
     }
   });
   if (!ok) return ctx.unsupported("no kernel for {} output", dtypeName(out));
@@ -90,7 +96,8 @@ Status dequantizeLinear(KernelContext& ctx) {
 // Computed in float like the op's definition.
 Status dynamicQuantizeLinear(KernelContext& ctx) {
   const RtTensor& x = *ctx.input(0);
-  if (x.dtype() != DType::Float32) return ctx.unsupported("no kernel for {} input", dtypeName(x.dtype()));
+  if (x.dtype() != DType::Float32)
+    return ctx.unsupported("no kernel for {} input", dtypeName(x.dtype()));
   const float* px = x.data<float>();
   const int64_t n = x.numElements();
   float lo = 0.f, hi = 0.f;

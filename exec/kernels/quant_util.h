@@ -8,8 +8,8 @@
 #include <limits>
 #include <vector>
 
-#include "exec/kernels/axes_util.h"
 #include "exec/kernel.h"
+#include "exec/kernels/axes_util.h"
 
 namespace nnport::exec {
 
@@ -27,7 +27,8 @@ inline double roundHalfEven(double v) {
 template <typename Q>
 Q saturateTo(double v) {
   if (std::isnan(v)) return Q(0);
-  if (v <= static_cast<double>(std::numeric_limits<Q>::lowest())) return std::numeric_limits<Q>::lowest();
+  if (v <= static_cast<double>(std::numeric_limits<Q>::lowest()))
+    return std::numeric_limits<Q>::lowest();
   if (v >= static_cast<double>(std::numeric_limits<Q>::max())) return std::numeric_limits<Q>::max();
   return static_cast<Q>(v);
 }
@@ -37,11 +38,20 @@ Q saturateTo(double v) {
 template <typename F>
 bool dispatchQuantized(DType d, F&& f) {
   switch (d) {
-    case DType::UInt8: f(uint8_t{}); return true;
-    case DType::Int8: f(int8_t{}); return true;
-    case DType::UInt16: f(uint16_t{}); return true;
-    case DType::Int16: f(int16_t{}); return true;
-    default: return false;
+    case DType::UInt8:
+      f(uint8_t{});
+      return true;
+    case DType::Int8:
+      f(int8_t{});
+      return true;
+    case DType::UInt16:
+      f(uint16_t{});
+      return true;
+    case DType::Int16:
+      f(int16_t{});
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -61,18 +71,23 @@ struct QuantParams {
 inline Expected<QuantParams> readQuantParams(const KernelContext& ctx, const RtTensor& x,
                                              const RtTensor& scale, const RtTensor* zero) {
   QuantParams p;
-  if (ctx.attrInt("block_size") != 0) return ctx.unsupported("blocked quantization is not supported");
-  if (scale.rank() > 1) return ctx.error("scale must be a scalar or 1-D, got rank {}", scale.rank());
+  if (ctx.attrInt("block_size") != 0)
+    return ctx.unsupported("blocked quantization is not supported");
+  if (scale.rank() > 1)
+    return ctx.error("scale must be a scalar or 1-D, got rank {}", scale.rank());
   if (zero && zero->numElements() != scale.numElements())
-    return ctx.error("zero point has {} values, scale {}", zero->numElements(), scale.numElements());
+    return ctx.error("zero point has {} values, scale {}", zero->numElements(),
+                     scale.numElements());
   p.count = scale.numElements();
   if (p.count == 0) return ctx.error("scale is empty");
   if (p.count > 1 || scale.rank() == 1) {
     const auto rank = static_cast<int64_t>(x.rank());
     auto axis = normalizedAxis(ctx.attrInt("axis"), rank);
-    if (!axis && p.count > 1) return ctx.error("axis {} is out of range for rank {}", ctx.attrInt("axis"), rank);
+    if (!axis && p.count > 1)
+      return ctx.error("axis {} is out of range for rank {}", ctx.attrInt("axis"), rank);
     if (axis && x.dim(static_cast<size_t>(*axis)) != p.count && p.count > 1)
-      return ctx.error("scale has {} values but axis {} has size {}", p.count, *axis, x.dim(static_cast<size_t>(*axis)));
+      return ctx.error("scale has {} values but axis {} has size {}", p.count, *axis,
+                       x.dim(static_cast<size_t>(*axis)));
     if (axis) p.inner = productOf(x.dims(), static_cast<size_t>(*axis) + 1, x.rank());
   }
   for (int64_t i = 0; i < p.count; ++i) {

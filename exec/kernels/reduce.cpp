@@ -31,14 +31,18 @@ A highestOf() {
 
 template <typename A>
 A magnitude(A v) {
-  if constexpr (std::is_unsigned_v<A>) return v;
-  else return v < 0 ? -v : v;
+  if constexpr (std::is_unsigned_v<A>)
+    return v;
+  else
+    return v < 0 ? -v : v;
 }
 
 template <typename A>
 bool isNaN(A v) {
-  if constexpr (std::is_floating_point_v<A>) return std::isnan(v);
-  else return false;
+  if constexpr (std::is_floating_point_v<A>)
+    return std::isnan(v);
+  else
+    return false;
 }
 
 template <typename T>
@@ -79,7 +83,9 @@ void reduceTyped(Reduction kind, const RtTensor& x, const std::vector<bool>& mas
   auto sum = [](Acc a, Acc v) { return a + v; };
   auto squares = [](Acc a, Acc v) { return a + v * v; };
   switch (kind) {
-    case Reduction::Sum: r.fold(Acc(0), sum); return store(same);
+    case Reduction::Sum:
+      r.fold(Acc(0), sum);
+      return store(same);
     case Reduction::Mean:
       r.fold(Acc(0), sum);
       if (count == 0 && !std::is_floating_point_v<Acc>) return store([](Acc) { return Acc(0); });
@@ -90,12 +96,18 @@ void reduceTyped(Reduction kind, const RtTensor& x, const std::vector<bool>& mas
     case Reduction::Min:
       r.fold(highestOf<Acc>(), [](Acc a, Acc v) { return v < a || isNaN(v) ? v : a; });
       return store(same);
-    case Reduction::Prod: r.fold(Acc(1), [](Acc a, Acc v) { return a * v; }); return store(same);
-    case Reduction::L1: r.fold(Acc(0), [](Acc a, Acc v) { return a + magnitude(v); }); return store(same);
+    case Reduction::Prod:
+      r.fold(Acc(1), [](Acc a, Acc v) { return a * v; });
+      return store(same);
+    case Reduction::L1:
+      r.fold(Acc(0), [](Acc a, Acc v) { return a + magnitude(v); });
+      return store(same);
     case Reduction::L2:
       r.fold(Acc(0), squares);
       return store([](Acc a) { return std::sqrt(static_cast<double>(a)); });
-    case Reduction::SumSquare: r.fold(Acc(0), squares); return store(same);
+    case Reduction::SumSquare:
+      r.fold(Acc(0), squares);
+      return store(same);
     case Reduction::LogSum:
       r.fold(Acc(0), sum);
       return store([](Acc a) { return std::log(static_cast<double>(a)); });
@@ -124,8 +136,10 @@ Kernel reduceKernel(Reduction kind) {
     // Axes come from input 1 from opset 13 (ReduceSum) or 18 (the others),
     // before that from the attribute; whichever the node carries is used.
     std::vector<int64_t> axes;
-    if (const RtTensor* a = ctx.input(1)) axes = a->toInt64Vector();
-    else if (auto attr = ctx.node().attrs.getInts("axes")) axes = *attr;
+    if (const RtTensor* a = ctx.input(1))
+      axes = a->toInt64Vector();
+    else if (auto attr = ctx.node().attrs.getInts("axes"))
+      axes = *attr;
     if (axes.empty()) {
       if (ctx.attrInt("noop_with_empty_axes") != 0) {
         ctx.setOutput(0, x);
@@ -140,9 +154,8 @@ Kernel reduceKernel(Reduction kind) {
     for (int64_t i = 0; i < rank; ++i)
       if ((*mask)[i]) count *= x.dim(i);
     RtTensor& y = ctx.allocateOutput(0, x.dtype(), reducedDims(x.dims(), *mask, keep));
-    if (!dispatchNumeric(x.dtype(), [&](auto t) {
-          reduceTyped<decltype(t)>(kind, x, *mask, count, y);
-        }))
+    if (!dispatchNumeric(x.dtype(),
+                         [&](auto t) { reduceTyped<decltype(t)>(kind, x, *mask, count, y); }))
       return ctx.unsupported("no kernel for {} input", dtypeName(x.dtype()));
     return Status::ok();
   };
@@ -163,8 +176,10 @@ Status argReduce(KernelContext& ctx) {
   const int64_t outer = productOf(dims, 0, *axis), n = dims[*axis];
   const int64_t inner = productOf(dims, *axis + 1, dims.size());
   std::vector<int64_t> outDims = dims;
-  if (keep) outDims[*axis] = 1;
-  else outDims.erase(outDims.begin() + *axis);
+  if (keep)
+    outDims[*axis] = 1;
+  else
+    outDims.erase(outDims.begin() + *axis);
   if (n == 0 && outer * inner > 0) return ctx.error("cannot take the arg extreme of an empty axis");
   RtTensor& y = ctx.allocateOutput(0, DType::Int64, outDims);
   int64_t* py = y.data<int64_t>();

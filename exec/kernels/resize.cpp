@@ -43,7 +43,8 @@ Status resizeAxes(const KernelContext& ctx, const RtTensor& x, const RtTensor* s
   const RtTensor* spec = sizes ? sizes : scales;
   if (!spec) return ctx.error("needs scales or sizes");
   if (spec->numElements() != static_cast<int64_t>(which.size()))
-    return ctx.error("{} {} for {} axes", spec->numElements(), sizes ? "sizes" : "scales", which.size());
+    return ctx.error("{} {} for {} axes", spec->numElements(), sizes ? "sizes" : "scales",
+                     which.size());
   if (roi && roi->numElements() != 2 * static_cast<int64_t>(which.size()))
     return ctx.error("roi has {} values for {} axes", roi->numElements(), which.size());
   // Only Resize-18 given sizes has a policy; Upsample has neither.
@@ -113,13 +114,21 @@ void gatherWords(const std::vector<AxisTaps>& plan, const RtTensor& x, RtTensor&
   forEachNearest(plan, x.dims(), y.dims(), [&](int64_t o, int64_t in, bool) { py[o] = px[in]; });
 }
 
-Status resizeNearest(KernelContext& ctx, const ResizeOptions& opts, const std::vector<AxisTaps>& plan,
-                     const RtTensor& x, RtTensor& y) {
+Status resizeNearest(KernelContext& ctx, const ResizeOptions& opts,
+                     const std::vector<AxisTaps>& plan, const RtTensor& x, RtTensor& y) {
   switch (x.dtype() == DType::String ? 0 : dtypeBits(x.dtype())) {
-    case 8: gatherWords<uint8_t>(plan, x, y); break;
-    case 16: gatherWords<uint16_t>(plan, x, y); break;
-    case 32: gatherWords<uint32_t>(plan, x, y); break;
-    case 64: gatherWords<uint64_t>(plan, x, y); break;
+    case 8:
+      gatherWords<uint8_t>(plan, x, y);
+      break;
+    case 16:
+      gatherWords<uint16_t>(plan, x, y);
+      break;
+    case 32:
+      gatherWords<uint32_t>(plan, x, y);
+      break;
+    case 64:
+      gatherWords<uint64_t>(plan, x, y);
+      break;
     case 0:
       if (x.dtype() == DType::String) {
         forEachNearest(plan, x.dims(), y.dims(),
@@ -127,10 +136,12 @@ Status resizeNearest(KernelContext& ctx, const ResizeOptions& opts, const std::v
         break;
       }
       [[fallthrough]];
-    default: return ctx.unsupported("no kernel for {} input", dtypeName(x.dtype()));
+    default:
+      return ctx.unsupported("no kernel for {} input", dtypeName(x.dtype()));
   }
   if (opts.transform == "tf_crop_and_resize") {
-    if (!isNumberType(y.dtype())) return ctx.unsupported("no extrapolation for {}", dtypeName(y.dtype()));
+    if (!isNumberType(y.dtype()))
+      return ctx.unsupported("no extrapolation for {}", dtypeName(y.dtype()));
     forEachNearest(plan, x.dims(), y.dims(), [&](int64_t o, int64_t, bool outside) {
       if (outside) storeNumber(y, o, opts.extrapolation);
     });
@@ -150,7 +161,8 @@ std::vector<double> resizeAxis(const std::vector<double>& v, std::vector<int64_t
       for (int64_t t = 0; t < p.taps; ++t) {
         const double w = p.weight[static_cast<size_t>(o * p.taps + t)];
         if (w == 0) continue;
-        const double* src = &v[static_cast<size_t>((b * in + p.index[static_cast<size_t>(o * p.taps + t)]) * inner)];
+        const double* src = &v[static_cast<size_t>(
+            (b * in + p.index[static_cast<size_t>(o * p.taps + t)]) * inner)];
         for (int64_t i = 0; i < inner; ++i) dst[i] += w * src[i];
       }
     }
@@ -187,7 +199,8 @@ Status resizeInterpolated(KernelContext& ctx, const ResizeOptions& opts,
   return Status::ok();
 }
 
-Status runResize(KernelContext& ctx, const ResizeOptions& opts, const std::vector<AxisResize>& axes) {
+Status runResize(KernelContext& ctx, const ResizeOptions& opts,
+                 const std::vector<AxisResize>& axes) {
   const RtTensor& x = *ctx.input(0);
   std::vector<int64_t> dims;
   std::vector<AxisTaps> plan;
@@ -217,7 +230,8 @@ Status resize(KernelContext& ctx) {
     return ctx.error("unknown mode '{}'", o.mode);
   if (!isKnownTransform(o.transform))
     return ctx.error("unknown coordinate_transformation_mode '{}'", o.transform);
-  if (!isKnownNearestMode(o.nearestMode)) return ctx.error("unknown nearest_mode '{}'", o.nearestMode);
+  if (!isKnownNearestMode(o.nearestMode))
+    return ctx.error("unknown nearest_mode '{}'", o.nearestMode);
   if (ctx.attrInt("antialias") != 0) return ctx.unsupported("antialias is not supported");
   const RtTensor* scales = given(ctx, legacy ? 1 : 2);
   const RtTensor* sizes = legacy ? nullptr : given(ctx, 3);
@@ -240,11 +254,13 @@ Status upsample(KernelContext& ctx) {
   o.nearestMode = "legacy";
   std::vector<float> scales;
   if (const RtTensor* s = ctx.input(1)) {
-    for (int64_t i = 0; i < s->numElements(); ++i) scales.push_back(static_cast<float>(s->floatAt(i)));
+    for (int64_t i = 0; i < s->numElements(); ++i)
+      scales.push_back(static_cast<float>(s->floatAt(i)));
   } else {
     scales = ctx.node().attrFloats("scales");
   }
-  if (scales.size() != x.rank()) return ctx.error("{} scales for an input of rank {}", scales.size(), x.rank());
+  if (scales.size() != x.rank())
+    return ctx.error("{} scales for an input of rank {}", scales.size(), x.rank());
   RtTensor scaleTensor = RtTensor::allocate(DType::Float32, {static_cast<int64_t>(scales.size())});
   std::copy(scales.begin(), scales.end(), scaleTensor.data<float>());
   std::vector<AxisResize> axes;

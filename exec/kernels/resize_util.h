@@ -13,8 +13,8 @@
 namespace nnport::exec {
 
 struct ResizeOptions {
-  std::string mode = "nearest";                // nearest, linear, cubic
-  std::string transform = "half_pixel";        // coordinate_transformation_mode
+  std::string mode = "nearest";                    // nearest, linear, cubic
+  std::string transform = "half_pixel";            // coordinate_transformation_mode
   std::string nearestMode = "round_prefer_floor";  // or "legacy" (Resize-10, Upsample)
   double cubicA = -0.75;
   bool excludeOutside = false;
@@ -80,11 +80,16 @@ inline int64_t nearestIndex(const std::string& mode, double c, bool downsampling
   if (c == f) return static_cast<int64_t>(f);
   const bool half = c - f == 0.5;
   double r;
-  if (mode == "floor") r = f;
-  else if (mode == "ceil") r = f + 1;
-  else if (mode == "legacy") r = downsampling ? f + 1 : f;
-  else if (half) r = mode == "round_prefer_ceil" ? f + 1 : f;
-  else r = std::round(c);
+  if (mode == "floor")
+    r = f;
+  else if (mode == "ceil")
+    r = f + 1;
+  else if (mode == "legacy")
+    r = downsampling ? f + 1 : f;
+  else if (half)
+    r = mode == "round_prefer_ceil" ? f + 1 : f;
+  else
+    r = std::round(c);
   return static_cast<int64_t>(r);
 }
 

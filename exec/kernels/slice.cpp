@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <string>
 
-#include "ir/slice_range.h"
 #include "exec/kernel.h"
 #include "exec/kernels/convert.h"
 #include "exec/kernels/data_util.h"
 #include "exec/kernels/elementwise_util.h"
+#include "ir/slice_range.h"
 #include "support/checked_math.h"
 
 namespace nnport::exec {
@@ -60,8 +60,10 @@ std::vector<int64_t> dimsOf(const AxisMaps& maps) {
 // Pad, Expand and Tile size their output from operands: the output is
 // allocated (within the memory budget) before any per-axis map is built,
 // and an empty output needs no maps at all.
-Expected<RtTensor*> allocateSized(KernelContext& ctx, DType dtype, const std::vector<int64_t>& dims) {
-  if (!checkedElementCount(dims)) return ctx.error("the output has more elements than can be counted");
+Expected<RtTensor*> allocateSized(KernelContext& ctx, DType dtype,
+                                  const std::vector<int64_t>& dims) {
+  if (!checkedElementCount(dims))
+    return ctx.error("the output has more elements than can be counted");
   RtTensor& out = ctx.allocateOutput(0, dtype, dims);
   return &out;
 }
@@ -86,7 +88,8 @@ std::vector<int64_t> intsFrom(const KernelContext& ctx, size_t input) {
 std::vector<int64_t> sliceIndices(int64_t n, int64_t start, int64_t end, int64_t step) {
   const SliceRange r = sliceRange(n, start, end, step);
   std::vector<int64_t> picked;
-  const uint64_t stride = step > 0 ? static_cast<uint64_t>(step) : static_cast<uint64_t>(-(step + 1)) + 1;
+  const uint64_t stride =
+      step > 0 ? static_cast<uint64_t>(step) : static_cast<uint64_t>(-(step + 1)) + 1;
   for (uint64_t j = 0; j < static_cast<uint64_t>(r.count); ++j) {
     const auto d = static_cast<int64_t>(j * stride);  // within the dim when j < count
     picked.push_back(step > 0 ? r.first + d : r.first - d);
@@ -131,8 +134,9 @@ Status split(KernelContext& ctx) {
   const auto n = static_cast<int64_t>(ctx.numOutputs());
   // Split-1 and Split-13 take the sizes as input 1; Split-2/11 as an attribute.
   const bool fromInput = ctx.opset() < 2 || ctx.opset() >= 13;
-  std::vector<int64_t> sizes = fromInput ? (ctx.input(1) ? ctx.input(1)->toInt64Vector() : std::vector<int64_t>{})
-                                         : ctx.attrInts("split");
+  std::vector<int64_t> sizes =
+      fromInput ? (ctx.input(1) ? ctx.input(1)->toInt64Vector() : std::vector<int64_t>{})
+                : ctx.attrInts("split");
   if (sizes.empty()) {
     // Split-18 allows a smaller last part; earlier versions need equal parts.
     if (n == 0 || (dim % n != 0 && ctx.opset() < 18))
@@ -140,13 +144,16 @@ Status split(KernelContext& ctx) {
     const int64_t part = (dim + n - 1) / n;
     for (int64_t i = 0; i < n; ++i) sizes.push_back(std::clamp<int64_t>(dim - i * part, 0, part));
   }
-  if (static_cast<int64_t>(sizes.size()) != n) return ctx.error("split has {} entries for {} outputs", sizes.size(), n);
+  if (static_cast<int64_t>(sizes.size()) != n)
+    return ctx.error("split has {} entries for {} outputs", sizes.size(), n);
   int64_t offset = 0;
   for (int64_t s : sizes) {
-    if (s < 0 || s > dim - offset) return ctx.error("split sizes do not add up to the axis size {}", dim);
+    if (s < 0 || s > dim - offset)
+      return ctx.error("split sizes do not add up to the axis size {}", dim);
     offset += s;
   }
-  if (offset != dim) return ctx.error("split sizes add up to {}, the axis has size {}", offset, dim);
+  if (offset != dim)
+    return ctx.error("split sizes add up to {}, the axis has size {}", offset, dim);
   AxisMaps maps = identityMaps(x.dims());
   offset = 0;
   for (size_t i = 0; i < sizes.size(); ++i) {
@@ -180,13 +187,15 @@ Status pad(KernelContext& ctx) {
   if (mode != "constant" && mode != "reflect" && mode != "edge" && mode != "wrap")
     return ctx.error("unknown mode '{}'", mode);
   // Pad-1 names its attribute `paddings`, Pad-2 `pads`; Pad-11 takes inputs.
-  const std::vector<int64_t> pads = ctx.opset() < 11 ? ctx.attrInts(ctx.opset() < 2 ? "paddings" : "pads")
-                                                     : intsFrom(ctx, 1);
-  std::vector<int64_t> axes = ctx.opset() >= 18 && ctx.input(3) ? ctx.input(3)->toInt64Vector() : std::vector<int64_t>{};
+  const std::vector<int64_t> pads =
+      ctx.opset() < 11 ? ctx.attrInts(ctx.opset() < 2 ? "paddings" : "pads") : intsFrom(ctx, 1);
+  std::vector<int64_t> axes =
+      ctx.opset() >= 18 && ctx.input(3) ? ctx.input(3)->toInt64Vector() : std::vector<int64_t>{};
   if (axes.empty())
     for (size_t a = 0; a < x.rank(); ++a) axes.push_back(static_cast<int64_t>(a));
   const size_t k = axes.size();
-  if (pads.size() != 2 * k) return ctx.error("pads has {} entries, expected {}", pads.size(), 2 * k);
+  if (pads.size() != 2 * k)
+    return ctx.error("pads has {} entries, expected {}", pads.size(), 2 * k);
   std::vector<int64_t> dims = x.dims();
   std::vector<size_t> padded(k);
   for (size_t i = 0; i < k; ++i) {
@@ -197,8 +206,10 @@ Status pad(KernelContext& ctx) {
       return ctx.error("padding {}+{} is out of range", before, after);
     const std::optional<int64_t> grown = checkedAdd(n, before);
     const std::optional<int64_t> size = grown ? checkedAdd(*grown, after) : std::nullopt;
-    if (!size || *size < 0) return ctx.error("padding {}+{} of a dimension of size {} is invalid", before, after, n);
-    if (n == 0 && mode != "constant" && *size > 0) return ctx.error("cannot {}-pad an empty dimension", mode);
+    if (!size || *size < 0)
+      return ctx.error("padding {}+{} of a dimension of size {} is invalid", before, after, n);
+    if (n == 0 && mode != "constant" && *size > 0)
+      return ctx.error("cannot {}-pad an empty dimension", mode);
     dims[padded[i]] = *size;
   }
   NNP_ASSIGN_OR_RETURN(RtTensor * sized, allocateSized(ctx, x.dtype(), dims));
@@ -208,14 +219,16 @@ Status pad(KernelContext& ctx) {
   for (size_t i = 0; i < k; ++i) {
     const int64_t n = x.dim(padded[i]), before = pads[i];
     maps[padded[i]].clear();
-    for (int64_t j = -before; j < dims[padded[i]] - before; ++j) maps[padded[i]].push_back(padSource(j, n, mode));
+    for (int64_t j = -before; j < dims[padded[i]] - before; ++j)
+      maps[padded[i]].push_back(padSource(j, n, mode));
   }
   const RtTensor* value = ctx.opset() >= 11 ? ctx.input(2) : nullptr;
   if (mode == "constant" && value && value->numElements() > 0) {
     if (value->dtype() != x.dtype()) return ctx.error("constant_value is not of the data's type");
     for (int64_t i = 0; i < out.numElements(); ++i) copyElements(out, i, *value, 0, 1);
   } else if (mode == "constant" && ctx.opset() < 11 && ctx.attrFloat("value") != 0.f) {
-    if (!isNumberType(x.dtype())) return ctx.unsupported("no fill value for {} data", dtypeName(x.dtype()));
+    if (!isNumberType(x.dtype()))
+      return ctx.unsupported("no fill value for {} data", dtypeName(x.dtype()));
     for (int64_t i = 0; i < out.numElements(); ++i) storeNumber(out, i, ctx.attrFloat("value"));
   }
   gatherAxes(out, x, maps);
@@ -251,12 +264,14 @@ Status tile(KernelContext& ctx) {
   const RtTensor& x = *ctx.input(0);
   NNP_RETURN_IF_ERROR(checkMovable(ctx, x));
   const std::vector<int64_t> repeats = ctx.input(1)->toInt64Vector();
-  if (repeats.size() != x.rank()) return ctx.error("repeats has {} entries for rank {}", repeats.size(), x.rank());
+  if (repeats.size() != x.rank())
+    return ctx.error("repeats has {} entries for rank {}", repeats.size(), x.rank());
   std::vector<int64_t> dims(x.rank());
   for (size_t a = 0; a < x.rank(); ++a) {
     if (repeats[a] < 0) return ctx.error("negative repeat count {}", repeats[a]);
     const std::optional<int64_t> size = checkedMul(x.dim(a), repeats[a]);
-    if (!size) return ctx.error("{} repeats of a dimension of size {} overflow", repeats[a], x.dim(a));
+    if (!size)
+      return ctx.error("{} repeats of a dimension of size {} overflow", repeats[a], x.dim(a));
     dims[a] = *size;
   }
   NNP_ASSIGN_OR_RETURN(RtTensor * out, allocateSized(ctx, x.dtype(), dims));
@@ -349,8 +364,9 @@ Status blockRearrange(KernelContext& ctx, bool toSpace) {
     return ctx.error("shape does not divide by blocksize {}", b);
   // Sizes on the space side: Cs channels of Hs x Ws.
   const int64_t Cs = toSpace ? C / (b * b) : C, Hs = toSpace ? H * b : H, Ws = toSpace ? W * b : W;
-  RtTensor& out = ctx.allocateOutput(0, x.dtype(), toSpace ? std::vector<int64_t>{N, Cs, Hs, Ws}
-                                                            : std::vector<int64_t>{N, C * b * b, H / b, W / b});
+  RtTensor& out = ctx.allocateOutput(0, x.dtype(),
+                                     toSpace ? std::vector<int64_t>{N, Cs, Hs, Ws}
+                                             : std::vector<int64_t>{N, C * b * b, H / b, W / b});
   const int64_t Hd = Hs / b, Wd = Ws / b, Cd = Cs * b * b;  // depth side
   for (int64_t n = 0; n < N; ++n)
     for (int64_t c = 0; c < Cs; ++c)
@@ -360,8 +376,10 @@ Status blockRearrange(KernelContext& ctx, bool toSpace) {
           const int64_t cd = crd ? c * b * b + i * b + j : (i * b + j) * Cs + c;
           const int64_t space = ((n * Cs + c) * Hs + h) * Ws + w;
           const int64_t depth = ((n * Cd + cd) * Hd + h / b) * Wd + w / b;
-          if (toSpace) copyElements(out, space, x, depth, 1);
-          else copyElements(out, depth, x, space, 1);
+          if (toSpace)
+            copyElements(out, space, x, depth, 1);
+          else
+            copyElements(out, depth, x, space, 1);
         }
   return Status::ok();
 }

@@ -26,7 +26,8 @@ Expected<Groups> softmaxGroups(const KernelContext& ctx, const RtTensor& x) {
   Groups g;
   if (legacy) {
     // Opsets < 13 allow axis == rank (an empty inner block).
-    if (axis < -rank || axis > rank) return ctx.error("axis {} is out of range for rank {}", axis, rank);
+    if (axis < -rank || axis > rank)
+      return ctx.error("axis {} is out of range for rank {}", axis, rank);
     const auto a = static_cast<size_t>(axis < 0 ? axis + rank : axis);
     g.outer = productOf(dims, 0, a);
     g.n = productOf(dims, a, dims.size());

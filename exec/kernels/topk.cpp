@@ -15,8 +15,10 @@ namespace {
 
 template <typename T>
 bool isNan(T v) {
-  if constexpr (std::is_floating_point_v<T>) return std::isnan(v);
-  else return false;
+  if constexpr (std::is_floating_point_v<T>)
+    return std::isnan(v);
+  else
+    return false;
 }
 
 // True when element i ranks before element j (strict weak order, total
@@ -91,6 +93,8 @@ Status topK(KernelContext& ctx) {
 
 }  // namespace
 
-void registerTopKKernels(KernelRegistry& r) { r.add("TopK", topK); }
+void registerTopKKernels(KernelRegistry& r) {
+  r.add("TopK", topK);
+}
 
 }  // namespace nnport::exec

@@ -18,7 +18,8 @@ Kernel floatUnary(Make make) {
     auto fn = make(ctx);
     if (!dispatchFloat(d, [&](auto t) {
           using T = decltype(t);
-          st = mapUnary<T, T>(ctx, d, [&](T x) { return static_cast<T>(fn(static_cast<double>(x))); });
+          st = mapUnary<T, T>(ctx, d,
+                              [&](T x) { return static_cast<T>(fn(static_cast<double>(x))); });
         }))
       return ctx.unsupported("no kernel for {} input", dtypeName(d));
     return st;
@@ -45,7 +46,9 @@ Kernel numericUnary(F f) {
   };
 }
 
-double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double sigmoid(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
 
 Status clipKernel(KernelContext& ctx) {
   const DType d = ctx.input(0)->dtype();
@@ -100,8 +103,10 @@ Status isInfKernel(KernelContext& ctx) {
 
 void registerUnaryKernels(KernelRegistry& r) {
   r.add("Abs", numericUnary([](auto x) {
-          if constexpr (std::is_unsigned_v<decltype(x)>) return x;
-          else return x < 0 ? -x : x;
+          if constexpr (std::is_unsigned_v<decltype(x)>)
+            return x;
+          else
+            return x < 0 ? -x : x;
         }));
   r.add("Neg", numericUnary([](auto x) { return -x; }));
   r.add("Sign", numericUnary([](auto x) { return (x > 0) - (x < 0); }));
@@ -129,7 +134,8 @@ void registerUnaryKernels(KernelRegistry& r) {
   r.add("Sigmoid", simple(sigmoid));
   r.add("Softsign", simple([](double x) { return x / (1.0 + std::fabs(x)); }));
   r.add("Softplus", simple([](double x) { return std::log1p(std::exp(x)); }));
-  r.add("HardSwish", simple([](double x) { return x * std::max(0.0, std::min(1.0, x / 6.0 + 0.5)); }));
+  r.add("HardSwish",
+        simple([](double x) { return x * std::max(0.0, std::min(1.0, x / 6.0 + 0.5)); }));
   r.add("LeakyRelu", floatUnary([](KernelContext& c) {
           const double a = c.attrFloat("alpha");
           return [a](double x) { return x < 0 ? a * x : x; };
@@ -140,7 +146,9 @@ void registerUnaryKernels(KernelRegistry& r) {
         }));
   r.add("Celu", floatUnary([](KernelContext& c) {
           const double a = c.attrFloat("alpha");
-          return [a](double x) { return std::max(0.0, x) + std::min(0.0, a * (std::exp(x / a) - 1.0)); };
+          return [a](double x) {
+            return std::max(0.0, x) + std::min(0.0, a * (std::exp(x / a) - 1.0));
+          };
         }));
   r.add("Selu", floatUnary([](KernelContext& c) {
           const double a = c.attrFloat("alpha");

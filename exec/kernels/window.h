@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "ir/ops/infer_util.h"
 #include "exec/kernel.h"
+#include "ir/ops/infer_util.h"
 
 namespace nnport::exec {
 
@@ -25,8 +25,12 @@ struct WindowGeometry {
   int64_t effectiveKernel(size_t i) const { return dilations[i] * (kernel[i] - 1) + 1; }
 };
 
-inline int64_t ceilDiv(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
-inline int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+inline int64_t ceilDiv(int64_t a, int64_t b) {
+  return a >= 0 ? (a + b - 1) / b : -((-a) / b);
+}
+inline int64_t floorDiv(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
 
 inline int64_t product(const std::vector<int64_t>& v, size_t from = 0) {
   int64_t p = 1;
@@ -55,13 +59,15 @@ inline Status readWindow(const KernelContext& ctx, WindowGeometry& g) {
     return ctx.error("strides has {} values for {} spatial dims", g.strides.size(), rank);
   if (g.dilations.size() != rank)
     return ctx.error("dilations has {} values for {} spatial dims", g.dilations.size(), rank);
-  if (pads.size() != 2 * rank) return ctx.error("pads has {} values, expected {}", pads.size(), 2 * rank);
+  if (pads.size() != 2 * rank)
+    return ctx.error("pads has {} values, expected {}", pads.size(), 2 * rank);
   auto inRange = [](int64_t v) { return v > 0 && v <= kMaxWindowAttr; };
   for (size_t i = 0; i < rank; ++i) {
     if (!inRange(g.kernel[i])) return ctx.error("kernel size {} is out of range", g.kernel[i]);
     if (!inRange(g.strides[i])) return ctx.error("stride {} is out of range", g.strides[i]);
     if (!inRange(g.dilations[i])) return ctx.error("dilation {} is out of range", g.dilations[i]);
-    if (g.in[i] > kMaxWindowDim) return ctx.error("spatial dim {} of size {} is too large", i, g.in[i]);
+    if (g.in[i] > kMaxWindowDim)
+      return ctx.error("spatial dim {} of size {} is too large", i, g.in[i]);
   }
   for (int64_t p : pads)
     if (p < 0 || p > kMaxWindowAttr) return ctx.error("pad {} is out of range", p);

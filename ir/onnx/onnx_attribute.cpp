@@ -39,9 +39,18 @@ Expected<Attribute> importAttribute(AP& a, const TensorSource& src, const std::s
   out.refAttrName = a.ref_attr_name();
   const std::string at = where + ": attribute '" + a.name() + "'";
   switch (deduceType(a)) {
-    case AP::FLOAT: out.kind = AttrKind::Float; out.f = a.f(); break;
-    case AP::INT: out.kind = AttrKind::Int; out.i = a.i(); break;
-    case AP::STRING: out.kind = AttrKind::String; out.s = a.s(); break;
+    case AP::FLOAT:
+      out.kind = AttrKind::Float;
+      out.f = a.f();
+      break;
+    case AP::INT:
+      out.kind = AttrKind::Int;
+      out.i = a.i();
+      break;
+    case AP::STRING:
+      out.kind = AttrKind::String;
+      out.s = a.s();
+      break;
     case AP::FLOATS:
       out.kind = AttrKind::Floats;
       out.floats.assign(a.floats().begin(), a.floats().end());
@@ -67,7 +76,10 @@ Expected<Attribute> importAttribute(AP& a, const TensorSource& src, const std::s
         out.tensors.push_back(std::move(t));
       }
       break;
-    case AP::GRAPH: out.kind = AttrKind::Graph; out.opaque.push_back(bytesOf(a.g())); break;
+    case AP::GRAPH:
+      out.kind = AttrKind::Graph;
+      out.opaque.push_back(bytesOf(a.g()));
+      break;
     case AP::GRAPHS:
       out.kind = AttrKind::Graphs;
       for (const auto& g : a.graphs()) out.opaque.push_back(bytesOf(g));
@@ -100,10 +112,20 @@ void exportAttribute(const Attribute& a, AP* p) {
   if (!a.docString.empty()) p->set_doc_string(a.docString);
   if (!a.refAttrName.empty()) p->set_ref_attr_name(a.refAttrName);
   switch (a.kind) {
-    case AttrKind::Undefined: break;
-    case AttrKind::Float: p->set_type(AP::FLOAT); p->set_f(a.f); break;
-    case AttrKind::Int: p->set_type(AP::INT); p->set_i(a.i); break;
-    case AttrKind::String: p->set_type(AP::STRING); p->set_s(a.s); break;
+    case AttrKind::Undefined:
+      break;
+    case AttrKind::Float:
+      p->set_type(AP::FLOAT);
+      p->set_f(a.f);
+      break;
+    case AttrKind::Int:
+      p->set_type(AP::INT);
+      p->set_i(a.i);
+      break;
+    case AttrKind::String:
+      p->set_type(AP::STRING);
+      p->set_s(a.s);
+      break;
     case AttrKind::Floats:
       p->set_type(AP::FLOATS);
       for (float f : a.floats) p->add_floats(f);

@@ -21,7 +21,8 @@ struct TensorSource {
 // is moved into the tensor) and mapping external data lazily.
 // `rawData`, when given, holds the raw_data bytes left out of `p`.
 Expected<TensorPtr> importTensor(onnx::TensorProto& p, const TensorSource& src,
-                                 const std::string& where, std::shared_ptr<Buffer> rawData = nullptr);
+                                 const std::string& where,
+                                 std::shared_ptr<Buffer> rawData = nullptr);
 // Writes a tensor as raw_data (string tensors as string_data).
 void exportTensor(const Tensor& t, const std::string& name, onnx::TensorProto* p);
 

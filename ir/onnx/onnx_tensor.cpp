@@ -26,24 +26,34 @@ Expected<std::vector<uint8_t>> typedFieldBytes(const onnx::TensorProto& p, DType
                                                const std::string& where) {
   switch (d) {
     case DType::Float32:
-    case DType::Complex64: return packAs<float, float>(p.float_data());
+    case DType::Complex64:
+      return packAs<float, float>(p.float_data());
     case DType::Float64:
-    case DType::Complex128: return packAs<double, double>(p.double_data());
-    case DType::Int64: return packAs<int64_t, int64_t>(p.int64_data());
-    case DType::UInt32: return packAs<uint64_t, uint32_t>(p.uint64_data());
-    case DType::UInt64: return packAs<uint64_t, uint64_t>(p.uint64_data());
-    case DType::Int32: return packAs<int32_t, int32_t>(p.int32_data());
-    case DType::Int16: return packAs<int32_t, int16_t>(p.int32_data());
-    case DType::Int8: return packAs<int32_t, int8_t>(p.int32_data());
+    case DType::Complex128:
+      return packAs<double, double>(p.double_data());
+    case DType::Int64:
+      return packAs<int64_t, int64_t>(p.int64_data());
+    case DType::UInt32:
+      return packAs<uint64_t, uint32_t>(p.uint64_data());
+    case DType::UInt64:
+      return packAs<uint64_t, uint64_t>(p.uint64_data());
+    case DType::Int32:
+      return packAs<int32_t, int32_t>(p.int32_data());
+    case DType::Int16:
+      return packAs<int32_t, int16_t>(p.int32_data());
+    case DType::Int8:
+      return packAs<int32_t, int8_t>(p.int32_data());
     case DType::UInt16:
     case DType::Float16:
-    case DType::BFloat16: return packAs<int32_t, uint16_t>(p.int32_data());
+    case DType::BFloat16:
+      return packAs<int32_t, uint16_t>(p.int32_data());
     case DType::UInt8:
-    case DType::Bool: return packAs<int32_t, uint8_t>(p.int32_data());
-    default: break;
+    case DType::Bool:
+      return packAs<int32_t, uint8_t>(p.int32_data());
+    default:
+      break;
   }
-  return Status::unsupported("{}: tensor type {} has no typed-field storage", where,
-                             dtypeName(d));
+  return Status::unsupported("{}: tensor type {} has no typed-field storage", where, dtypeName(d));
 }
 
 bool safeRelativePath(const std::string& loc) {
@@ -65,16 +75,21 @@ Expected<std::shared_ptr<Buffer>> externalBuffer(const onnx::TensorProto& p, siz
   int64_t offset = 0, length = -1;
   for (const auto& kv : p.external_data()) {
     try {
-      if (kv.key() == "location") location = kv.value();
-      else if (kv.key() == "offset") offset = std::stoll(kv.value());
-      else if (kv.key() == "length") length = std::stoll(kv.value());
+      if (kv.key() == "location")
+        location = kv.value();
+      else if (kv.key() == "offset")
+        offset = std::stoll(kv.value());
+      else if (kv.key() == "length")
+        length = std::stoll(kv.value());
     } catch (const std::exception&) {
       return Status::invalid("{}: external data field '{}' is not a number", where, kv.key());
     }
   }
   if (!safeRelativePath(location))
-    return Status::invalid("{}: external data location '{}' must be a relative path inside the "
-                           "model's directory", where, location);
+    return Status::invalid(
+        "{}: external data location '{}' must be a relative path inside the "
+        "model's directory",
+        where, location);
   if (offset < 0) return Status::invalid("{}: negative external data offset", where);
   if (length >= 0 && static_cast<size_t>(length) != need)
     return Status::invalid("{}: external data length {} does not match the {} bytes the dims need",
@@ -84,8 +99,10 @@ Expected<std::shared_ptr<Buffer>> externalBuffer(const onnx::TensorProto& p, siz
   if (::stat(path.c_str(), &st) != 0)
     return Status::invalid("{}: external data file '{}' is missing", where, path);
   if (static_cast<uint64_t>(st.st_size) < static_cast<uint64_t>(offset) + need)
-    return Status::invalid("{}: external data file '{}' holds {} bytes, the tensor needs {} at "
-                           "offset {}", where, path, st.st_size, need, offset);
+    return Status::invalid(
+        "{}: external data file '{}' holds {} bytes, the tensor needs {} at "
+        "offset {}",
+        where, path, st.st_size, need, offset);
   return makeLazyFileSlice(path, static_cast<size_t>(offset), need);
 }
 
@@ -159,14 +176,16 @@ Expected<std::optional<TensorType>> importType(const onnx::TypeProto& t, const s
   TensorType out;
   if (tt.elem_type() != 0) {
     auto d = dtypeFromOnnx(tt.elem_type());
-    if (!d) return Status::unsupported("{}: element type {} is not supported", where, tt.elem_type());
+    if (!d)
+      return Status::unsupported("{}: element type {} is not supported", where, tt.elem_type());
     out.dtype = *d;
   }
   if (tt.has_shape()) {
     std::vector<Dim> dims;
     for (const auto& d : tt.shape().dim()) {
       if (d.has_dim_value()) {
-        if (d.dim_value() < 0) return Status::invalid("{}: negative dimension {}", where, d.dim_value());
+        if (d.dim_value() < 0)
+          return Status::invalid("{}: negative dimension {}", where, d.dim_value());
         dims.emplace_back(d.dim_value());
       } else if (d.has_dim_param()) {
         dims.push_back(Dim::symbolic(d.dim_param()));
@@ -186,8 +205,10 @@ void exportType(const TensorType& t, onnx::TypeProto* p) {
   auto* shape = tt->mutable_shape();
   for (const Dim& d : t.shape.dims()) {
     auto* pd = shape->add_dim();
-    if (d.isStatic()) pd->set_dim_value(d.value);
-    else if (!d.symbol.empty()) pd->set_dim_param(d.symbol);
+    if (d.isStatic())
+      pd->set_dim_value(d.value);
+    else if (!d.symbol.empty())
+      pd->set_dim_param(d.symbol);
   }
 }
 

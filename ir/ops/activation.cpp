@@ -49,7 +49,8 @@ Status inferSoftmax(InferenceContext& ctx) {
   if (x->shape.rankKnown()) {
     const int64_t rank = static_cast<int64_t>(x->shape.rank());
     // Opsets < 13 allow axis == rank (an empty inner block) when coercing to 2-D.
-    const bool inRange = legacy ? (axis >= -rank && axis <= rank) : normalizeAxis(axis, rank).has_value();
+    const bool inRange =
+        legacy ? (axis >= -rank && axis <= rank) : normalizeAxis(axis, rank).has_value();
     if (!inRange) return ctx.error("axis {} is out of range for rank {}", axis, rank);
   }
   ctx.setOutput(0, *x);
@@ -57,15 +58,23 @@ Status inferSoftmax(InferenceContext& ctx) {
 }
 
 OpSchemaBuilder unary(OpRegistry& r, const char* name, uint32_t extraTraits = 0) {
-  return r.add(name).input("X").output("Y").traits(kElementwise | extraTraits)
-      .transposeRule(TransposeRule::Unary).infer(inferSameAsInput0);
+  return r.add(name)
+      .input("X")
+      .output("Y")
+      .traits(kElementwise | extraTraits)
+      .transposeRule(TransposeRule::Unary)
+      .infer(inferSameAsInput0);
 }
 
 // An activation with one float attribute.
-OpSchemaBuilder unaryAlpha(OpRegistry& r, const char* name, float alpha,
-                           uint32_t extraTraits = 0) {
-  return r.add(name).input("X").output("Y").attr("alpha", alpha).traits(kElementwise | extraTraits)
-      .transposeRule(TransposeRule::Unary).infer(inferSameAsInput0);
+OpSchemaBuilder unaryAlpha(OpRegistry& r, const char* name, float alpha, uint32_t extraTraits = 0) {
+  return r.add(name)
+      .input("X")
+      .output("Y")
+      .attr("alpha", alpha)
+      .traits(kElementwise | extraTraits)
+      .transposeRule(TransposeRule::Unary)
+      .infer(inferSameAsInput0);
 }
 
 }  // namespace
@@ -82,23 +91,51 @@ void registerActivationOps(OpRegistry& r) {
   unaryAlpha(r, "Elu", 1.0f).fusableActivation({"alpha"});
   unaryAlpha(r, "ThresholdedRelu", 1.0f).since(10);
   unaryAlpha(r, "Celu", 1.0f).since(12);
-  r.add("HardSigmoid").input("X").output("Y").attr("alpha", 0.2f).attr("beta", 0.5f)
-      .traits(kElementwise).transposeRule(TransposeRule::Unary)
-      .fusableActivation({"alpha", "beta"}).infer(inferSameAsInput0);
-  r.add("Selu").input("X").output("Y").attr("alpha", 1.67326319217681884765625f)
-      .attr("gamma", 1.05070102214813232421875f).traits(kElementwise)
-      .transposeRule(TransposeRule::Unary).infer(inferSameAsInput0);
+  r.add("HardSigmoid")
+      .input("X")
+      .output("Y")
+      .attr("alpha", 0.2f)
+      .attr("beta", 0.5f)
+      .traits(kElementwise)
+      .transposeRule(TransposeRule::Unary)
+      .fusableActivation({"alpha", "beta"})
+      .infer(inferSameAsInput0);
+  r.add("Selu")
+      .input("X")
+      .output("Y")
+      .attr("alpha", 1.67326319217681884765625f)
+      .attr("gamma", 1.05070102214813232421875f)
+      .traits(kElementwise)
+      .transposeRule(TransposeRule::Unary)
+      .infer(inferSameAsInput0);
 
-  r.add("PRelu").input("X").input("slope").output("Y").traits(kElementwise | kQuantizable)
-      .transposeRule(TransposeRule::Broadcast).infer(inferPRelu);
+  r.add("PRelu")
+      .input("X")
+      .input("slope")
+      .output("Y")
+      .traits(kElementwise | kQuantizable)
+      .transposeRule(TransposeRule::Broadcast)
+      .infer(inferPRelu);
   // min/max are attributes up to opset 10 and optional inputs from 11.
-  r.add("Clip").input("input").optionalInput("min").optionalInput("max").output("output")
-      .attr("min", -FLT_MAX).attr("max", FLT_MAX).traits(kElementwise | kQuantizable)
-      .transposeRule(TransposeRule::Unary).fusableActivation({"min", "max"}).infer(inferClip);
+  r.add("Clip")
+      .input("input")
+      .optionalInput("min")
+      .optionalInput("max")
+      .output("output")
+      .attr("min", -FLT_MAX)
+      .attr("max", FLT_MAX)
+      .traits(kElementwise | kQuantizable)
+      .transposeRule(TransposeRule::Unary)
+      .fusableActivation({"min", "max"})
+      .infer(inferClip);
 
   for (const char* op : {"Softmax", "LogSoftmax"})
-    r.add(op).input("input").output("output").attr("axis", int64_t{-1})
-        .transposeRule(TransposeRule::Softmax).infer(inferSoftmax);
+    r.add(op)
+        .input("input")
+        .output("output")
+        .attr("axis", int64_t{-1})
+        .transposeRule(TransposeRule::Softmax)
+        .infer(inferSoftmax);
   r.add("Hardmax").input("input").output("output").attr("axis", int64_t{-1}).infer(inferSoftmax);
 }
 

@@ -26,8 +26,8 @@ std::optional<double> scalarValue(const InferenceContext& ctx, size_t i) {
 
 Status inferConstant(InferenceContext& ctx) {
   const auto& attrs = ctx.node().attrs;
-  const char* kinds[] = {"value",        "value_float",  "value_floats",  "value_int",
-                         "value_ints",   "value_string", "value_strings", "sparse_value"};
+  const char* kinds[] = {"value",      "value_float",  "value_floats",  "value_int",
+                         "value_ints", "value_string", "value_strings", "sparse_value"};
   const Attribute* a = nullptr;
   for (const char* k : kinds) {
     if (const Attribute* found = attrs.find(k)) {
@@ -89,8 +89,10 @@ Status inferConstantOfShape(InferenceContext& ctx) {
   auto n = out.numElements();
   if (out.rank() <= 1 && n && *n <= kMaxShapeValueElements && isInteger(dtype)) {
     int64_t fill = 0;
-    if (value && (!value->validate().isOk() || !value->rawData())) n.reset();
-    else if (value) fill = value->intAt(0);
+    if (value && (!value->validate().isOk() || !value->rawData()))
+      n.reset();
+    else if (value)
+      fill = value->intAt(0);
     if (n) ctx.setOutputShapeValue(0, std::vector<Dim>(static_cast<size_t>(*n), Dim(fill)));
   }
   ctx.setOutput(0, dtype, std::move(out));
@@ -116,8 +118,8 @@ Status inferCast(InferenceContext& ctx) {
   const Attribute* to = ctx.node().attrs.find("to");
   if (!to) return ctx.error("missing attribute 'to'");
   // Cast-1 named the type; later versions use the TensorProto.DataType code.
-  std::optional<DType> dtype = to->kind == AttrKind::String ? dtypeFromOnnxName(to->s)
-                                                            : dtypeFromOnnx(to->i);
+  std::optional<DType> dtype =
+      to->kind == AttrKind::String ? dtypeFromOnnxName(to->s) : dtypeFromOnnx(to->i);
   if (!dtype) return ctx.error("unsupported target type in attribute 'to'");
   const TensorType* in = ctx.inputType(0);
   if (!in) return Status::ok();
@@ -138,18 +140,29 @@ Status inferCastLike(InferenceContext& ctx) {
 }  // namespace
 
 void registerConstantOps(OpRegistry& r) {
-  r.add("Constant").output("output")
-      .optionalAttr("value", AttrKind::Tensor).optionalAttr("value_float", AttrKind::Float)
-      .optionalAttr("value_floats", AttrKind::Floats).optionalAttr("value_int", AttrKind::Int)
-      .optionalAttr("value_ints", AttrKind::Ints).optionalAttr("value_string", AttrKind::String)
+  r.add("Constant")
+      .output("output")
+      .optionalAttr("value", AttrKind::Tensor)
+      .optionalAttr("value_float", AttrKind::Float)
+      .optionalAttr("value_floats", AttrKind::Floats)
+      .optionalAttr("value_int", AttrKind::Int)
+      .optionalAttr("value_ints", AttrKind::Ints)
+      .optionalAttr("value_string", AttrKind::String)
       .optionalAttr("value_strings", AttrKind::Strings)
-      .optionalAttr("sparse_value", AttrKind::SparseTensor).infer(inferConstant);
-  r.add("ConstantOfShape").input("input").output("output").optionalAttr("value", AttrKind::Tensor)
+      .optionalAttr("sparse_value", AttrKind::SparseTensor)
+      .infer(inferConstant);
+  r.add("ConstantOfShape")
+      .input("input")
+      .output("output")
+      .optionalAttr("value", AttrKind::Tensor)
       .infer(inferConstantOfShape);
-  r.add("Range").input("start").input("limit").input("delta").output("output")
-      .infer(inferRange);
-  r.add("Cast").input("input").output("output").requiredAttr("to", AttrKind::Int)
-      .transposeRule(TransposeRule::Unary).infer(inferCast);
+  r.add("Range").input("start").input("limit").input("delta").output("output").infer(inferRange);
+  r.add("Cast")
+      .input("input")
+      .output("output")
+      .requiredAttr("to", AttrKind::Int)
+      .transposeRule(TransposeRule::Unary)
+      .infer(inferCast);
   r.add("CastLike").input("input").input("target_type").output("output").infer(inferCastLike);
 }
 

@@ -43,7 +43,8 @@ Status inferConcat(InferenceContext& ctx) {
       sumKnown = false;
       continue;
     }
-    if (s.rank() != rank) return ctx.error("input {} has rank {}, input 0 rank {}", i, s.rank(), rank);
+    if (s.rank() != rank)
+      return ctx.error("input {} has rank {}, input 0 rank {}", i, s.rank(), rank);
     for (size_t j = 0; j < rank; ++j) {
       const Dim& d = s[j];
       if (static_cast<int64_t>(j) == *axis) {
@@ -104,7 +105,8 @@ Status inferSplit(InferenceContext& ctx) {
       return ctx.error("split has {} entries for {} outputs", split->size(), n);
     int64_t sum = 0;
     for (int64_t s : *split)
-      if (s < 0 || __builtin_add_overflow(sum, s, &sum)) return ctx.error("invalid split size {}", s);
+      if (s < 0 || __builtin_add_overflow(sum, s, &sum))
+        return ctx.error("invalid split size {}", s);
     if (d.isStatic() && sum != d.value)
       return ctx.error("split sizes add up to {}, the axis has size {}", sum, d.value);
     setAll([&](size_t i) { return Dim((*split)[i]); });
@@ -207,7 +209,6 @@ Status inferSlice(InferenceContext& ctx) {
   return Status::ok();
 }
 
-
 Status inferPad(InferenceContext& ctx) {
   const TensorType* in = ctx.inputType(0);
   if (!in) return Status::ok();
@@ -234,7 +235,8 @@ Status inferPad(InferenceContext& ctx) {
     for (int64_t i = 0; i < rank; ++i) axes.push_back(i);
   }
   const size_t k = axes.size();
-  if (pads->size() != 2 * k) return ctx.error("pads has {} entries, expected {}", pads->size(), 2 * k);
+  if (pads->size() != 2 * k)
+    return ctx.error("pads has {} entries, expected {}", pads->size(), 2 * k);
   std::vector<Dim> out = in->shape.dims();
   for (size_t i = 0; i < k; ++i) {
     auto a = normalizeAxis(axes[i], rank);
@@ -246,7 +248,8 @@ Status inferPad(InferenceContext& ctx) {
       if (before != 0 || after != 0) d = Dim();
     } else if (__builtin_add_overflow(d.value, before, &size) ||
                __builtin_add_overflow(size, after, &size) || size < 0) {
-      return ctx.error("padding {}+{} of a dimension of size {} is invalid", before, after, d.value);
+      return ctx.error("padding {}+{} of a dimension of size {} is invalid", before, after,
+                       d.value);
     } else {
       d = Dim(size);
     }
@@ -273,7 +276,8 @@ Status inferCompress(InferenceContext& ctx) {
   std::vector<Dim> out = in->shape.dims();
   // A condition longer than the axis only counts its first entries.
   out[axis] = selected.isStatic() && out[axis].isStatic()
-                  ? Dim(std::min(selected.value, out[axis].value)) : Dim();
+                  ? Dim(std::min(selected.value, out[axis].value))
+                  : Dim();
   ctx.setOutput(0, in->dtype, Shape(std::move(out)));
   return Status::ok();
 }
@@ -290,8 +294,10 @@ Status inferOneHot(InferenceContext& ctx) {
   NNP_ASSIGN_OR_RETURN(int64_t axis, axisAttr(ctx, "axis", rank));
   Dim depth;
   std::optional<double> v;
-  if (TensorPtr d = constantTensor(ctx, 1); d && d->numElements() == 1) v = d->floatAt(0);
-  else if (auto i = literalInts(ctx, 1); i && i->size() == 1) v = static_cast<double>((*i)[0]);
+  if (TensorPtr d = constantTensor(ctx, 1); d && d->numElements() == 1)
+    v = d->floatAt(0);
+  else if (auto i = literalInts(ctx, 1); i && i->size() == 1)
+    v = static_cast<double>((*i)[0]);
   if (v && !(*v >= 0 && *v < 4.0e18)) return ctx.error("invalid depth {}", *v);
   if (v) depth = Dim(static_cast<int64_t>(*v));
   std::vector<Dim> out = indices->shape.dims();
@@ -310,33 +316,84 @@ Status inferReverseSequence(InferenceContext& ctx) {
 }  // namespace
 
 void registerDataMovementOps(OpRegistry& r) {
-  r.add("Concat").variadicInput("inputs").output("concat_result")
-      .requiredAttr("axis", AttrKind::Int).traits(kShapeOp).transposeRule(TransposeRule::Concat)
+  r.add("Concat")
+      .variadicInput("inputs")
+      .output("concat_result")
+      .requiredAttr("axis", AttrKind::Int)
+      .traits(kShapeOp)
+      .transposeRule(TransposeRule::Concat)
       .infer(inferConcat);
-  r.add("Split").input("input").optionalInput("split").variadicOutput("outputs")
-      .attr("axis", int64_t{0}).optionalAttr("split", AttrKind::Ints).range(0)
-      .traits(kShapeOp).infer(inferSplit);
+  r.add("Split")
+      .input("input")
+      .optionalInput("split")
+      .variadicOutput("outputs")
+      .attr("axis", int64_t{0})
+      .optionalAttr("split", AttrKind::Ints)
+      .range(0)
+      .traits(kShapeOp)
+      .infer(inferSplit);
   // Slice-1 takes starts/ends/axes as attributes; Slice-10 as inputs.
-  r.add("Slice").input("data").optionalInput("starts").optionalInput("ends")
-      .optionalInput("axes").optionalInput("steps").output("output")
-      .optionalAttr("starts", AttrKind::Ints).optionalAttr("ends", AttrKind::Ints)
-      .optionalAttr("axes", AttrKind::Ints).traits(kShapeOp).transposeRule(TransposeRule::Slice)
+  r.add("Slice")
+      .input("data")
+      .optionalInput("starts")
+      .optionalInput("ends")
+      .optionalInput("axes")
+      .optionalInput("steps")
+      .output("output")
+      .optionalAttr("starts", AttrKind::Ints)
+      .optionalAttr("ends", AttrKind::Ints)
+      .optionalAttr("axes", AttrKind::Ints)
+      .traits(kShapeOp)
+      .transposeRule(TransposeRule::Slice)
       .infer(inferSlice);
   // Pad-1 names its attribute `paddings`, Pad-2 `pads`; Pad-11 takes inputs.
-  r.add("Pad").input("data").optionalInput("pads").optionalInput("constant_value")
-      .optionalInput("axes").output("output").attr("mode", "constant")
-      .optionalAttr("pads", AttrKind::Ints).optionalAttr("paddings", AttrKind::Ints)
-      .attr("value", 0.0f).traits(kShapeOp).transposeRule(TransposeRule::Pad).infer(inferPad);
-  r.add("Compress").input("input").input("condition").output("output")
-      .optionalAttr("axis", AttrKind::Int).traits(kShapeOp).infer(inferCompress);
-  r.add("OneHot").input("indices").input("depth").input("values").output("output")
-      .attr("axis", int64_t{-1}).infer(inferOneHot);
-  r.add("CumSum").input("x").input("axis").output("y").attr("exclusive", int64_t{0})
-      .attr("reverse", int64_t{0}).infer(inferSameAsInput0);
-  r.add("Trilu").input("input").optionalInput("k").output("output").attr("upper", int64_t{1})
+  r.add("Pad")
+      .input("data")
+      .optionalInput("pads")
+      .optionalInput("constant_value")
+      .optionalInput("axes")
+      .output("output")
+      .attr("mode", "constant")
+      .optionalAttr("pads", AttrKind::Ints)
+      .optionalAttr("paddings", AttrKind::Ints)
+      .attr("value", 0.0f)
+      .traits(kShapeOp)
+      .transposeRule(TransposeRule::Pad)
+      .infer(inferPad);
+  r.add("Compress")
+      .input("input")
+      .input("condition")
+      .output("output")
+      .optionalAttr("axis", AttrKind::Int)
+      .traits(kShapeOp)
+      .infer(inferCompress);
+  r.add("OneHot")
+      .input("indices")
+      .input("depth")
+      .input("values")
+      .output("output")
+      .attr("axis", int64_t{-1})
+      .infer(inferOneHot);
+  r.add("CumSum")
+      .input("x")
+      .input("axis")
+      .output("y")
+      .attr("exclusive", int64_t{0})
+      .attr("reverse", int64_t{0})
       .infer(inferSameAsInput0);
-  r.add("ReverseSequence").input("input").input("sequence_lens").output("Y")
-      .attr("batch_axis", int64_t{1}).attr("time_axis", int64_t{0}).traits(kShapeOp)
+  r.add("Trilu")
+      .input("input")
+      .optionalInput("k")
+      .output("output")
+      .attr("upper", int64_t{1})
+      .infer(inferSameAsInput0);
+  r.add("ReverseSequence")
+      .input("input")
+      .input("sequence_lens")
+      .output("Y")
+      .attr("batch_axis", int64_t{1})
+      .attr("time_axis", int64_t{0})
+      .traits(kShapeOp)
       .infer(inferReverseSequence);
 }
 

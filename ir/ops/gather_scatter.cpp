@@ -78,19 +78,53 @@ Status inferGatherND(InferenceContext& ctx) {
 }  // namespace
 
 void registerGatherScatterOps(OpRegistry& r) {
-  r.add("Gather").input("data").input("indices").output("output").attr("axis", int64_t{0})
-      .traits(kShapeOp).infer(inferGather);
-  r.add("GatherElements").input("data").input("indices").output("output")
-      .attr("axis", int64_t{0}).traits(kShapeOp).infer(inferGatherElements);
-  r.add("GatherND").input("data").input("indices").output("output")
-      .attr("batch_dims", int64_t{0}).range(0).traits(kShapeOp).infer(inferGatherND);
-  r.add("ScatterND").input("data").input("indices").input("updates").output("output")
-      .attr("reduction", "none").traits(kShapeOp).infer(inferSameAsInput0);
-  r.add("ScatterElements").input("data").input("indices").input("updates").output("output")
-      .attr("axis", int64_t{0}).attr("reduction", "none").traits(kShapeOp)
+  r.add("Gather")
+      .input("data")
+      .input("indices")
+      .output("output")
+      .attr("axis", int64_t{0})
+      .traits(kShapeOp)
+      .infer(inferGather);
+  r.add("GatherElements")
+      .input("data")
+      .input("indices")
+      .output("output")
+      .attr("axis", int64_t{0})
+      .traits(kShapeOp)
+      .infer(inferGatherElements);
+  r.add("GatherND")
+      .input("data")
+      .input("indices")
+      .output("output")
+      .attr("batch_dims", int64_t{0})
+      .range(0)
+      .traits(kShapeOp)
+      .infer(inferGatherND);
+  r.add("ScatterND")
+      .input("data")
+      .input("indices")
+      .input("updates")
+      .output("output")
+      .attr("reduction", "none")
+      .traits(kShapeOp)
       .infer(inferSameAsInput0);
-  r.add("Scatter").input("data").input("indices").input("updates").output("output")
-      .attr("axis", int64_t{0}).traits(kShapeOp).infer(inferSameAsInput0);
+  r.add("ScatterElements")
+      .input("data")
+      .input("indices")
+      .input("updates")
+      .output("output")
+      .attr("axis", int64_t{0})
+      .attr("reduction", "none")
+      .traits(kShapeOp)
+      .infer(inferSameAsInput0);
+  r.add("Scatter")
+      .input("data")
+      .input("indices")
+      .input("updates")
+      .output("output")
+      .attr("axis", int64_t{0})
+      .traits(kShapeOp)
+      .infer(inferSameAsInput0);
 }
 
 }  // namespace nnport

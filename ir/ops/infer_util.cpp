@@ -195,8 +195,8 @@ Expected<Dim> windowOutDim(const InferenceContext& ctx, const WindowAttrs& w, si
   const int64_t span = in.value + begin + end - effective;
   if (span < 0 && span > -2 * stride) return Dim(0);
   if (span < 0)
-    return ctx.error("spatial dim {} of size {} (padded {}) is smaller than the {} {}", i,
-                     in.value, in.value + begin + end, window, effective);
+    return ctx.error("spatial dim {} of size {} (padded {}) is smaller than the {} {}", i, in.value,
+                     in.value + begin + end, window, effective);
   return windowOutputDim(in, w.kernel[i], stride, w.dilations[i], begin, end, w.ceilMode);
 }
 

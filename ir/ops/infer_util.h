@@ -30,7 +30,9 @@ Status checkElementCount(const InferenceContext& ctx, const Shape& s);
 // (costs never overflow).
 int64_t satMul(int64_t a, int64_t b);
 // A dim's size for cost estimates: symbolic dims count as 1.
-inline int64_t sizeOrOne(const Dim& d) { return d.isStatic() ? d.value : 1; }
+inline int64_t sizeOrOne(const Dim& d) {
+  return d.isStatic() ? d.value : 1;
+}
 
 // -------------------------------------------------------------------- axes
 
@@ -48,7 +50,8 @@ Expected<std::vector<bool>> axisMask(const InferenceContext& ctx, const std::vec
 // ------------------------------------------------------------ broadcasting
 
 // Numpy-style multidirectional broadcasting of shapes; error names the node.
-Expected<Shape> broadcastShapes(const InferenceContext& ctx, const std::vector<const Shape*>& shapes);
+Expected<Shape> broadcastShapes(const InferenceContext& ctx,
+                                const std::vector<const Shape*>& shapes);
 
 // Output 0 has input 0's type (unary elementwise ops).
 Status inferSameAsInput0(InferenceContext& ctx);

@@ -19,7 +19,8 @@ Status inferMatMulShapes(InferenceContext& ctx, size_t ai, size_t bi, DType outD
     return Status::ok();
   }
   std::vector<Dim> as = a->shape.dims(), bs = b->shape.dims();
-  if (as.empty() || bs.empty()) return ctx.error("operands must have rank >= 1 (scalars are not allowed)");
+  if (as.empty() || bs.empty())
+    return ctx.error("operands must have rank >= 1 (scalars are not allowed)");
   const bool aVector = as.size() == 1, bVector = bs.size() == 1;
   if (aVector) as.insert(as.begin(), Dim(1));
   if (bVector) bs.push_back(Dim(1));
@@ -77,7 +78,8 @@ Status inferGemm(InferenceContext& ctx) {
       const Dim& d = c->shape[i];
       const Dim& t = *target[off + i];
       if (d.isStatic() && d.value != 1 && t.isStatic() && d.value != t.value)
-        return ctx.error("C shape {} does not broadcast to [{},{}]", c->shape.str(), m.str(), n.str());
+        return ctx.error("C shape {} does not broadcast to [{},{}]", c->shape.str(), m.str(),
+                         n.str());
     }
   }
   ctx.setOutput(0, a->dtype, Shape({m, n}));
@@ -95,8 +97,8 @@ int64_t gemmMacs(const Node& n) {
 // ----------------------------------------------------------------- Einsum
 
 struct EinsumTerm {
-  std::string labels;    // letters, ellipsis excluded
-  int ellipsisAt = -1;   // position of "..." among the labels, -1 if none
+  std::string labels;   // letters, ellipsis excluded
+  int ellipsisAt = -1;  // position of "..." among the labels, -1 if none
 };
 
 struct EinsumEquation {
@@ -174,7 +176,8 @@ Expected<EinsumDims> bindEinsum(const InferenceContext& ctx, const EinsumEquatio
     }
     for (size_t i = 0; i < n; ++i) {
       const char c = t.labels[i];
-      const size_t axis = t.ellipsisAt >= 0 && i >= static_cast<size_t>(t.ellipsisAt) ? i + ellRank : i;
+      const size_t axis =
+          t.ellipsisAt >= 0 && i >= static_cast<size_t>(t.ellipsisAt) ? i + ellRank : i;
       const Dim& d = s[axis];
       ++b.counts[c];
       auto [it, fresh] = b.labels.emplace(c, d);
@@ -220,7 +223,8 @@ Status inferEinsum(InferenceContext& ctx) {
         out.insert(out.end(), b.ellipsis.dims().begin(), b.ellipsis.dims().end());
       if (i == o.labels.size()) break;
       auto it = b.labels.find(o.labels[i]);
-      if (it == b.labels.end()) return ctx.error("output label '{}' is not in any input", o.labels[i]);
+      if (it == b.labels.end())
+        return ctx.error("output label '{}' is not in any input", o.labels[i]);
       out.push_back(it->second);
     }
   } else {
@@ -237,30 +241,66 @@ Status inferEinsum(InferenceContext& ctx) {
 
 void registerMatMulOps(OpRegistry& r) {
   // B's output features are its last axis (a constant B is the weight).
-  r.add("MatMul").input("A").input("B").output("Y").traits(kQuantizable | kFusedActivation)
-      .quantization(weightedQuantization(1, -1, [](const Node& n) {
-        const Value* b = n.input(1);
-        return b && b->type.shape.rankKnown() ? static_cast<int64_t>(b->type.shape.rank()) - 1 : int64_t{-1};
-      }))
+  r.add("MatMul")
+      .input("A")
+      .input("B")
+      .output("Y")
+      .traits(kQuantizable | kFusedActivation)
+      .quantization(weightedQuantization(1, -1,
+                                         [](const Node& n) {
+                                           const Value* b = n.input(1);
+                                           return b && b->type.shape.rankKnown()
+                                                      ? static_cast<int64_t>(b->type.shape.rank()) -
+                                                            1
+                                                      : int64_t{-1};
+                                         }))
       .infer([](InferenceContext& c) { return inferMatMulShapes(c, 0, 1, c.inputDType(0)); })
       .macs(matMulMacs(0));
-  r.add("Gemm").input("A").input("B").optionalInput("C").output("Y")
-      .attr("alpha", 1.0f).attr("beta", 1.0f).attr("transA", int64_t{0}).attr("transB", int64_t{0})
+  r.add("Gemm")
+      .input("A")
+      .input("B")
+      .optionalInput("C")
+      .output("Y")
+      .attr("alpha", 1.0f)
+      .attr("beta", 1.0f)
+      .attr("transA", int64_t{0})
+      .attr("transB", int64_t{0})
       .traits(kQuantizable | kFusedActivation)
       // B is [K, N], or [N, K] with transB: the output features N.
-      .quantization(weightedQuantization(1, 2, [](const Node& n) { return n.attrInt("transB") ? int64_t{0} : int64_t{1}; }))
-      .infer(inferGemm).macs(gemmMacs);
-  r.add("MatMulInteger").since(10).input("A").input("B").optionalInput("a_zero_point")
-      .optionalInput("b_zero_point").output("Y").traits(kQuantizable)
+      .quantization(weightedQuantization(
+          1, 2, [](const Node& n) { return n.attrInt("transB") ? int64_t{0} : int64_t{1}; }))
+      .infer(inferGemm)
+      .macs(gemmMacs);
+  r.add("MatMulInteger")
+      .since(10)
+      .input("A")
+      .input("B")
+      .optionalInput("a_zero_point")
+      .optionalInput("b_zero_point")
+      .output("Y")
+      .traits(kQuantizable)
       .infer([](InferenceContext& c) { return inferMatMulShapes(c, 0, 1, DType::Int32); })
       .macs(matMulMacs(0));
-  r.add("QLinearMatMul").since(10).input("a").input("a_scale").input("a_zero_point").input("b")
-      .input("b_scale").input("b_zero_point").input("y_scale").input("y_zero_point").output("y")
+  r.add("QLinearMatMul")
+      .since(10)
+      .input("a")
+      .input("a_scale")
+      .input("a_zero_point")
+      .input("b")
+      .input("b_scale")
+      .input("b_zero_point")
+      .input("y_scale")
+      .input("y_zero_point")
+      .output("y")
       .traits(kQuantizable)
       .infer([](InferenceContext& c) { return inferMatMulShapes(c, 0, 3, c.inputDType(7)); })
       .macs(matMulMacs(0));
-  r.add("Einsum").since(12).variadicInput("Inputs").output("Output")
-      .requiredAttr("equation", AttrKind::String).infer(inferEinsum);
+  r.add("Einsum")
+      .since(12)
+      .variadicInput("Inputs")
+      .output("Output")
+      .requiredAttr("equation", AttrKind::String)
+      .infer(inferEinsum);
 }
 
 }  // namespace nnport

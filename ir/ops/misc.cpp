@@ -21,7 +21,8 @@ Status inferTopK(InferenceContext& ctx) {
     if (!ctx.hasInput(1)) return ctx.error("missing input 'K'");
     if (auto v = ctx.shapeValue(1)) {
       if (v->size() != 1) return ctx.error("K must hold one value, not {}", v->size());
-      if ((*v)[0].symbol.empty() && (*v)[0].value < 0) return ctx.error("negative k {}", (*v)[0].value);
+      if ((*v)[0].symbol.empty() && (*v)[0].value < 0)
+        return ctx.error("negative k {}", (*v)[0].value);
       k = shapeValueToDim((*v)[0]);
     }
   }
@@ -133,45 +134,105 @@ Status inferMultinomial(InferenceContext& ctx) {
 
 void registerMiscOps(OpRegistry& r) {
   // TopK-1 takes k as an attribute, TopK-10 as input K.
-  r.add("TopK").input("X").optionalInput("K").output("Values").output("Indices")
-      .optionalAttr("k", AttrKind::Int).range(0).attr("axis", int64_t{-1}).attr("largest", int64_t{1})
-      .attr("sorted", int64_t{1}).infer(inferTopK);
+  r.add("TopK")
+      .input("X")
+      .optionalInput("K")
+      .output("Values")
+      .output("Indices")
+      .optionalAttr("k", AttrKind::Int)
+      .range(0)
+      .attr("axis", int64_t{-1})
+      .attr("largest", int64_t{1})
+      .attr("sorted", int64_t{1})
+      .infer(inferTopK);
   r.add("NonZero").input("X").output("Y").infer(inferNonZero);
-  r.add("NonMaxSuppression").input("boxes").input("scores")
-      .optionalInput("max_output_boxes_per_class").optionalInput("iou_threshold")
-      .optionalInput("score_threshold").output("selected_indices")
-      .attr("center_point_box", int64_t{0}).infer(inferNonMaxSuppression);
-  r.add("Unique").input("X").output("Y").optionalOutput("indices")
-      .optionalOutput("inverse_indices").optionalOutput("counts")
-      .optionalAttr("axis", AttrKind::Int).attr("sorted", int64_t{1}).infer(inferUnique);
-  r.add("EyeLike").input("input").output("output").optionalAttr("dtype", AttrKind::Int)
-      .attr("k", int64_t{0}).infer(inferEyeLike);
+  r.add("NonMaxSuppression")
+      .input("boxes")
+      .input("scores")
+      .optionalInput("max_output_boxes_per_class")
+      .optionalInput("iou_threshold")
+      .optionalInput("score_threshold")
+      .output("selected_indices")
+      .attr("center_point_box", int64_t{0})
+      .infer(inferNonMaxSuppression);
+  r.add("Unique")
+      .input("X")
+      .output("Y")
+      .optionalOutput("indices")
+      .optionalOutput("inverse_indices")
+      .optionalOutput("counts")
+      .optionalAttr("axis", AttrKind::Int)
+      .attr("sorted", int64_t{1})
+      .infer(inferUnique);
+  r.add("EyeLike")
+      .input("input")
+      .output("output")
+      .optionalAttr("dtype", AttrKind::Int)
+      .attr("k", int64_t{0})
+      .infer(inferEyeLike);
 
-  r.add("RandomNormal").output("output").attr("dtype", int64_t{1}).attr("mean", 0.0f)
-      .attr("scale", 1.0f).optionalAttr("seed", AttrKind::Float)
-      .requiredAttr("shape", AttrKind::Ints).range(0).infer(inferRandom);
-  r.add("RandomUniform").output("output").attr("dtype", int64_t{1}).attr("high", 1.0f)
-      .attr("low", 0.0f).optionalAttr("seed", AttrKind::Float)
-      .requiredAttr("shape", AttrKind::Ints).range(0).infer(inferRandom);
-  r.add("RandomNormalLike").input("input").output("output").optionalAttr("dtype", AttrKind::Int)
-      .attr("mean", 0.0f).attr("scale", 1.0f).optionalAttr("seed", AttrKind::Float)
+  r.add("RandomNormal")
+      .output("output")
+      .attr("dtype", int64_t{1})
+      .attr("mean", 0.0f)
+      .attr("scale", 1.0f)
+      .optionalAttr("seed", AttrKind::Float)
+      .requiredAttr("shape", AttrKind::Ints)
+      .range(0)
+      .infer(inferRandom);
+  r.add("RandomUniform")
+      .output("output")
+      .attr("dtype", int64_t{1})
+      .attr("high", 1.0f)
+      .attr("low", 0.0f)
+      .optionalAttr("seed", AttrKind::Float)
+      .requiredAttr("shape", AttrKind::Ints)
+      .range(0)
+      .infer(inferRandom);
+  r.add("RandomNormalLike")
+      .input("input")
+      .output("output")
+      .optionalAttr("dtype", AttrKind::Int)
+      .attr("mean", 0.0f)
+      .attr("scale", 1.0f)
+      .optionalAttr("seed", AttrKind::Float)
       .infer(inferRandomLike);
-  r.add("RandomUniformLike").input("input").output("output").optionalAttr("dtype", AttrKind::Int)
-      .attr("high", 1.0f).attr("low", 0.0f).optionalAttr("seed", AttrKind::Float)
+  r.add("RandomUniformLike")
+      .input("input")
+      .output("output")
+      .optionalAttr("dtype", AttrKind::Int)
+      .attr("high", 1.0f)
+      .attr("low", 0.0f)
+      .optionalAttr("seed", AttrKind::Float)
       .infer(inferRandomLike);
-  r.add("Multinomial").input("input").output("output").attr("dtype", int64_t{6})
-      .attr("sample_size", int64_t{1}).range(1).optionalAttr("seed", AttrKind::Float)
+  r.add("Multinomial")
+      .input("input")
+      .output("output")
+      .attr("dtype", int64_t{6})
+      .attr("sample_size", int64_t{1})
+      .range(1)
+      .optionalAttr("seed", AttrKind::Float)
       .infer(inferMultinomial);
 
   // Control flow: the bodies are serialized subgraphs; no inference.
-  r.add("If").input("cond").variadicOutput("outputs")
-      .requiredAttr("then_branch", AttrKind::Graph).requiredAttr("else_branch", AttrKind::Graph);
-  r.add("Loop").optionalInput("M").optionalInput("cond").variadicInput("v_initial")
-      .variadicOutput("v_final_and_scan_outputs").requiredAttr("body", AttrKind::Graph);
+  r.add("If")
+      .input("cond")
+      .variadicOutput("outputs")
+      .requiredAttr("then_branch", AttrKind::Graph)
+      .requiredAttr("else_branch", AttrKind::Graph);
+  r.add("Loop")
+      .optionalInput("M")
+      .optionalInput("cond")
+      .variadicInput("v_initial")
+      .variadicOutput("v_final_and_scan_outputs")
+      .requiredAttr("body", AttrKind::Graph);
   // Scan-8 has a leading sequence_lens input and a `directions` attribute.
-  r.add("Scan").variadicInput("initial_state_and_scan_inputs")
-      .variadicOutput("final_state_and_scan_outputs").requiredAttr("body", AttrKind::Graph)
-      .requiredAttr("num_scan_inputs", AttrKind::Int).range(1)
+  r.add("Scan")
+      .variadicInput("initial_state_and_scan_inputs")
+      .variadicOutput("final_state_and_scan_outputs")
+      .requiredAttr("body", AttrKind::Graph)
+      .requiredAttr("num_scan_inputs", AttrKind::Int)
+      .range(1)
       .optionalAttr("directions", AttrKind::Ints)
       .optionalAttr("scan_input_axes", AttrKind::Ints)
       .optionalAttr("scan_input_directions", AttrKind::Ints)

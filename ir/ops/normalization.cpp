@@ -46,7 +46,8 @@ Status inferInstanceNorm(InferenceContext& ctx) {
   if (!x) return Status::ok();
   ctx.setOutput(0, *x);
   if (!x->shape.rankKnown()) return Status::ok();
-  if (x->shape.rank() < 3) return ctx.error("input rank {} is below 3 (N, C, spatial...)", x->shape.rank());
+  if (x->shape.rank() < 3)
+    return ctx.error("input rank {} is below 3 (N, C, spatial...)", x->shape.rank());
   NNP_RETURN_IF_ERROR(checkPerChannel(ctx, 1, x->shape[1], "scale"));
   return checkPerChannel(ctx, 2, x->shape[1], "B");
 }
@@ -108,25 +109,65 @@ Status inferMvn(InferenceContext& ctx) {
 }  // namespace
 
 void registerNormalizationOps(OpRegistry& r) {
-  r.add("BatchNormalization").input("X").input("scale").input("B").input("input_mean")
-      .input("input_var").output("Y").optionalOutput("running_mean")
-      .optionalOutput("running_var").optionalOutput("saved_mean").optionalOutput("saved_var")
-      .attr("epsilon", 1e-5f).attr("momentum", 0.9f).attr("training_mode", int64_t{0})
+  r.add("BatchNormalization")
+      .input("X")
+      .input("scale")
+      .input("B")
+      .input("input_mean")
+      .input("input_var")
+      .output("Y")
+      .optionalOutput("running_mean")
+      .optionalOutput("running_var")
+      .optionalOutput("saved_mean")
+      .optionalOutput("saved_var")
+      .attr("epsilon", 1e-5f)
+      .attr("momentum", 0.9f)
+      .attr("training_mode", int64_t{0})
       .attr("spatial", int64_t{1})
-      .traits(kLayoutSensitive).infer(inferBatchNorm);
-  r.add("InstanceNormalization").input("input").input("scale").input("B").output("output")
-      .attr("epsilon", 1e-5f).traits(kLayoutSensitive).infer(inferInstanceNorm);
-  r.add("LayerNormalization").since(17).input("X").input("Scale").optionalInput("B")
-      .output("Y").optionalOutput("Mean").optionalOutput("InvStdDev")
-      .attr("axis", int64_t{-1}).attr("epsilon", 1e-5f).attr("stash_type", int64_t{1})
+      .traits(kLayoutSensitive)
+      .infer(inferBatchNorm);
+  r.add("InstanceNormalization")
+      .input("input")
+      .input("scale")
+      .input("B")
+      .output("output")
+      .attr("epsilon", 1e-5f)
+      .traits(kLayoutSensitive)
+      .infer(inferInstanceNorm);
+  r.add("LayerNormalization")
+      .since(17)
+      .input("X")
+      .input("Scale")
+      .optionalInput("B")
+      .output("Y")
+      .optionalOutput("Mean")
+      .optionalOutput("InvStdDev")
+      .attr("axis", int64_t{-1})
+      .attr("epsilon", 1e-5f)
+      .attr("stash_type", int64_t{1})
       .infer(inferLayerNorm);
-  r.add("LpNormalization").input("input").output("output")
-      .attr("axis", int64_t{-1}).attr("p", int64_t{2}).infer(inferSameWithAxis);
-  r.add("LRN").input("X").output("Y").requiredAttr("size", AttrKind::Int).range(1, kMaxWindowAttr)
-      .attr("alpha", 1e-4f).attr("beta", 0.75f).attr("bias", 1.0f)
-      .traits(kLayoutSensitive).infer(inferLrn);
-  r.add("MeanVarianceNormalization").since(9).input("X").output("Y")
-      .attr("axes", std::vector<int64_t>{0, 2, 3}).infer(inferMvn);
+  r.add("LpNormalization")
+      .input("input")
+      .output("output")
+      .attr("axis", int64_t{-1})
+      .attr("p", int64_t{2})
+      .infer(inferSameWithAxis);
+  r.add("LRN")
+      .input("X")
+      .output("Y")
+      .requiredAttr("size", AttrKind::Int)
+      .range(1, kMaxWindowAttr)
+      .attr("alpha", 1e-4f)
+      .attr("beta", 0.75f)
+      .attr("bias", 1.0f)
+      .traits(kLayoutSensitive)
+      .infer(inferLrn);
+  r.add("MeanVarianceNormalization")
+      .since(9)
+      .input("X")
+      .output("Y")
+      .attr("axes", std::vector<int64_t>{0, 2, 3})
+      .infer(inferMvn);
 }
 
 }  // namespace nnport

@@ -39,7 +39,8 @@ Status inferQuantize(InferenceContext& ctx) {
   if (ctx.hasInput(2)) {
     out = ctx.inputDType(2);
     if (out == DType::Undefined) return Status::ok();
-    if (!isInteger(out)) return ctx.error("zero point must be an integer type, got {}", dtypeName(out));
+    if (!isInteger(out))
+      return ctx.error("zero point must be an integer type, got {}", dtypeName(out));
   }
   NNP_RETURN_IF_ERROR(checkQuantParams(ctx, x->shape, 1, 2));
   ctx.setOutput(0, out, x->shape);
@@ -71,15 +72,36 @@ Status inferDynamicQuantize(InferenceContext& ctx) {
 }  // namespace
 
 void registerQuantOps(OpRegistry& r) {
-  r.add("QuantizeLinear").since(10).input("x").input("y_scale").optionalInput("y_zero_point")
-      .output("y").attr("axis", int64_t{1})
-      .attr("block_size", int64_t{0}).attr("output_dtype", int64_t{0}).attr("saturate", int64_t{1})  // 21
-      .traits(kQuantizable).infer(inferQuantize);
-  r.add("DequantizeLinear").since(10).input("x").input("x_scale").optionalInput("x_zero_point")
-      .output("y").attr("axis", int64_t{1}).attr("block_size", int64_t{0})  // 21
-      .traits(kQuantizable).infer(inferDequantize);
-  r.add("DynamicQuantizeLinear").since(11).input("x").output("y").output("y_scale")
-      .output("y_zero_point").traits(kQuantizable).infer(inferDynamicQuantize);
+  r.add("QuantizeLinear")
+      .since(10)
+      .input("x")
+      .input("y_scale")
+      .optionalInput("y_zero_point")
+      .output("y")
+      .attr("axis", int64_t{1})
+      .attr("block_size", int64_t{0})
+      .attr("output_dtype", int64_t{0})
+      .attr("saturate", int64_t{1})  // 21
+      .traits(kQuantizable)
+      .infer(inferQuantize);
+  r.add("DequantizeLinear")
+      .since(10)
+      .input("x")
+      .input("x_scale")
+      .optionalInput("x_zero_point")
+      .output("y")
+      .attr("axis", int64_t{1})
+      .attr("block_size", int64_t{0})  // 21
+      .traits(kQuantizable)
+      .infer(inferDequantize);
+  r.add("DynamicQuantizeLinear")
+      .since(11)
+      .input("x")
+      .output("y")
+      .output("y_scale")
+      .output("y_zero_point")
+      .traits(kQuantizable)
+      .infer(inferDynamicQuantize);
 }
 
 }  // namespace nnport

@@ -103,7 +103,8 @@ OpSchemaBuilder& OpSchemaBuilder::traits(uint32_t t) {
   s_.traits |= t;
   return *this;
 }
-QuantizationRule weightedQuantization(int weight, int bias, std::function<int64_t(const Node&)> axis) {
+QuantizationRule weightedQuantization(int weight, int bias,
+                                      std::function<int64_t(const Node&)> axis) {
   QuantizationRule q;
   q.weight = weight;
   q.bias = bias;

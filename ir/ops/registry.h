@@ -69,7 +69,8 @@ struct QuantizationRule {
 
 // The rule of an op with a weight: activation input 0, `weight` quantized
 // per channel along axis(node), `bias` (or -1).
-QuantizationRule weightedQuantization(int weight, int bias, std::function<int64_t(const Node&)> axis);
+QuantizationRule weightedQuantization(int weight, int bias,
+                                      std::function<int64_t(const Node&)> axis);
 
 struct OperandSpec {
   std::string name;
@@ -121,16 +122,26 @@ class OpSchemaBuilder {
   OpSchemaBuilder& since(int v);
   OpSchemaBuilder& doc(std::string d);
   OpSchemaBuilder& input(std::string name, Arity a = Arity::Single);
-  OpSchemaBuilder& optionalInput(std::string name) { return input(std::move(name), Arity::Optional); }
-  OpSchemaBuilder& variadicInput(std::string name) { return input(std::move(name), Arity::Variadic); }
+  OpSchemaBuilder& optionalInput(std::string name) {
+    return input(std::move(name), Arity::Optional);
+  }
+  OpSchemaBuilder& variadicInput(std::string name) {
+    return input(std::move(name), Arity::Variadic);
+  }
   OpSchemaBuilder& output(std::string name, Arity a = Arity::Single);
-  OpSchemaBuilder& optionalOutput(std::string name) { return output(std::move(name), Arity::Optional); }
-  OpSchemaBuilder& variadicOutput(std::string name) { return output(std::move(name), Arity::Variadic); }
+  OpSchemaBuilder& optionalOutput(std::string name) {
+    return output(std::move(name), Arity::Optional);
+  }
+  OpSchemaBuilder& variadicOutput(std::string name) {
+    return output(std::move(name), Arity::Variadic);
+  }
   // Attributes: with a default, optional without one, or required.
   OpSchemaBuilder& attr(std::string name, int64_t def);
   OpSchemaBuilder& attr(std::string name, float def);
   OpSchemaBuilder& attr(std::string name, std::string def);
-  OpSchemaBuilder& attr(std::string name, const char* def) { return attr(std::move(name), std::string(def)); }
+  OpSchemaBuilder& attr(std::string name, const char* def) {
+    return attr(std::move(name), std::string(def));
+  }
   OpSchemaBuilder& attr(std::string name, std::vector<int64_t> def);
   OpSchemaBuilder& attr(std::string name, std::vector<float> def);
   OpSchemaBuilder& optionalAttr(std::string name, AttrKind kind);

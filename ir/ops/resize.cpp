@@ -42,7 +42,8 @@ Status scaleDims(InferenceContext& ctx, const TensorType& in, const std::vector<
 std::optional<std::vector<double>> constantFloats(const InferenceContext& ctx, size_t i) {
   TensorPtr t = constantTensor(ctx, i);
   if (const Node* p = constantProducer(ctx, i); !t && p) {
-    if (auto f = p->attrs.getFloats("value_floats")) return std::vector<double>(f->begin(), f->end());
+    if (auto f = p->attrs.getFloats("value_floats"))
+      return std::vector<double>(f->begin(), f->end());
   }
   if (!t || t->numElements() > kMaxRank) return std::nullopt;
   std::vector<double> v;
@@ -131,19 +132,44 @@ Status inferBlockRearrange(InferenceContext& ctx, bool toSpace) {
 
 void registerResizeOps(OpRegistry& r) {
   // Resize-10: (X, scales); Resize-11+: (X, roi, scales, sizes).
-  r.add("Resize").input("X").optionalInput("roi").optionalInput("scales").optionalInput("sizes")
-      .output("Y").attr("mode", "nearest").attr("coordinate_transformation_mode", "half_pixel")
-      .attr("nearest_mode", "round_prefer_floor").attr("cubic_coeff_a", -0.75f)
-      .attr("exclude_outside", int64_t{0}).attr("extrapolation_value", 0.0f)
-      .attr("antialias", int64_t{0}).attr("keep_aspect_ratio_policy", "stretch")  // opset 18
+  r.add("Resize")
+      .input("X")
+      .optionalInput("roi")
+      .optionalInput("scales")
+      .optionalInput("sizes")
+      .output("Y")
+      .attr("mode", "nearest")
+      .attr("coordinate_transformation_mode", "half_pixel")
+      .attr("nearest_mode", "round_prefer_floor")
+      .attr("cubic_coeff_a", -0.75f)
+      .attr("exclude_outside", int64_t{0})
+      .attr("extrapolation_value", 0.0f)
+      .attr("antialias", int64_t{0})
+      .attr("keep_aspect_ratio_policy", "stretch")  // opset 18
       .optionalAttr("axes", AttrKind::Ints)
-      .traits(kLayoutSensitive).infer(inferResize);
-  r.add("Upsample").input("X").optionalInput("scales").output("Y").attr("mode", "nearest")
-      .optionalAttr("scales", AttrKind::Floats).traits(kLayoutSensitive).infer(inferUpsample);
-  r.add("DepthToSpace").input("input").output("output").requiredAttr("blocksize", AttrKind::Int).range(1, kMaxWindowAttr)
-      .attr("mode", "DCR").traits(kShapeOp | kLayoutSensitive)
+      .traits(kLayoutSensitive)
+      .infer(inferResize);
+  r.add("Upsample")
+      .input("X")
+      .optionalInput("scales")
+      .output("Y")
+      .attr("mode", "nearest")
+      .optionalAttr("scales", AttrKind::Floats)
+      .traits(kLayoutSensitive)
+      .infer(inferUpsample);
+  r.add("DepthToSpace")
+      .input("input")
+      .output("output")
+      .requiredAttr("blocksize", AttrKind::Int)
+      .range(1, kMaxWindowAttr)
+      .attr("mode", "DCR")
+      .traits(kShapeOp | kLayoutSensitive)
       .infer([](InferenceContext& c) { return inferBlockRearrange(c, true); });
-  r.add("SpaceToDepth").input("input").output("output").requiredAttr("blocksize", AttrKind::Int).range(1, kMaxWindowAttr)
+  r.add("SpaceToDepth")
+      .input("input")
+      .output("output")
+      .requiredAttr("blocksize", AttrKind::Int)
+      .range(1, kMaxWindowAttr)
       .traits(kShapeOp | kLayoutSensitive)
       .infer([](InferenceContext& c) { return inferBlockRearrange(c, false); });
 }

@@ -140,7 +140,8 @@ Status inferFlatten(InferenceContext& ctx) {
   const auto rank = static_cast<int64_t>(in->shape.rank());
   int64_t axis = ctx.attrInt("axis");
   if (axis < 0) axis += rank;
-  if (axis < 0 || axis > rank) return ctx.error("axis {} is out of range for rank {}", ctx.attrInt("axis"), rank);
+  if (axis < 0 || axis > rank)
+    return ctx.error("axis {} is out of range for rank {}", ctx.attrInt("axis"), rank);
   const auto& d = in->shape.dims();
   ctx.setOutput(0, in->dtype, Shape({productDim(d, 0, axis), productDim(d, axis, d.size())}));
   return Status::ok();
@@ -184,7 +185,8 @@ Status inferSqueeze(InferenceContext& ctx) {
     NNP_ASSIGN_OR_RETURN(std::vector<bool> mask,
                          axisMask(ctx, *axes, static_cast<int64_t>(dims.size())));
     for (size_t i = 0; i < dims.size(); ++i) {
-      if (!mask[i]) out.push_back(dims[i]);
+      if (!mask[i])
+        out.push_back(dims[i]);
       else if (dims[i].isStatic() && dims[i].value != 1)
         return ctx.error("cannot squeeze axis {} of size {}", i, dims[i].value);
     }
@@ -197,14 +199,14 @@ Status inferSqueeze(InferenceContext& ctx) {
 Status inferUnsqueeze(InferenceContext& ctx) {
   const TensorType* in = ctx.inputType(0);
   if (!in) return Status::ok();
-  if (opsetOf(ctx) < 13 ? !ctx.hasAttr("axes") : !ctx.hasInput(1))
-    return ctx.error("missing axes");
+  if (opsetOf(ctx) < 13 ? !ctx.hasAttr("axes") : !ctx.hasInput(1)) return ctx.error("missing axes");
   bool known = true;
   auto axes = axesOperand(ctx, 13, known);
   if (!known || !in->shape.rankKnown()) {
     auto n = shapeOperandLength(ctx, 1);
-    ctx.setOutput(0, in->dtype, in->shape.rankKnown() && n
-                                    ? Shape(std::vector<Dim>(in->shape.rank() + *n)) : Shape());
+    ctx.setOutput(
+        0, in->dtype,
+        in->shape.rankKnown() && n ? Shape(std::vector<Dim>(in->shape.rank() + *n)) : Shape());
     return Status::ok();
   }
   const auto outRank = static_cast<int64_t>(in->shape.rank() + axes->size());
@@ -252,9 +254,10 @@ Status inferExpand(InferenceContext& ctx) {
   auto target = ctx.shapeValue(1);
   if (!target) {
     auto n = shapeOperandLength(ctx, 1);
-    ctx.setOutput(0, in->dtype, in->shape.rankKnown() && n
-                                    ? Shape(std::vector<Dim>(std::max(in->shape.rank(), *n)))
-                                    : Shape());
+    ctx.setOutput(0, in->dtype,
+                  in->shape.rankKnown() && n
+                      ? Shape(std::vector<Dim>(std::max(in->shape.rank(), *n)))
+                      : Shape());
     return Status::ok();
   }
   if (static_cast<int64_t>(target->size()) > kMaxRank)
@@ -280,10 +283,14 @@ Status inferTile(InferenceContext& ctx) {
     const Dim& d = in->shape[i];
     if (r < 0) return ctx.error("negative repeat {}", r);
     int64_t n = 0;
-    if (r == 1 || r == 0) out.push_back(r == 1 ? d : Dim(0));
-    else if (!d.isStatic()) out.emplace_back();
-    else if (__builtin_mul_overflow(d.value, r, &n)) return ctx.error("tiled size overflows");
-    else out.emplace_back(n);
+    if (r == 1 || r == 0)
+      out.push_back(r == 1 ? d : Dim(0));
+    else if (!d.isStatic())
+      out.emplace_back();
+    else if (__builtin_mul_overflow(d.value, r, &n))
+      return ctx.error("tiled size overflows");
+    else
+      out.emplace_back(n);
   }
   Shape result(std::move(out));
   NNP_RETURN_IF_ERROR(checkElementCount(ctx, result));
@@ -340,30 +347,67 @@ Status inferDropout(InferenceContext& ctx) {
 void registerShapeOps(OpRegistry& r) {
   // Inputs that older opsets had as attributes are declared optional; the
   // inference functions require them from the opset that introduced them.
-  r.add("Reshape").input("data").optionalInput("shape").output("reshaped")
-      .optionalAttr("shape", AttrKind::Ints).attr("allowzero", int64_t{0})
-      .traits(kShapeOp).infer(inferReshape);
-  r.add("Flatten").input("input").output("output").attr("axis", int64_t{1})
-      .traits(kShapeOp).infer(inferFlatten);
-  r.add("Squeeze").input("data").optionalInput("axes").output("squeezed")
-      .optionalAttr("axes", AttrKind::Ints).traits(kShapeOp)
-      .transposeRule(TransposeRule::Squeeze).infer(inferSqueeze);
-  r.add("Unsqueeze").input("data").optionalInput("axes").output("expanded")
-      .optionalAttr("axes", AttrKind::Ints).traits(kShapeOp).infer(inferUnsqueeze);
-  r.add("Transpose").input("data").output("transposed").optionalAttr("perm", AttrKind::Ints)
-      .traits(kShapeOp).infer(inferTranspose);
-  r.add("Expand").input("input").input("shape").output("output")
-      .traits(kShapeOp).infer(inferExpand);
-  r.add("Tile").input("input").input("repeats").output("output")
-      .traits(kShapeOp).infer(inferTile);
-  r.add("Shape").input("data").output("shape").attr("start", int64_t{0})
-      .optionalAttr("end", AttrKind::Int).traits(kShapeOp).infer(inferShape);
+  r.add("Reshape")
+      .input("data")
+      .optionalInput("shape")
+      .output("reshaped")
+      .optionalAttr("shape", AttrKind::Ints)
+      .attr("allowzero", int64_t{0})
+      .traits(kShapeOp)
+      .infer(inferReshape);
+  r.add("Flatten")
+      .input("input")
+      .output("output")
+      .attr("axis", int64_t{1})
+      .traits(kShapeOp)
+      .infer(inferFlatten);
+  r.add("Squeeze")
+      .input("data")
+      .optionalInput("axes")
+      .output("squeezed")
+      .optionalAttr("axes", AttrKind::Ints)
+      .traits(kShapeOp)
+      .transposeRule(TransposeRule::Squeeze)
+      .infer(inferSqueeze);
+  r.add("Unsqueeze")
+      .input("data")
+      .optionalInput("axes")
+      .output("expanded")
+      .optionalAttr("axes", AttrKind::Ints)
+      .traits(kShapeOp)
+      .infer(inferUnsqueeze);
+  r.add("Transpose")
+      .input("data")
+      .output("transposed")
+      .optionalAttr("perm", AttrKind::Ints)
+      .traits(kShapeOp)
+      .infer(inferTranspose);
+  r.add("Expand").input("input").input("shape").output("output").traits(kShapeOp).infer(
+      inferExpand);
+  r.add("Tile").input("input").input("repeats").output("output").traits(kShapeOp).infer(inferTile);
+  r.add("Shape")
+      .input("data")
+      .output("shape")
+      .attr("start", int64_t{0})
+      .optionalAttr("end", AttrKind::Int)
+      .traits(kShapeOp)
+      .infer(inferShape);
   r.add("Size").input("data").output("size").traits(kShapeOp).infer(inferSize);
-  r.add("Identity").input("input").output("output").traits(kShapeOp)
-      .transposeRule(TransposeRule::Unary).infer(inferIdentity);
-  r.add("Dropout").input("data").optionalInput("ratio").optionalInput("training_mode")
-      .output("output").optionalOutput("mask")
-      .attr("ratio", 0.5f).attr("is_test", int64_t{0}).optionalAttr("seed", AttrKind::Int)
+  r.add("Identity")
+      .input("input")
+      .output("output")
+      .traits(kShapeOp)
+      .transposeRule(TransposeRule::Unary)
+      .infer(inferIdentity);
+  r.add("Dropout")
+      .input("data")
+      .optionalInput("ratio")
+      .optionalInput("training_mode")
+      .output("output")
+      .optionalOutput("mask")
+      .attr("ratio", 0.5f)
+      .attr("is_test", int64_t{0})
+      .optionalAttr("seed", AttrKind::Int)
       .infer(inferDropout);
 }
 

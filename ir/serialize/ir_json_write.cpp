@@ -11,8 +11,8 @@
 
 #include "ir/serialize/ir_json.h"
 #include "ir/serialize/ir_json_write_encoding.h"
-#include "support/utf8.h"
 #include "support/atomic_file.h"
+#include "support/utf8.h"
 
 namespace nnport {
 namespace {

@@ -294,7 +294,8 @@ void registerCaffeParser(ParserRegistry& r) {
   r.add({"caffe",
          {".prototxt", ".caffemodel"},
          "Caffe net.prototxt (-in) + net.caffemodel (-iw)",
-         parseCaffe, /*postImport=*/""});
+         parseCaffe,
+         /*postImport=*/""});
 }
 
 }  // namespace nnport::caffe

@@ -25,13 +25,22 @@ Status buildPReLU(LayerContext& ctx) {
   return ctx.result("PRelu", {ctx.bottoms[0], ctx.net.constant(ctx.name("slope"), slope)}).status();
 }
 
-Status buildSigmoid(LayerContext& ctx) { return ctx.result("Sigmoid", ctx.bottoms).status(); }
-Status buildTanH(LayerContext& ctx) { return ctx.result("Tanh", ctx.bottoms).status(); }
-Status buildAbsVal(LayerContext& ctx) { return ctx.result("Abs", ctx.bottoms).status(); }
-Status buildBNLL(LayerContext& ctx) { return ctx.result("Softplus", ctx.bottoms).status(); }
+Status buildSigmoid(LayerContext& ctx) {
+  return ctx.result("Sigmoid", ctx.bottoms).status();
+}
+Status buildTanH(LayerContext& ctx) {
+  return ctx.result("Tanh", ctx.bottoms).status();
+}
+Status buildAbsVal(LayerContext& ctx) {
+  return ctx.result("Abs", ctx.bottoms).status();
+}
+Status buildBNLL(LayerContext& ctx) {
+  return ctx.result("Softplus", ctx.bottoms).status();
+}
 
 Status buildELU(LayerContext& ctx) {
-  return ctx.result("Elu", ctx.bottoms, {Attribute::ofFloat("alpha", ctx.layer.elu_param().alpha())})
+  return ctx
+      .result("Elu", ctx.bottoms, {Attribute::ofFloat("alpha", ctx.layer.elu_param().alpha())})
       .status();
 }
 
@@ -46,8 +55,7 @@ Status buildPower(LayerContext& ctx) {
   if (p.shift() != 0.f) {
     NNP_ASSIGN_OR_RETURN(x, ctx.helper("Add", "shift", {x, scalar("shift_value", p.shift())}));
   }
-  if (p.power() != 1.f)
-    return ctx.result("Pow", {x, scalar("power_value", p.power())}).status();
+  if (p.power() != 1.f) return ctx.result("Pow", {x, scalar("power_value", p.power())}).status();
   return ctx.result("Identity", {x}).status();
 }
 
@@ -61,9 +69,9 @@ Status buildIdentities(LayerContext& ctx) {
 }  // namespace
 
 std::vector<LayerKind> activationLayerKinds() {
-  return {{"ReLU", buildReLU, 1},       {"PReLU", buildPReLU, 1},  {"Sigmoid", buildSigmoid, 1},
-          {"TanH", buildTanH, 1},       {"ELU", buildELU, 1},      {"AbsVal", buildAbsVal, 1},
-          {"BNLL", buildBNLL, 1},       {"Power", buildPower, 1},  {"Dropout", buildIdentities, 1},
+  return {{"ReLU", buildReLU, 1},       {"PReLU", buildPReLU, 1}, {"Sigmoid", buildSigmoid, 1},
+          {"TanH", buildTanH, 1},       {"ELU", buildELU, 1},     {"AbsVal", buildAbsVal, 1},
+          {"BNLL", buildBNLL, 1},       {"Power", buildPower, 1}, {"Dropout", buildIdentities, 1},
           {"Split", buildIdentities, 1}};
 }
 

@@ -241,7 +241,10 @@ Expected<std::unique_ptr<Model>> parseDarknetBuffers(const std::string& cfgText,
 }
 
 void registerDarknetParser(ParserRegistry& r) {
-  r.add({"darknet", {".cfg"}, "Darknet net.cfg (-in) + net.weights (-iw)", parseDarknet,
+  r.add({"darknet",
+         {".cfg"},
+         "Darknet net.cfg (-in) + net.weights (-iw)",
+         parseDarknet,
          /*postImport=*/""});
 }
 

@@ -9,7 +9,9 @@ namespace {
 
 using ActivationBuilder = Value* (*)(LayerContext&, Value*, const LayerResult&);
 
-Value* linear(LayerContext&, Value* x, const LayerResult&) { return x; }
+Value* linear(LayerContext&, Value* x, const LayerResult&) {
+  return x;
+}
 
 Value* leaky(LayerContext& c, Value* x, const LayerResult& s) {
   return c.net.node4("LeakyRelu", {x}, c.name("leaky"), s, {Attribute::ofFloat("alpha", 0.1f)});
@@ -46,8 +48,8 @@ Value* swish(LayerContext& c, Value* x, const LayerResult& s) {
 
 const std::unordered_map<std::string, ActivationBuilder>& activations() {
   static const std::unordered_map<std::string, ActivationBuilder> table = {
-      {"linear", linear}, {"leaky", leaky},  {"relu", relu}, {"logistic", logistic},
-      {"tanh", hyperbolicTangent}, {"elu", elu}, {"mish", mish}, {"swish", swish},
+      {"linear", linear},          {"leaky", leaky}, {"relu", relu}, {"logistic", logistic},
+      {"tanh", hyperbolicTangent}, {"elu", elu},     {"mish", mish}, {"swish", swish},
   };
   return table;
 }
@@ -58,9 +60,10 @@ Expected<Value*> applyActivation(LayerContext& ctx, Value* x, const LayerResult&
                                  const std::string& activation) {
   auto it = activations().find(activation);
   if (it == activations().end())
-    return Status::unsupported("{}: activation '{}' is not supported (supported: linear, leaky, "
-                               "relu, logistic, tanh, elu, mish, swish)", ctx.section.where(),
-                               activation);
+    return Status::unsupported(
+        "{}: activation '{}' is not supported (supported: linear, leaky, "
+        "relu, logistic, tanh, elu, mish, swish)",
+        ctx.section.where(), activation);
   return it->second(ctx, x, shape);
 }
 

@@ -11,11 +11,14 @@ std::string irBinPathFor(const std::string& jsonPath) {
 }
 
 void registerIrParser(ParserRegistry& r) {
-  r.add({"ir", {".json"}, "nnport on-disk IR: <prefix>.json (graph) + <prefix>.bin (weights)",
+  r.add({"ir",
+         {".json"},
+         "nnport on-disk IR: <prefix>.json (graph) + <prefix>.bin (weights)",
          [](const ParseRequest& req) -> Expected<std::unique_ptr<Model>> {
            std::string json = req.network, bin = req.weights;
            if (json.empty()) json = bin;
-           if (fileExtension(json) != ".json") return Status::usage("{}: the IR graph is a .json file", json);
+           if (fileExtension(json) != ".json")
+             return Status::usage("{}: the IR graph is a .json file", json);
            if (bin.empty() || bin == json) bin = irBinPathFor(json);
            return readIr(json, bin);
          },

@@ -106,16 +106,23 @@ class Walker {
     f.number = tag >> 3;
     f.delimited = false;
     switch (tag & 7) {
-      case 0: if (!varint(pos, end, len)) return false; break;
-      case 1: pos += 8; break;
-      case 5: pos += 4; break;
+      case 0:
+        if (!varint(pos, end, len)) return false;
+        break;
+      case 1:
+        pos += 8;
+        break;
+      case 5:
+        pos += 4;
+        break;
       case 2:
         if (!varint(pos, end, len) || len > end - pos) return false;
         f.delimited = true;
         f.valueBegin = pos;
         pos += len;
         break;
-      default: return false;  // groups are not used by ONNX
+      default:
+        return false;  // groups are not used by ONNX
     }
     if (pos > end) return false;
     f.end = pos;
@@ -164,8 +171,10 @@ Expected<LeanModelProto> readLeanModelProto(const std::string& path) {
   }
   // A graph field seen twice merges; a count that disagrees with the walk
   // means the slices cannot be matched to initializers.
-  if (!r.rawData.empty() && r.rawData.size() != static_cast<size_t>(r.proto->graph().initializer_size()))
-    return Status::internal("{}: initializer count differs between the wire walk and protobuf", path);
+  if (!r.rawData.empty() &&
+      r.rawData.size() != static_cast<size_t>(r.proto->graph().initializer_size()))
+    return Status::internal("{}: initializer count differs between the wire walk and protobuf",
+                            path);
   return r;
 }
 

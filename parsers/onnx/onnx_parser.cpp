@@ -3,8 +3,8 @@
 #include <unordered_set>
 
 #include "ir/dtype_codes.h"
-#include "parsers/onnx/onnx_lean_read.h"
 #include "ir/onnx/onnx_proto.h"
+#include "parsers/onnx/onnx_lean_read.h"
 #include "parsers/onnx/onnx_reader.h"
 #include "parsers/registry.h"
 
@@ -30,18 +30,19 @@ std::string nodeLabel(const onnx::NodeProto& n) {
 
 Status importOpsets(const onnx::ModelProto& p, Model& m, const std::string& file) {
   if (p.ir_version() < 3)
-    return Status::unsupported("{}: ONNX IR version {} is older than 3, the oldest supported",
-                               file, p.ir_version());
-  if (p.opset_import_size() == 0)
-    return Status::invalid("{}: the model imports no opset", file);
+    return Status::unsupported("{}: ONNX IR version {} is older than 3, the oldest supported", file,
+                               p.ir_version());
+  if (p.opset_import_size() == 0) return Status::invalid("{}: the model imports no opset", file);
   for (const auto& o : p.opset_import()) {
     const std::string domain = o.domain() == "ai.onnx" ? "" : o.domain();
     if (o.version() < 1)
-      return Status::invalid("{}: opset version {} of domain '{}' is not valid", file,
-                             o.version(), o.domain());
+      return Status::invalid("{}: opset version {} of domain '{}' is not valid", file, o.version(),
+                             o.domain());
     if (domain.empty() && o.version() > kMaxOnnxOpset)
-      return Status::unsupported("{}: opset {} of domain ai.onnx is newer than the newest nnport "
-                                 "knows ({})", file, o.version(), kMaxOnnxOpset);
+      return Status::unsupported(
+          "{}: opset {} of domain ai.onnx is newer than the newest nnport "
+          "knows ({})",
+          file, o.version(), kMaxOnnxOpset);
     m.opsets.push_back({o.domain(), o.version()});
   }
   return Status::ok();
@@ -132,8 +133,10 @@ class GraphImporter {
       if (existing && existing->isConstant())
         return Status::invalid("{}: initializer '{}' is defined twice", path_, t.name());
       std::shared_ptr<Buffer> raw = leftInFile_ ? leftInFile_->at(static_cast<size_t>(i)) : nullptr;
-      NNP_ASSIGN_OR_RETURN(TensorPtr data, importTensor(t, src_, fmt::format("{}: initializer '{}'", path_, t.name()),
-                                                        std::move(raw)));
+      NNP_ASSIGN_OR_RETURN(
+          TensorPtr data,
+          importTensor(t, src_, fmt::format("{}: initializer '{}'", path_, t.name()),
+                       std::move(raw)));
       g_.addInitializer(t.name(), std::move(data));
     }
     for (const auto& s : gp.sparse_initializer()) {
@@ -171,8 +174,10 @@ class GraphImporter {
       for (const auto& in : np.input()) {
         Value* v = in.empty() ? nullptr : g_.findValue(in);
         if (!in.empty() && !v)
-          return Status::invalid("{}: {}: input '{}' is not a graph input, an initializer or a "
-                                 "node output", path_, nodeLabel(np), in);
+          return Status::invalid(
+              "{}: {}: input '{}' is not a graph input, an initializer or a "
+              "node output",
+              path_, nodeLabel(np), in);
         n->addInput(v);
       }
       std::unordered_set<std::string> free;
@@ -198,8 +203,10 @@ class GraphImporter {
     for (const auto& o : gp.output()) {
       Value* v = g_.findValue(o.name());
       if (!v)
-        return Status::invalid("{}: graph output '{}' is not produced by any node, input or "
-                               "initializer", path_, o.name());
+        return Status::invalid(
+            "{}: graph output '{}' is not produced by any node, input or "
+            "initializer",
+            path_, o.name());
       NNP_RETURN_IF_ERROR(importValueInfo(o, v, path_));
       outs.push_back(v);
     }
@@ -282,7 +289,9 @@ InitializerBytes leanBytes(const LeanModelProto& lean) {
 }  // namespace
 
 void registerOnnxParser(ParserRegistry& r) {
-  r.add({"onnx", {".onnx"}, "ONNX ModelProto (IR 3+, opsets 1-17, external data)",
+  r.add({"onnx",
+         {".onnx"},
+         "ONNX ModelProto (IR 3+, opsets 1-17, external data)",
          [](const ParseRequest& req) -> Expected<std::unique_ptr<Model>> {
            const std::string& path = req.weights.empty() ? req.network : req.weights;
            NNP_ASSIGN_OR_RETURN(LeanModelProto lean, readLeanModelProto(path));

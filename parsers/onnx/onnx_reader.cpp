@@ -20,14 +20,17 @@ Expected<std::unique_ptr<onnx::ModelProto>> parseModelProto(const uint8_t* data,
   if (size > static_cast<size_t>(INT_MAX))
     return Status::unsupported(
         "{}: ONNX protobuf files are limited to 2 GB; larger models keep their weights in "
-        "external data files", path);
+        "external data files",
+        path);
   google::protobuf::io::ArrayInputStream raw(data, static_cast<int>(size));
   google::protobuf::io::CodedInputStream coded(&raw);
   coded.SetTotalBytesLimit(INT_MAX);
   auto model = std::make_unique<onnx::ModelProto>();
   if (!model->ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage())
-    return Status::invalid("{}: not a valid ONNX model (protobuf decoding failed: the file is "
-                           "truncated or not a ModelProto)", path);
+    return Status::invalid(
+        "{}: not a valid ONNX model (protobuf decoding failed: the file is "
+        "truncated or not a ModelProto)",
+        path);
   if (!model->has_graph())
     return Status::invalid("{}: not an ONNX model (no graph in the file)", path);
   if (model->ir_version() <= 0)

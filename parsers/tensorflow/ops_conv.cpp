@@ -6,8 +6,8 @@
 // (output channel c*m+j is kernel[:,:,c,j]) with group C; the transposed
 // conv's [kh,kw,Cout,Cin] -> [Cin,Cout,kh,kw].
 #include "ir/ops/infer_util.h"
-#include "parsers/tensorflow/tf_builder.h"
 #include "ir/permutation.h"
+#include "parsers/tensorflow/tf_builder.h"
 
 namespace nnport::tf {
 

@@ -12,8 +12,9 @@ namespace {
 Expected<Outputs> fusedBatchNorm(NodeContext& ctx) {
   NNP_RETURN_IF_ERROR(ctx.requireNhwc());
   if (ctx.attrBool("is_training", true))
-    return ctx.unsupported("is_training=true (training-mode batch statistics); freeze the graph "
-                           "for inference");
+    return ctx.unsupported(
+        "is_training=true (training-mode batch statistics); freeze the graph "
+        "for inference");
   NNP_ASSIGN_OR_RETURN(std::vector<int64_t> in, ctx.staticDims(0, 4));
   std::vector<Value*> params;
   for (size_t i = 1; i <= 4; ++i) {
@@ -22,8 +23,9 @@ Expected<Outputs> fusedBatchNorm(NodeContext& ctx) {
   }
   NNP_ASSIGN_OR_RETURN(Value * xc, ctx.b.transpose(ctx.inputs[0], kToNchw, ctx.name("to_nchw")));
   params.insert(params.begin(), xc);
-  NNP_ASSIGN_OR_RETURN(Value * y, ctx.b.op("BatchNormalization", params, ctx.name("bn"),
-                                           {Attribute::ofFloat("epsilon", ctx.attrFloat("epsilon", 1e-4f))}));
+  NNP_ASSIGN_OR_RETURN(Value * y,
+                       ctx.b.op("BatchNormalization", params, ctx.name("bn"),
+                                {Attribute::ofFloat("epsilon", ctx.attrFloat("epsilon", 1e-4f))}));
   NNP_ASSIGN_OR_RETURN(Value * out, ctx.b.transpose(y, kToNhwc, ctx.name("to_nhwc")));
   return Outputs{out};
 }

@@ -277,7 +277,10 @@ Expected<std::unique_ptr<Model>> parseTensorflowFromMemory(const uint8_t* data, 
 }
 
 void registerTensorflowParser(ParserRegistry& r) {
-  r.add({"tensorflow", {".pb"}, "TensorFlow frozen GraphDef (-iw frozen.pb)", parseTensorflow,
+  r.add({"tensorflow",
+         {".pb"},
+         "TensorFlow frozen GraphDef (-iw frozen.pb)",
+         parseTensorflow,
          kLayoutPipeline});
 }
 

@@ -12,10 +12,10 @@
 #include <iostream>
 #include <map>
 
-#include "support/atomic_file.h"
 #include "exec/executor.h"
-#include "lib/pipeline.h"
 #include "ir/onnx/onnx_proto.h"
+#include "lib/pipeline.h"
+#include "support/atomic_file.h"
 
 namespace fs = std::filesystem;
 using namespace nnport;
@@ -32,13 +32,15 @@ Expected<Named> readPb(const fs::path& p) {
   NNP_ASSIGN_OR_RETURN(std::string bytes, readWholeFile(p.string()));
   onnx::TensorProto proto;
   if (!proto.ParseFromString(bytes)) return Status::invalid("{}: not a TensorProto", p.string());
-  NNP_ASSIGN_OR_RETURN(TensorPtr t, onnxproto::importTensor(proto, {p.parent_path().string(), p.string()}, p.string()));
+  NNP_ASSIGN_OR_RETURN(TensorPtr t, onnxproto::importTensor(
+                                        proto, {p.parent_path().string(), p.string()}, p.string()));
   return Named{proto.name(), RtTensor::copyOf(*t)};
 }
 
 std::string compare(const RtTensor& got, const RtTensor& want, double rtol, double atol) {
   if (got.dims() != want.dims()) return "shape differs";
-  if (got.dtype() != want.dtype()) return fmt::format("dtype {} != {}", dtypeName(got.dtype()), dtypeName(want.dtype()));
+  if (got.dtype() != want.dtype())
+    return fmt::format("dtype {} != {}", dtypeName(got.dtype()), dtypeName(want.dtype()));
   if (got.dtype() == DType::String) return got.strings() == want.strings() ? "" : "strings differ";
   for (int64_t i = 0; i < got.numElements(); ++i) {
     const double a = got.floatAt(i), b = want.floatAt(i);
@@ -91,14 +93,16 @@ std::string runTest(const fs::path& dir, KernelSet set) {
       auto t = readPb(p);
       if (!t) return "skip: " + t.status().message();
       std::string name = t->name.empty() && k < declared.size() ? declared[k]->name() : t->name;
-      auto it = std::find_if(declared.begin(), declared.end(), [&](const Value* v) { return v->name() == name; });
+      auto it = std::find_if(declared.begin(), declared.end(),
+                             [&](const Value* v) { return v->name() == name; });
       const bool stale = it != declared.end() && isStaleBfloat16(t->tensor, (*it)->type.dtype);
       staleInputs = staleInputs || stale;
       inputs[name] = stale ? relabeled(t->tensor, DType::BFloat16) : t->tensor;
     }
     auto outs = (*exec)->run(inputs);
     // That test data also gives some inputs other shapes than the model's.
-    if (!outs && staleInputs) return "skip: bfloat16 test data from ONNX < 1.14: " + outs.status().message();
+    if (!outs && staleInputs)
+      return "skip: bfloat16 test data from ONNX < 1.14: " + outs.status().message();
     if (!outs) {
       const std::string msg = outs.status().message();
       // A few backend tests ship inputs that contradict the model's own
@@ -130,9 +134,12 @@ int main(int argc, char** argv) {
   std::vector<fs::path> dirs;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--kernels" && i + 1 < argc) set = std::string(argv[++i]) == "reference" ? KernelSet::Reference : KernelSet::Fast;
-    else if (a == "--json" && i + 1 < argc) jsonPath = argv[++i];
-    else if (fs::exists(fs::path(a) / "model.onnx")) dirs.emplace_back(a);
+    if (a == "--kernels" && i + 1 < argc)
+      set = std::string(argv[++i]) == "reference" ? KernelSet::Reference : KernelSet::Fast;
+    else if (a == "--json" && i + 1 < argc)
+      jsonPath = argv[++i];
+    else if (fs::exists(fs::path(a) / "model.onnx"))
+      dirs.emplace_back(a);
     else if (fs::is_directory(a)) {  // a suite: every test below it, sorted
       std::vector<fs::path> suite;
       for (const auto& e : fs::directory_iterator(a)) suite.push_back(e.path());
@@ -152,9 +159,13 @@ int main(int argc, char** argv) {
     }
     const std::string name = d.parent_path().filename().string() + "/" + d.filename().string();
     results.push_back({{"name", name}, {"result", r}});
-    if (r == "pass") ++pass;
-    else if (r.rfind("fail", 0) == 0) { ++fail; std::cout << "FAIL " << name << ": " << r.substr(6, 200) << "\n"; }
-    else ++skip;
+    if (r == "pass")
+      ++pass;
+    else if (r.rfind("fail", 0) == 0) {
+      ++fail;
+      std::cout << "FAIL " << name << ": " << r.substr(6, 200) << "\n";
+    } else
+      ++skip;
   }
   if (!jsonPath.empty()) std::ofstream(jsonPath) << results.dump(1);
   std::cout << "Interpreter conformance: " << pass << " passed, " << fail << " failed, " << skip

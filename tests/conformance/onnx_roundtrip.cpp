@@ -4,8 +4,8 @@
 // manifest for tests/peers/ort_run.js.
 //
 // usage: nnport_onnx_roundtrip OUT_DIR MANIFEST.json TEST_DIR...
-#include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/stubs/logging.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -14,9 +14,9 @@
 
 #include "emitters/onnx/onnx_emitter.h"
 #include "ir/dtype_codes.h"
+#include "ir/onnx/onnx_proto.h"
 #include "ir/serialize/ir_json.h"
 #include "ir/verifier.h"
-#include "ir/onnx/onnx_proto.h"
 #include "parsers/onnx/onnx_reader.h"
 
 namespace fs = std::filesystem;
@@ -34,8 +34,11 @@ void normalizeTensor(onnx::TensorProto& t) {
   if (!imported) return;
   std::string raw(reinterpret_cast<const char*>(imported.value()->rawData()),
                   imported.value()->byteSize());
-  t.clear_float_data(); t.clear_int32_data(); t.clear_int64_data();
-  t.clear_double_data(); t.clear_uint64_data();
+  t.clear_float_data();
+  t.clear_int32_data();
+  t.clear_int64_data();
+  t.clear_double_data();
+  t.clear_uint64_data();
   t.set_raw_data(raw);
 }
 
@@ -88,8 +91,7 @@ Result roundTrip(const fs::path& dir, const fs::path& outDir) {
   Status st = onnxproto::writeOnnx(*model.value(), out, opts);
   if (!st) {
     // Distinguish our faults from models ONNX's own full check rejects.
-    if (!onnxproto::verifyModelProto(original, path))
-      return {"original-fails-check", st.message()};
+    if (!onnxproto::verifyModelProto(original, path)) return {"original-fails-check", st.message()};
     return {"export-error", st.message()};
   }
   auto back = onnxproto::readModelProto(out);
@@ -108,7 +110,8 @@ Result roundTrip(const fs::path& dir, const fs::path& outDir) {
   auto viaIr = onnxproto::exportModel(*reread.value());
   if (!viaIr) return {"ir-error", viaIr.status().message()};
   normalize(*viaIr.value());
-  if (!sameModel(original, *viaIr.value(), report)) return {"ir-not-lossless", report.substr(0, 300)};
+  if (!sameModel(original, *viaIr.value(), report))
+    return {"ir-not-lossless", report.substr(0, 300)};
   return {"pass", ""};
 }
 
@@ -136,7 +139,8 @@ int main(int argc, char** argv) {
       std::cout << "FAIL " << name << ": " << r.status << ": " << r.reason.substr(0, 200) << "\n";
       continue;
     }
-    manifest.push_back({{"name", name}, {"model", (outDir / "model.onnx").string()},
+    manifest.push_back({{"name", name},
+                        {"model", (outDir / "model.onnx").string()},
                         {"data", fs::absolute(dir).string()},
                         {"reference_model", fs::absolute(dir / "model.onnx").string()}});
   }

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "parsers/tensorflow/tf_graph_subset.pb.h"
 #include "lib/pipeline.h"
+#include "parsers/tensorflow/tf_graph_subset.pb.h"
 #include "parsers/tensorflow/tf_parser.h"
 #include "tests/fuzz/fuzz_util.h"
 

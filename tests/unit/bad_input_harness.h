@@ -4,9 +4,9 @@
 // no leftover temporary, an existing output left untouched).
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <onnx/onnx_pb.h>
 #include <sys/wait.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -85,8 +85,10 @@ inline RunResult runNnport(const Workspace& ws, const std::vector<std::string>& 
   cmd += " >" + quoted(outLog.string()) + " 2>" + quoted(errLog.string());
   const int status = std::system(cmd.c_str());
   RunResult r;
-  if (status != -1 && WIFEXITED(status)) r.exitCode = WEXITSTATUS(status);
-  else if (status != -1 && WIFSIGNALED(status)) r.exitCode = 128 + WTERMSIG(status);
+  if (status != -1 && WIFEXITED(status))
+    r.exitCode = WEXITSTATUS(status);
+  else if (status != -1 && WIFSIGNALED(status))
+    r.exitCode = 128 + WTERMSIG(status);
   r.out = readFile(outLog);
   r.err = readFile(errLog);
   return r;

@@ -12,24 +12,30 @@ TEST_CASE("optimize with an unknown pass names it and lists the valid ones", "[b
   Workspace ws;
   const fs::path model = ws.in() / "m.onnx", out = ws.out() / "o.onnx";
   writeFile(model, serialized(validModel()));
-  checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "--passes", "dce,fold-all"}, out,
-                  {2, {"fold-all", "eliminate-identity", "fuse-conv-bn"}});
-  checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "--passes", "{dce"}, out, {2, {"'{'"}});
-  checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "-O7"}, out, {2, {"O7", "O2"}});
-  checkFailingRun(ws, {"convert", model.string(), out.string(), "--print-after", "nope"}, out, {2, {"nope"}});
-  checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "-O1", "--passes", "dce"}, out,
-                  {2, {"either -O or --passes"}});
+  checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "--passes", "dce,fold-all"},
+                  out, {2, {"fold-all", "eliminate-identity", "fuse-conv-bn"}});
+  checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "--passes", "{dce"}, out,
+                  {2, {"'{'"}});
+  checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "-O7"}, out,
+                  {2, {"O7", "O2"}});
+  checkFailingRun(ws, {"convert", model.string(), out.string(), "--print-after", "nope"}, out,
+                  {2, {"nope"}});
+  checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "-O1", "--passes", "dce"},
+                  out, {2, {"either -O or --passes"}});
   checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "--stop-after", "nope"}, out,
                   {2, {"--stop-after: unknown pass 'nope'", "fuse-conv-bn"}});
-  checkFailingRun(ws, {"optimize", model.string(), "-o", out.string(), "--passes", "dce", "--stop-after", "cse"},
-                  out, {2, {"--stop-after: pass 'cse' is not in the pipeline"}});
+  checkFailingRun(
+      ws,
+      {"optimize", model.string(), "-o", out.string(), "--passes", "dce", "--stop-after", "cse"},
+      out, {2, {"--stop-after: pass 'cse' is not in the pipeline"}});
 }
 
 TEST_CASE("optimize --stop-after writes the model as that pass left it", "[bad-input]") {
   Workspace ws;
   const fs::path model = ws.in() / "m.onnx", out = ws.out() / "o.onnx";
   writeFile(model, serialized(validModel()));
-  RunResult r = runNnport(ws, {"optimize", model.string(), "-o", out.string(), "--stats", "--stop-after", "dce"});
+  RunResult r = runNnport(
+      ws, {"optimize", model.string(), "-o", out.string(), "--stats", "--stop-after", "dce"});
   INFO(r.err);
   CHECK(r.exitCode == 0);
   CHECK(fs::exists(out));
@@ -41,7 +47,8 @@ TEST_CASE("optimize writes a model that still runs and reports its passes", "[ba
   Workspace ws;
   const fs::path model = ws.in() / "m.onnx", out = ws.out() / "o.onnx";
   writeFile(model, serialized(validModel()));
-  RunResult r = runNnport(ws, {"optimize", model.string(), "-o", out.string(), "--stats", "--verify-each"});
+  RunResult r =
+      runNnport(ws, {"optimize", model.string(), "-o", out.string(), "--stats", "--verify-each"});
   INFO(r.err);
   CHECK(r.exitCode == 0);
   CHECK(fs::exists(out));
@@ -65,7 +72,8 @@ graph g (%x: f32[N,3,4]) -> (%y: f32[N,12]) {
 )");
   REQUIRE(m.hasValue());
   Workspace ws;
-  const fs::path model = ws.in() / "m.onnx", pinned = ws.out() / "pinned.onnx", open = ws.out() / "open.onnx";
+  const fs::path model = ws.in() / "m.onnx", pinned = ws.out() / "pinned.onnx",
+                 open = ws.out() / "open.onnx";
   REQUIRE(nnport::saveModel(**m, "onnx", model.string(), {}).isOk());
   auto shapeNodes = [&](const fs::path& p) {
     auto back = nnport::loadModelFile(p.string());
@@ -82,7 +90,8 @@ graph g (%x: f32[N,3,4]) -> (%y: f32[N,12]) {
   REQUIRE(r.exitCode == 0);
   CHECK(shapeNodes(pinned) == 0);
   // Random inputs follow the first model's (pinned) input shape.
-  RunResult cmp = runNnport(ws, {"compare", pinned.string(), model.string(), "--random-inputs", "1"});
+  RunResult cmp =
+      runNnport(ws, {"compare", pinned.string(), model.string(), "--random-inputs", "1"});
   INFO(cmp.err);
   CHECK(cmp.exitCode == 0);
 }

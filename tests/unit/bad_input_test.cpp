@@ -65,9 +65,9 @@ TEST_CASE("files that are not ONNX models", "[bad-input]") {
     checkConvertFails(ws, model, e);
   }
   SECTION("a PNG header") {
-    const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
-                                 'I',  'H', 'D', 'R', 0,    0,    0,    16,   0, 0, 0, 16,
-                                 8,    6,   0,   0,   0};
+    const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0,
+                                 0,    13,  'I', 'H', 'D',  'R',  0,    0,    0, 16,
+                                 0,    0,   0,   16,  8,    6,    0,    0,    0};
     writeFile(model, std::string(reinterpret_cast<const char*>(png), sizeof png));
     checkConvertFails(ws, model, e);
   }
@@ -139,8 +139,13 @@ TEST_CASE("initializers whose dims or bytes are wrong", "[bad-input]") {
 TEST_CASE("a graph input declared with a negative dim", "[bad-input]") {
   Workspace ws;
   onnx::ModelProto m = validModel();
-  m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()
-      ->mutable_dim(0)->set_dim_value(-1);
+  m.mutable_graph()
+      ->mutable_input(0)
+      ->mutable_type()
+      ->mutable_tensor_type()
+      ->mutable_shape()
+      ->mutable_dim(0)
+      ->set_dim_value(-1);
   const fs::path model = writeModel(ws, m);
   checkConvertFails(ws, model, {kInvalid, {model.string(), "'X'"}});
 }
@@ -158,10 +163,9 @@ TEST_CASE("a graph input declared with huge dims converts unchanged", "[bad-inpu
   const fs::path model = writeModel(ws, m);
   const fs::path output = ws.out() / "out.onnx";
   for (const char* command : {"convert", "inspect"}) {
-    const RunResult r =
-        command == std::string("convert")
-            ? runNnport(ws, {"convert", model.string(), output.string()})
-            : runNnport(ws, {"inspect", model.string(), "--json"});
+    const RunResult r = command == std::string("convert")
+                            ? runNnport(ws, {"convert", model.string(), output.string()})
+                            : runNnport(ws, {"inspect", model.string(), "--json"});
     INFO(command << " stderr: " << r.err);
     CHECK(r.exitCode == 0);
     CHECK(r.err.empty());
@@ -185,8 +189,8 @@ TEST_CASE("option --inputShape pinning dims whose product overflows int64", "[ba
   const fs::path model = writeModel(ws, m);
   const fs::path output = ws.out() / "out.onnx";
   const std::string big = std::to_string(int64_t{1} << 40);
-  const RunResult r = runNnport(ws, {"convert", model.string(), output.string(), "--inputShape",
-                                     "X:" + big + "," + big});
+  const RunResult r = runNnport(
+      ws, {"convert", model.string(), output.string(), "--inputShape", "X:" + big + "," + big});
   INFO("stderr: " << r.err);
   CHECK(r.exitCode == 0);
 }
@@ -282,7 +286,8 @@ TEST_CASE("a failing toir run writes neither IR file", "[bad-input]") {
   m.mutable_graph()->mutable_node(0)->set_input(1, "no_such_weight");
   const fs::path model = writeModel(ws, m);
   const fs::path prefix = ws.out() / "model_ir";
-  const RunResult r = runNnport(ws, {"toir", "-sf", "onnx", "-iw", model.string(), "-o", prefix.string()});
+  const RunResult r =
+      runNnport(ws, {"toir", "-sf", "onnx", "-iw", model.string(), "-o", prefix.string()});
   checkFailure(r, {kInvalid, {model.string(), "'add'", "Add"}});
   CHECK(filesIn(ws.out()).empty());
 }

@@ -9,7 +9,8 @@ namespace {
 const char* kConvNet =
     "name: \"small\"\ninput: \"data\"\ninput_shape { dim: 1 dim: 1 dim: 4 dim: 4 }\n"
     "layer { name: \"conv\" type: \"Convolution\" bottom: \"data\" top: \"conv\"\n"
-    "  param { lr_mult: 1 } convolution_param { num_output: 2 kernel_size: 3 weight_filler { type: \"xavier\" } } }\n"
+    "  param { lr_mult: 1 } convolution_param { num_output: 2 kernel_size: 3 weight_filler { type: "
+    "\"xavier\" } } }\n"
     "layer { name: \"relu\" type: \"ReLU\" bottom: \"conv\" top: \"conv\" }\n";
 
 std::string convWeights() {
@@ -33,11 +34,18 @@ std::string convWeights() {
 }
 
 std::vector<std::string> convertArgs(const badinput::Workspace& ws, const Files& f) {
-  return {"convert", "-sf", "caffe", "-in", f.prototxt.string(), "-iw", f.caffemodel.string(),
+  return {"convert",
+          "-sf",
+          "caffe",
+          "-in",
+          f.prototxt.string(),
+          "-iw",
+          f.caffemodel.string(),
           (ws.out() / "out.onnx").string()};
 }
 
-void checkCaffeFails(const badinput::Workspace& ws, const Files& f, const badinput::Expectation& e) {
+void checkCaffeFails(const badinput::Workspace& ws, const Files& f,
+                     const badinput::Expectation& e) {
   std::vector<std::string> args = convertArgs(ws, f);
   if (f.caffemodel.empty()) args.erase(args.begin() + 5, args.begin() + 7);  // no -iw
   badinput::checkFailingRun(ws, args, ws.out() / "out.onnx", e);
@@ -63,13 +71,15 @@ TEST_CASE("caffe: -in alone finds the caffemodel beside it", "[caffe][bad-input]
   CHECK(r.exitCode == 0);
   badinput::fs::remove(ws.out() / "out.onnx");
   badinput::fs::remove(f.caffemodel);  // now the convolution has no blobs
-  checkCaffeFails(ws, {f.prototxt, {}}, {kInvalid, {"layer 'conv' (Convolution)", "no trained blob 0"}});
+  checkCaffeFails(ws, {f.prototxt, {}},
+                  {kInvalid, {"layer 'conv' (Convolution)", "no trained blob 0"}});
 }
 
 TEST_CASE("caffe: malformed prototxt names the file and line", "[caffe][bad-input]") {
   badinput::Workspace ws;
-  const Files f = writePair(ws, std::string(kConvNet) + "layer { name: \"x\" type: \"ReLU\"\n  bottom: conv }\n",
-                            convWeights());
+  const Files f = writePair(
+      ws, std::string(kConvNet) + "layer { name: \"x\" type: \"ReLU\"\n  bottom: conv }\n",
+      convWeights());
   checkCaffeFails(ws, f, {kInvalid, {f.prototxt.string() + ":8:11:", "Expected string"}});
 }
 
@@ -88,8 +98,9 @@ TEST_CASE("caffe: a layer without its blobs", "[caffe][bad-input]") {
 
 TEST_CASE("caffe: unknown layer type, and --custom-layer opaque", "[caffe][bad-input]") {
   badinput::Workspace ws;
-  const std::string net = std::string(kConvNet) +
-                          "layer { name: \"mystery\" type: \"Frobnicate\" bottom: \"conv\" top: \"fro\" }\n";
+  const std::string net =
+      std::string(kConvNet) +
+      "layer { name: \"mystery\" type: \"Frobnicate\" bottom: \"conv\" top: \"fro\" }\n";
   const Files f = writePair(ws, net, convWeights());
   checkCaffeFails(ws, f, {kUnsupported, {f.prototxt.string(), "layer 'mystery'", "'Frobnicate'"}});
 
@@ -120,5 +131,6 @@ TEST_CASE("caffe: a fork layer option nnport cannot convert", "[caffe][bad-input
                           "layer { name: \"up\" type: \"Upsample\" bottom: \"conv\" top: \"up\" "
                           "upsample_param { upsample_h: 5 upsample_w: 5 } }\n";
   const Files f = writePair(ws, net, convWeights());
-  checkCaffeFails(ws, f, {kUnsupported, {f.prototxt.string(), "layer 'up' (Upsample)", "mask bottom"}});
+  checkCaffeFails(ws, f,
+                  {kUnsupported, {f.prototxt.string(), "layer 'up' (Upsample)", "mask bottom"}});
 }

@@ -23,7 +23,8 @@ struct Files {
 };
 
 // Layer name -> blobs (each a flat list with its shape).
-using Blobs = std::vector<std::pair<std::string, std::vector<std::pair<std::vector<int64_t>, std::vector<float>>>>>;
+using Blobs = std::vector<
+    std::pair<std::string, std::vector<std::pair<std::vector<int64_t>, std::vector<float>>>>>;
 
 inline std::string caffemodelBytes(const Blobs& blobs) {
   caffepb::NetParameter net;
@@ -39,7 +40,8 @@ inline std::string caffemodelBytes(const Blobs& blobs) {
   return net.SerializeAsString();
 }
 
-inline Files writePair(const badinput::Workspace& ws, const std::string& prototxt, const std::string& model) {
+inline Files writePair(const badinput::Workspace& ws, const std::string& prototxt,
+                       const std::string& model) {
   Files f{ws.in() / "net.prototxt", ws.in() / "net.caffemodel"};
   badinput::writeFile(f.prototxt, prototxt);
   badinput::writeFile(f.caffemodel, model);
@@ -60,8 +62,8 @@ inline std::vector<float> wave(size_t n) {
 }
 
 // Runs `m` on input "data" = x of `dims`; returns output `name`.
-inline std::vector<float> run(const Model& m, const std::vector<int64_t>& dims, const std::vector<float>& x,
-                              const std::string& name) {
+inline std::vector<float> run(const Model& m, const std::vector<int64_t>& dims,
+                              const std::vector<float>& x, const std::string& name) {
   auto exec = exec::Executor::create(m, {exec::KernelSet::Reference, 1});
   REQUIRE(exec.hasValue());
   exec::RtTensor in = exec::RtTensor::allocate(DType::Float32, dims);
@@ -83,7 +85,8 @@ inline std::string input(const std::vector<int64_t>& d) {
 
 inline void checkClose(const std::vector<float>& got, const std::vector<float>& want) {
   REQUIRE(got.size() == want.size());
-  for (size_t i = 0; i < want.size(); ++i) CHECK(got[i] == Approx(want[i]).epsilon(1e-5).margin(1e-6));
+  for (size_t i = 0; i < want.size(); ++i)
+    CHECK(got[i] == Approx(want[i]).epsilon(1e-5).margin(1e-6));
 }
 
 }  // namespace caffetest

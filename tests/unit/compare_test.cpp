@@ -23,8 +23,10 @@ std::unique_ptr<Model> chain(float k1) {
   m->opsets = {{"", 17}};
   Graph& g = m->graph;
   Value* x = g.addInput("x", f32({4}));
-  auto c1 = std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {1}, std::vector<float>{k1}));
-  auto c2 = std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {1}, std::vector<float>{2.f}));
+  auto c1 =
+      std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {1}, std::vector<float>{k1}));
+  auto c2 =
+      std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {1}, std::vector<float>{2.f}));
   Node* a = g.addNode("Mul", "", {x, g.addInitializer("k1", c1)}, {"a"}, "mul1");
   Node* r = g.addNode("Relu", "", {a->output()}, {"r"}, "relu");
   Node* y = g.addNode("Mul", "", {r->output(), g.addInitializer("k2", c2)}, {"y"}, "mul2");

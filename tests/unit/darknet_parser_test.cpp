@@ -67,9 +67,10 @@ CfgSection onlySection(const std::string& text) {
 }  // namespace
 
 TEST_CASE("darknet cfg reader: sections, options, comments", "[darknet]") {
-  auto s = parseCfg("# leading comment\n[net]\n width = 416 \nheight=32\n; other comment\n\n"
-                    "[convolutional]\nsize=3 # trailing\nlayers=-1, 4\nsize=5\n",
-                    "t.cfg");
+  auto s = parseCfg(
+      "# leading comment\n[net]\n width = 416 \nheight=32\n; other comment\n\n"
+      "[convolutional]\nsize=3 # trailing\nlayers=-1, 4\nsize=5\n",
+      "t.cfg");
   REQUIRE(s.hasValue());
   REQUIRE(s->size() == 2);
   CHECK((*s)[0].type == "net");
@@ -183,7 +184,8 @@ TEST_CASE("darknet maxpool values match Darknet's loop", "[darknet]") {
                                  "size=3\nstride=1\npadding=1\n", "size=5\nstride=3\n"}) {
     INFO(opts);
     badinput::Workspace ws;
-    const std::string cfg = fmt::format("[net]\nwidth={}\nheight={}\nchannels=1\n[maxpool]\n{}", w, h, opts);
+    const std::string cfg =
+        fmt::format("[net]\nwidth={}\nheight={}\nchannels=1\n[maxpool]\n{}", w, h, opts);
     auto m = parse(writePair(ws, cfg, weightsBytes({})));
     REQUIRE(m.hasValue());
     auto exec = exec::Executor::create(**m, {exec::KernelSet::Reference, 1});
@@ -226,7 +228,8 @@ TEST_CASE("darknet heads: the head's input is a graph output with its options", 
 
 namespace {
 
-void checkDarknetFails(const badinput::Workspace& ws, const Files& f, const badinput::Expectation& e) {
+void checkDarknetFails(const badinput::Workspace& ws, const Files& f,
+                       const badinput::Expectation& e) {
   const badinput::fs::path output = ws.out() / "out.onnx";
   badinput::checkFailingRun(ws,
                             {"convert", "-sf", "darknet", "-in", f.cfg.string(), "-iw",
@@ -240,8 +243,8 @@ TEST_CASE("darknet: a valid pair converts (control for the error cases)", "[dark
   badinput::Workspace ws;
   const Files f = writePair(ws, kSmallConvCfg, weightsBytes(ramp(kSmallConvFloats)));
   const badinput::fs::path output = ws.out() / "out.onnx";
-  const auto r = badinput::runNnport(
-      ws, {"convert", "-sf", "darknet", "-in", f.cfg.string(), "-iw", f.weights.string(), output.string()});
+  const auto r = badinput::runNnport(ws, {"convert", "-sf", "darknet", "-in", f.cfg.string(), "-iw",
+                                          f.weights.string(), output.string()});
   INFO("stderr: " << r.err);
   CHECK(r.exitCode == 0);
   CHECK(badinput::filesIn(ws.out()) == std::vector<std::string>{"out.onnx"});
@@ -258,13 +261,14 @@ TEST_CASE("darknet: weights file too short or too long", "[darknet][bad-input]")
   badinput::Workspace ws;
   SECTION("too short: names the layer it cannot feed") {
     const Files f = writePair(ws, kSmallConvCfg, weightsBytes(ramp(kSmallConvFloats - 1)));
-    checkDarknetFails(ws, f, {kInvalid, {f.weights.string(), "too short", "layer 0 [convolutional]",
-                                         "kernel weights"}});
+    checkDarknetFails(
+        ws, f,
+        {kInvalid, {f.weights.string(), "too short", "layer 0 [convolutional]", "kernel weights"}});
   }
   SECTION("too long: names the last layer with weights") {
     const Files f = writePair(ws, kSmallConvCfg, weightsBytes(ramp(kSmallConvFloats + 3)));
-    checkDarknetFails(ws, f, {kInvalid, {f.weights.string(), "too long", "12 bytes",
-                                         "layer 0 [convolutional]"}});
+    checkDarknetFails(
+        ws, f, {kInvalid, {f.weights.string(), "too long", "12 bytes", "layer 0 [convolutional]"}});
   }
   SECTION("header only") {
     const Files f = writePair(ws, kSmallConvCfg, weightsBytes({}).substr(0, 10));
@@ -272,8 +276,9 @@ TEST_CASE("darknet: weights file too short or too long", "[darknet][bad-input]")
   }
   SECTION("a 0.1 header read as 0.2 would leave 4 bytes over") {
     const Files f = writePair(ws, kSmallConvCfg, weightsBytes(ramp(kSmallConvFloats), 0, 1));
-    const auto r = badinput::runNnport(ws, {"convert", "-sf", "darknet", "-in", f.cfg.string(), "-iw",
-                                            f.weights.string(), (ws.out() / "out.onnx").string()});
+    const auto r =
+        badinput::runNnport(ws, {"convert", "-sf", "darknet", "-in", f.cfg.string(), "-iw",
+                                 f.weights.string(), (ws.out() / "out.onnx").string()});
     CHECK(r.exitCode == 0);
   }
 }
@@ -286,8 +291,9 @@ TEST_CASE("darknet: invalid and unsupported layers", "[darknet][bad-input]") {
     checkDarknetFails(ws, f, {kInvalid, {"section 2 [route]", "layers=5"}});
   }
   SECTION("an activation nnport does not know") {
-    const Files f = writePair(ws, "[net]\nwidth=4\nheight=4\nchannels=1\n[convolutional]\nactivation=ramp\n",
-                              weightsBytes(ramp(2)));
+    const Files f =
+        writePair(ws, "[net]\nwidth=4\nheight=4\nchannels=1\n[convolutional]\nactivation=ramp\n",
+                  weightsBytes(ramp(2)));
     checkDarknetFails(ws, f, {kUnsupported, {"section 1 [convolutional]", "'ramp'"}});
   }
   SECTION("a layer reading a yolo head's output") {

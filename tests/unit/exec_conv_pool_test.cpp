@@ -12,7 +12,8 @@ using namespace nnport::testing;
 namespace {
 
 TensorPtr floats(std::vector<int64_t> dims, std::vector<float> v) {
-  return std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, std::move(dims), std::move(v)));
+  return std::make_shared<Tensor>(
+      Tensor::fromVector(DType::Float32, std::move(dims), std::move(v)));
 }
 
 // One `op` node reading input x and the given initializers, with `outputs`
@@ -42,7 +43,8 @@ Expected<NamedTensors> runNode(const std::string& op, std::vector<Attribute> att
 void checkValues(const RtTensor& t, std::vector<int64_t> dims, std::vector<double> want) {
   REQUIRE(t.dims() == dims);
   REQUIRE(t.numElements() == static_cast<int64_t>(want.size()));
-  for (size_t i = 0; i < want.size(); ++i) CHECK(t.floatAt(static_cast<int64_t>(i)) == Approx(want[i]));
+  for (size_t i = 0; i < want.size(); ++i)
+    CHECK(t.floatAt(static_cast<int64_t>(i)) == Approx(want[i]));
 }
 
 std::vector<float> iota(int n) {
@@ -96,7 +98,8 @@ TEST_CASE("a conv whose weight does not match the input channels is an error", "
 
 TEST_CASE("ceil-mode pools keep the partial last window", "[exec]") {
   const std::vector<Attribute> attrs{Attribute::ofInts("kernel_shape", {3, 3}),
-                                     Attribute::ofInts("strides", {2, 2}), Attribute::ofInt("ceil_mode", 1)};
+                                     Attribute::ofInts("strides", {2, 2}),
+                                     Attribute::ofInt("ceil_mode", 1)};
   auto max = runNode("MaxPool", attrs, {1, 1, 4, 4}, iota(16), {}, 2);
   REQUIRE(max.hasValue());
   checkValues((*max)[0].second, {1, 1, 2, 2}, {11, 12, 15, 16});
@@ -108,16 +111,17 @@ TEST_CASE("ceil-mode pools keep the partial last window", "[exec]") {
 
 TEST_CASE("MaxPool indices in column-major storage order", "[exec]") {
   // 2x3 input, 2x2 windows at stride 1: maxima at (1,1) and (1,2).
-  auto out = runNode("MaxPool",
-                     {Attribute::ofInts("kernel_shape", {2, 2}), Attribute::ofInt("storage_order", 1)},
-                     {1, 1, 2, 3}, iota(6), {}, 2);
+  auto out = runNode(
+      "MaxPool", {Attribute::ofInts("kernel_shape", {2, 2}), Attribute::ofInt("storage_order", 1)},
+      {1, 1, 2, 3}, iota(6), {}, 2);
   REQUIRE(out.hasValue());
   checkValues((*out)[0].second, {1, 1, 1, 2}, {5, 6});
   checkValues((*out)[1].second, {1, 1, 1, 2}, {1 + 1 * 2, 1 + 2 * 2});
 }
 
 TEST_CASE("a kernel larger than the padded input gives an empty output", "[exec]") {
-  auto out = runNode("Conv", {}, {1, 1, 2, 2}, iota(4), {floats({1, 1, 3, 3}, std::vector<float>(9, 1.f))});
+  auto out = runNode("Conv", {}, {1, 1, 2, 2}, iota(4),
+                     {floats({1, 1, 3, 3}, std::vector<float>(9, 1.f))});
   REQUIRE(out.hasValue());
   CHECK((*out)[0].second.dims() == std::vector<int64_t>{1, 1, 0, 0});
 }

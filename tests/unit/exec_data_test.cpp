@@ -23,7 +23,8 @@ std::unique_ptr<Model> oneNode(const std::string& op, std::vector<Dim> dims,
   m->opsets = {{"", opset}};
   Graph& g = m->graph;
   std::vector<Value*> ins{g.addInput("x", f32(std::move(dims)))};
-  for (size_t i = 0; i < operands.size(); ++i) ins.push_back(ints(g, "c" + std::to_string(i), operands[i]));
+  for (size_t i = 0; i < operands.size(); ++i)
+    ins.push_back(ints(g, "c" + std::to_string(i), operands[i]));
   Node* n = g.addNode(op, "", ins, {"y"}, "node");
   for (Attribute& a : attrs) n->attrs.set(std::move(a));
   g.addOutput(n->output());
@@ -109,7 +110,8 @@ TEST_CASE("Slice-1 takes starts, ends and axes as attributes", "[exec]") {
   // Rows 1.. of x = [[0,1,2],[3,4,5],[6,7,8]], columns -2..-1 (end clamped).
   auto m = oneNode("Slice", {3, 3}, {},
                    {Attribute::ofInts("starts", {1, -2}), Attribute::ofInts("ends", {100, 2}),
-                    Attribute::ofInts("axes", {0, 1})}, 9);
+                    Attribute::ofInts("axes", {0, 1})},
+                   9);
   auto out = runOn(*m, iota({3, 3}));
   REQUIRE(out.hasValue());
   const RtTensor& y = (*out)[0].second;

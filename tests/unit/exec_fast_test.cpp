@@ -40,8 +40,9 @@ struct Builder {
     return m.graph.addInitializer("w" + std::to_string(counter++), randomTensor(dims, seed++));
   }
   Value* scalar(float v) {
-    return m.graph.addInitializer("s" + std::to_string(counter++),
-                                  std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {}, std::vector<float>{v})));
+    return m.graph.addInitializer(
+        "s" + std::to_string(counter++),
+        std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {}, std::vector<float>{v})));
   }
   Value* op(const std::string& type, std::vector<Value*> ins, std::vector<Attribute> attrs = {}) {
     const std::string name = type + std::to_string(counter++);
@@ -49,7 +50,8 @@ struct Builder {
     for (Attribute& a : attrs) n->attrs.set(std::move(a));
     return n->output(0);
   }
-  void then(const std::string& type, std::vector<Value*> extra = {}, std::vector<Attribute> attrs = {}) {
+  void then(const std::string& type, std::vector<Value*> extra = {},
+            std::vector<Attribute> attrs = {}) {
     extra.insert(extra.begin(), cur);
     cur = op(type, extra, std::move(attrs));
   }
@@ -80,7 +82,8 @@ void requireClose(const RtTensor& got, const RtTensor& want) {
   REQUIRE(got.dims() == want.dims());
   REQUIRE_FALSE(got.blocked());
   double scale = 0;
-  for (int64_t i = 0; i < want.numElements(); ++i) scale = std::max(scale, std::fabs(want.floatAt(i)));
+  for (int64_t i = 0; i < want.numElements(); ++i)
+    scale = std::max(scale, std::fabs(want.floatAt(i)));
   for (int64_t i = 0; i < want.numElements(); ++i) {
     INFO("element " << i);
     REQUIRE(std::fabs(got.floatAt(i) - want.floatAt(i)) <= 1e-4 * scale + 1e-6);
@@ -103,18 +106,24 @@ std::vector<Attribute> window(std::vector<int64_t> strides, std::vector<int64_t>
 
 }  // namespace
 
-TEST_CASE("fast Conv matches the reference on grouped, depthwise, dilated and padded cases", "[exec][fast]") {
+TEST_CASE("fast Conv matches the reference on grouped, depthwise, dilated and padded cases",
+          "[exec][fast]") {
   struct Case {
     int64_t cin, cout, k, group, h;
     std::vector<Attribute> attrs;
   };
   std::vector<Case> cases{
-      {3, 16, 7, 1, 23, window({2, 2}, {3, 3, 3, 3})},        // first layer, plain input
-      {16, 16, 3, 16, 12, window({1, 1}, {1, 1, 1, 1})},      // depthwise
-      {16, 24, 3, 2, 12, window({1, 2}, {0, 1, 2, 0})},       // grouped, asymmetric pads
+      {3, 16, 7, 1, 23, window({2, 2}, {3, 3, 3, 3})},         // first layer, plain input
+      {16, 16, 3, 16, 12, window({1, 1}, {1, 1, 1, 1})},       // depthwise
+      {16, 24, 3, 2, 12, window({1, 2}, {0, 1, 2, 0})},        // grouped, asymmetric pads
       {8, 8, 3, 1, 13, window({1, 1}, {2, 2, 2, 2}, {2, 2})},  // dilated
-      {12, 20, 1, 1, 9, window({2, 2}, {0, 0, 0, 0})},        // channels not a multiple of 8
-      {8, 16, 3, 1, 10, {Attribute::ofString("auto_pad", "SAME_UPPER"), Attribute::ofInts("strides", {2, 2})}},
+      {12, 20, 1, 1, 9, window({2, 2}, {0, 0, 0, 0})},         // channels not a multiple of 8
+      {8,
+       16,
+       3,
+       1,
+       10,
+       {Attribute::ofString("auto_pad", "SAME_UPPER"), Attribute::ofInts("strides", {2, 2})}},
   };
   for (size_t i = 0; i < cases.size(); ++i) {
     DYNAMIC_SECTION("case " << i) {
@@ -135,8 +144,14 @@ TEST_CASE("fast ConvTranspose matches the reference", "[exec][fast]") {
       {16, 8, 1, window({2, 2}, {1, 1, 1, 1})},
       {8, 16, 2, window({2, 1}, {0, 1, 1, 0})},
       {16, 16, 16, window({1, 1}, {1, 1, 1, 1}, {2, 2})},
-      {8, 8, 1, {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("output_padding", {1, 1})}},
-      {8, 8, 1, {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("output_shape", {15, 16})}},
+      {8,
+       8,
+       1,
+       {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("output_padding", {1, 1})}},
+      {8,
+       8,
+       1,
+       {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("output_shape", {15, 16})}},
   };
   for (size_t i = 0; i < cases.size(); ++i) {
     DYNAMIC_SECTION("case " << i) {
@@ -145,14 +160,16 @@ TEST_CASE("fast ConvTranspose matches the reference", "[exec][fast]") {
       b.then("Conv", {b.weight({c.cin, c.cin, 1, 1})});  // a blocked input
       std::vector<Attribute> attrs = c.attrs;
       attrs.push_back(Attribute::ofInt("group", c.group));
-      b.then("ConvTranspose", {b.weight({c.cin, c.cout / c.group, 3, 3}), b.weight({c.cout})}, attrs);
+      b.then("ConvTranspose", {b.weight({c.cin, c.cout / c.group, 3, 3}), b.weight({c.cout})},
+             attrs);
       b.then("Relu");
       crossCheck(b.finish(), {1, c.cin, 7, 8});
     }
   }
 }
 
-TEST_CASE("fast kernels keep blocked activations through a CNN block and fuse activations", "[exec][fast]") {
+TEST_CASE("fast kernels keep blocked activations through a CNN block and fuse activations",
+          "[exec][fast]") {
   Builder b({1, 3, 20, 20});
   b.conv(3, 16, 3, window({1, 1}, {1, 1, 1, 1}));
   b.then("Relu");
@@ -163,9 +180,11 @@ TEST_CASE("fast kernels keep blocked activations through a CNN block and fuse ac
   Value* sig = b.op("Sigmoid", {pre});
   b.cur = b.op("Mul", {pre, sig});  // Swish
   Value* skip = b.cur;
-  b.then("MaxPool", {}, {Attribute::ofInts("kernel_shape", {3, 3}), Attribute::ofInts("strides", {2, 2}),
-                         Attribute::ofInt("ceil_mode", 1)});
-  b.then("AveragePool", {}, {Attribute::ofInts("kernel_shape", {2, 2}), Attribute::ofInts("pads", {1, 1, 0, 0})});
+  b.then("MaxPool", {},
+         {Attribute::ofInts("kernel_shape", {3, 3}), Attribute::ofInts("strides", {2, 2}),
+          Attribute::ofInt("ceil_mode", 1)});
+  b.then("AveragePool", {},
+         {Attribute::ofInts("kernel_shape", {2, 2}), Attribute::ofInts("pads", {1, 1, 0, 0})});
   Value* se = b.op("GlobalAveragePool", {skip});
   se = b.op("Sigmoid", {se});
   b.cur = b.op("Mul", {b.op("Relu", {b.op("GlobalMaxPool", {b.cur})}), se});  // [1,24,1,1]
@@ -182,10 +201,12 @@ TEST_CASE("fast kernels keep blocked activations through a CNN block and fuse ac
   CHECK((*e)->fusedNodes() >= 4);  // conv+relu, conv+clip, conv+swish, add+relu, gemm+relu
 }
 
-TEST_CASE("fast Gemm and MatMul match the reference with transposes and broadcasting", "[exec][fast]") {
+TEST_CASE("fast Gemm and MatMul match the reference with transposes and broadcasting",
+          "[exec][fast]") {
   SECTION("Gemm transA transB with a row bias") {
     Builder b({7, 5});
-    b.then("Gemm", {b.weight({9, 7}), b.weight({1, 9})}, {Attribute::ofInt("transA", 1), Attribute::ofInt("transB", 1)});
+    b.then("Gemm", {b.weight({9, 7}), b.weight({1, 9})},
+           {Attribute::ofInt("transA", 1), Attribute::ofInt("transB", 1)});
     crossCheck(b.finish(), {7, 5});
   }
   SECTION("Gemm with alpha and a full C falls back") {
@@ -211,7 +232,9 @@ TEST_CASE("the observer sees every intermediate in the plain layout, unfused", "
   for (int pass = 0; pass < 2; ++pass) {
     auto e = Executor::create(m, {pass ? KernelSet::Fast : KernelSet::Reference, 1});
     REQUIRE(e);
-    (*e)->setObserver([&](const Value& v, const RtTensor& t) { seen[pass][v.name()] = RtTensor::copyOf(t.toTensor()); });
+    (*e)->setObserver([&](const Value& v, const RtTensor& t) {
+      seen[pass][v.name()] = RtTensor::copyOf(t.toTensor());
+    });
     REQUIRE((*e)->run({{"x", x}}));
   }
   REQUIRE(seen[0].size() == 3);

@@ -25,21 +25,23 @@ void checkFloats(const RtTensor& t, std::vector<int64_t> dims, std::vector<doubl
 
 TEST_CASE("MatMul broadcasts batches and drops the dims of 1-D operands", "[exec]") {
   // [2,2,3] x [3] -> [2,2]: each row dotted with (1, 0, -1).
-  auto out = runOp("MatMul", 17, {floats({2, 2, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2}),
-                                  floats({3}, {1, 0, -1})});
+  auto out =
+      runOp("MatMul", 17,
+            {floats({2, 2, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2}), floats({3}, {1, 0, -1})});
   checkFloats(out[0].second, {2, 2}, {-2, -2, -2, -2});
   // [2,1,1,2] x [3,2,1]: batch dims [2,1] and [3] broadcast to [2,3].
-  auto b = runOp("MatMul", 17, {floats({2, 1, 1, 2}, {1, 2, 3, 4}), floats({3, 2, 1}, {1, 1, 0, 1, 1, 0})});
+  auto b = runOp("MatMul", 17,
+                 {floats({2, 1, 1, 2}, {1, 2, 3, 4}), floats({3, 2, 1}, {1, 1, 0, 1, 1, 0})});
   checkFloats(b[0].second, {2, 3, 1, 1}, {3, 2, 1, 7, 4, 3});
 }
 
 TEST_CASE("Gemm applies transB, alpha, beta and a broadcast bias", "[exec]") {
   // A [2,2], B^T given as [3,2], C [3] per column.
-  auto out = runOp("Gemm", 13,
-                   {floats({2, 2}, {1, 2, 3, 4}), floats({3, 2}, {1, 0, 0, 1, 1, 1}),
-                    floats({3}, {10, 20, 30})},
-                   {Attribute::ofInt("transB", 1), Attribute::ofFloat("alpha", 2.f),
-                    Attribute::ofFloat("beta", 0.5f)});
+  auto out = runOp(
+      "Gemm", 13,
+      {floats({2, 2}, {1, 2, 3, 4}), floats({3, 2}, {1, 0, 0, 1, 1, 1}), floats({3}, {10, 20, 30})},
+      {Attribute::ofInt("transB", 1), Attribute::ofFloat("alpha", 2.f),
+       Attribute::ofFloat("beta", 0.5f)});
   // A*B = [[1,2,3],[3,4,7]]
   checkFloats(out[0].second, {2, 3}, {7, 14, 21, 11, 18, 29});
 }

@@ -21,7 +21,8 @@ RtTensor int64s(std::vector<int64_t> dims, std::vector<int64_t> v) {
 void checkValues(const RtTensor& t, std::vector<int64_t> dims, std::vector<double> want) {
   REQUIRE(t.dims() == dims);
   REQUIRE(t.numElements() == static_cast<int64_t>(want.size()));
-  for (size_t i = 0; i < want.size(); ++i) CHECK(t.floatAt(static_cast<int64_t>(i)) == Approx(want[i]));
+  for (size_t i = 0; i < want.size(); ++i)
+    CHECK(t.floatAt(static_cast<int64_t>(i)) == Approx(want[i]));
 }
 
 }  // namespace
@@ -37,7 +38,8 @@ TEST_CASE("DequantizeLinear per axis uses one scale and zero point per channel",
 
 TEST_CASE("QuantizeLinear rounds half to even and saturates", "[exec]") {
   auto x = floats({7}, {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, 300.f, -300.f});
-  auto out = runOp("QuantizeLinear", 13, {x, floats({}, {1.f}), tensor<int8_t>(DType::Int8, {}, {0})});
+  auto out =
+      runOp("QuantizeLinear", 13, {x, floats({}, {1.f}), tensor<int8_t>(DType::Int8, {}, {0})});
   REQUIRE(out[0].second.dtype() == DType::Int8);
   checkValues(out[0].second, {7}, {0, 2, 2, 0, -2, 127, -128});
   // No zero point: uint8 with zero point 0.
@@ -56,12 +58,13 @@ TEST_CASE("QLinearConv matches a float conv of the dequantized operands", "[exec
   const std::vector<float> wsc{0.25f, 2.f};
   const std::vector<int8_t> wz{1, -1};
   const std::vector<int32_t> bias{8, -16};
-  auto out = runOp("QLinearConv", 10,
-                   {tensor<uint8_t>(DType::UInt8, {1, 1, 3, 3}, xq), floats({}, {xs}),
-                    tensor<uint8_t>(DType::UInt8, {}, {xz}), tensor<int8_t>(DType::Int8, {2, 1, 2, 2}, wq),
-                    floats({2}, wsc), tensor<int8_t>(DType::Int8, {2}, wz), floats({}, {ys}),
-                    tensor<uint8_t>(DType::UInt8, {}, {yz}), tensor<int32_t>(DType::Int32, {2}, bias)},
-                   {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("pads", {1, 1, 1, 1})});
+  auto out =
+      runOp("QLinearConv", 10,
+            {tensor<uint8_t>(DType::UInt8, {1, 1, 3, 3}, xq), floats({}, {xs}),
+             tensor<uint8_t>(DType::UInt8, {}, {xz}), tensor<int8_t>(DType::Int8, {2, 1, 2, 2}, wq),
+             floats({2}, wsc), tensor<int8_t>(DType::Int8, {2}, wz), floats({}, {ys}),
+             tensor<uint8_t>(DType::UInt8, {}, {yz}), tensor<int32_t>(DType::Int32, {2}, bias)},
+            {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("pads", {1, 1, 1, 1})});
   std::vector<double> want;
   for (int m = 0; m < 2; ++m)
     for (int oy = 0; oy < 2; ++oy)
@@ -84,19 +87,21 @@ TEST_CASE("QLinearConv matches a float conv of the dequantized operands", "[exec
 TEST_CASE("QLinearMatMul requantizes with a per-column b scale", "[exec]") {
   // a - 2 = [[1, 2]], b - 0 = [[1, 3], [2, 4]] -> [5, 11] in int32;
   // multipliers 1*1/2 and 1*2/2: 2.5 -> 2 (ties to even), 11.
-  auto out = runOp("QLinearMatMul", 10,
-                   {tensor<uint8_t>(DType::UInt8, {1, 2}, {3, 4}), floats({}, {1.f}),
-                    tensor<uint8_t>(DType::UInt8, {}, {2}), tensor<uint8_t>(DType::UInt8, {2, 2}, {1, 3, 2, 4}),
-                    floats({2}, {1.f, 2.f}), tensor<uint8_t>(DType::UInt8, {2}, {0, 0}), floats({}, {2.f}),
-                    tensor<uint8_t>(DType::UInt8, {}, {10})});
+  auto out = runOp(
+      "QLinearMatMul", 10,
+      {tensor<uint8_t>(DType::UInt8, {1, 2}, {3, 4}), floats({}, {1.f}),
+       tensor<uint8_t>(DType::UInt8, {}, {2}), tensor<uint8_t>(DType::UInt8, {2, 2}, {1, 3, 2, 4}),
+       floats({2}, {1.f, 2.f}), tensor<uint8_t>(DType::UInt8, {2}, {0, 0}), floats({}, {2.f}),
+       tensor<uint8_t>(DType::UInt8, {}, {10})});
   checkValues(out[0].second, {1, 2}, {12, 21});
 }
 
 TEST_CASE("Resize linear with align_corners interpolates a 2x2 to 3x3", "[exec]") {
-  auto out = runOp("Resize", 13,
-                   {floats({1, 1, 2, 2}, {1, 2, 3, 4}), RtTensor(), RtTensor(), int64s({4}, {1, 1, 3, 3})},
-                   {Attribute::ofString("mode", "linear"),
-                    Attribute::ofString("coordinate_transformation_mode", "align_corners")});
+  auto out =
+      runOp("Resize", 13,
+            {floats({1, 1, 2, 2}, {1, 2, 3, 4}), RtTensor(), RtTensor(), int64s({4}, {1, 1, 3, 3})},
+            {Attribute::ofString("mode", "linear"),
+             Attribute::ofString("coordinate_transformation_mode", "align_corners")});
   checkValues(out[0].second, {1, 1, 3, 3}, {1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4});
 }
 
@@ -110,17 +115,20 @@ TEST_CASE("Resize nearest modes and half_pixel downsampling", "[exec]") {
                         {Attribute::ofString("nearest_mode", "round_prefer_ceil")});
   checkValues(ceilPref[0].second, {2}, {20, 40});
   // Linear half_pixel 4 -> 2 averages pairs.
-  auto linear = runOp("Resize", 13, {x, RtTensor(), floats({1}, {0.5f})}, {Attribute::ofString("mode", "linear")});
+  auto linear = runOp("Resize", 13, {x, RtTensor(), floats({1}, {0.5f})},
+                      {Attribute::ofString("mode", "linear")});
   checkValues(linear[0].second, {2}, {15, 35});
 }
 
-TEST_CASE("Resize tf_crop_and_resize fills outside the roi with the extrapolation value", "[exec]") {
+TEST_CASE("Resize tf_crop_and_resize fills outside the roi with the extrapolation value",
+          "[exec]") {
   // roi [0.5, 1.5] of 3 positions: coordinates 1, 2 and 3 (outside).
-  auto out = runOp("Resize", 13,
-                   {floats({3}, {1, 2, 3}), floats({2}, {0.5f, 1.5f}), RtTensor(), int64s({1}, {3})},
-                   {Attribute::ofString("mode", "linear"),
-                    Attribute::ofString("coordinate_transformation_mode", "tf_crop_and_resize"),
-                    Attribute::ofFloat("extrapolation_value", -7.f)});
+  auto out =
+      runOp("Resize", 13,
+            {floats({3}, {1, 2, 3}), floats({2}, {0.5f, 1.5f}), RtTensor(), int64s({1}, {3})},
+            {Attribute::ofString("mode", "linear"),
+             Attribute::ofString("coordinate_transformation_mode", "tf_crop_and_resize"),
+             Attribute::ofFloat("extrapolation_value", -7.f)});
   checkValues(out[0].second, {3}, {2, 3, -7});
 }
 

@@ -29,7 +29,8 @@ inline exec::RtTensor floats(std::vector<int64_t> dims, std::vector<float> value
 // One `op` node whose inputs are graph inputs (an empty tensor omits one).
 inline Expected<exec::NamedTensors> tryOp(const std::string& op, int64_t opset,
                                           const std::vector<exec::RtTensor>& inputs,
-                                          std::vector<Attribute> attrs = {}, size_t numOutputs = 1) {
+                                          std::vector<Attribute> attrs = {},
+                                          size_t numOutputs = 1) {
   Model m;
   m.opsets = {{"", opset}};
   Graph& g = m.graph;
@@ -56,7 +57,8 @@ inline Expected<exec::NamedTensors> tryOp(const std::string& op, int64_t opset,
 }
 
 // tryOp that must succeed.
-inline exec::NamedTensors runOp(const std::string& op, int64_t opset, const std::vector<exec::RtTensor>& inputs,
+inline exec::NamedTensors runOp(const std::string& op, int64_t opset,
+                                const std::vector<exec::RtTensor>& inputs,
                                 std::vector<Attribute> attrs = {}, size_t numOutputs = 1) {
   auto r = tryOp(op, opset, inputs, std::move(attrs), numOutputs);
   INFO((r.hasValue() ? "" : r.status().message()));

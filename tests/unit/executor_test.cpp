@@ -17,8 +17,10 @@ std::unique_ptr<Model> affineRelu() {
   m->opsets = {{"", 17}};
   Graph& g = m->graph;
   Value* x = g.addInput("x", f32({Dim::symbolic("N"), 3}));
-  auto w = std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {3}, std::vector<float>{1, -2, 3}));
-  auto b = std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {1}, std::vector<float>{0.5f}));
+  auto w = std::make_shared<Tensor>(
+      Tensor::fromVector(DType::Float32, {3}, std::vector<float>{1, -2, 3}));
+  auto b =
+      std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {1}, std::vector<float>{0.5f}));
   Node* mul = g.addNode("Mul", "", {x, g.addInitializer("w", w)}, {"xw"}, "mul");
   Node* add = g.addNode("Add", "", {mul->output(), g.addInitializer("b", b)}, {"xwb"}, "add");
   Node* relu = g.addNode("Relu", "", {add->output()}, {"y"}, "relu");

@@ -16,7 +16,8 @@ std::unique_ptr<Model> chain() {
   Value* x = g.addInput("x", {DType::Float32, Shape({Dim::symbolic("batch"), 3})});
   x->declaredType = x->type;
   Value* v = x;
-  for (int i = 1; i <= 3; ++i) v = g.addNode("Relu", "", {v}, {"r" + std::to_string(i)}, "relu" + std::to_string(i))->output();
+  for (int i = 1; i <= 3; ++i)
+    v = g.addNode("Relu", "", {v}, {"r" + std::to_string(i)}, "relu" + std::to_string(i))->output();
   v->declaredType = TensorType{DType::Float32, Shape({Dim::symbolic("batch"), 3})};
   g.addNode("Neg", "", {x}, {"dead"}, "neg");
   g.addOutput(v);
@@ -70,5 +71,5 @@ TEST_CASE("option --inputShape errors are usage errors", "[graph-edit]") {
   CHECK(pinInputShapes(*m, {{"x", {1, 3, 4}}}).code() == ErrorCode::Usage);
   CHECK(pinInputShapes(*m, {{"y", {1, 3}}}).code() == ErrorCode::Usage);
   CHECK(pinInputShapes(*m, {{"x", {1, 4}}}).code() == ErrorCode::Usage);  // static 3 != 4
-  CHECK(pinInputShapes(*m, {{"", {2, 3}}}).isOk());  // the only input
+  CHECK(pinInputShapes(*m, {{"", {2, 3}}}).isOk());                       // the only input
 }

@@ -10,8 +10,7 @@
 using namespace nnport;
 using namespace nnport::testing;
 
-namespace {
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("use lists follow setInput and replaceAllUsesWith", "[ir]") {
   Graph g;
@@ -70,7 +69,8 @@ TEST_CASE("incompatible broadcast is an error naming the node", "[ir][infer]") {
   CHECK(r.status().message().find("node 'mul7' (Mul)") != std::string::npos);
 }
 
-TEST_CASE("attribute reads take the op record's default and refuse what it does not declare", "[ir]") {
+TEST_CASE("attribute reads take the op record's default and refuse what it does not declare",
+          "[ir]") {
   Graph g;
   Value* a = g.addInput("a", f32({2, 3}));
   Value* b = g.addInput("b", f32({3, 4}));
@@ -91,7 +91,8 @@ TEST_CASE("attribute reads take the op record's default and refuse what it does 
     FAIL("no InternalError for a fallback that shadows the record's default");
   } catch (const InternalError& e) {
     CHECK(e.status().message() ==
-          "node 'gemm' (Gemm): reads attribute 'beta' with a fallback, but its op record has a default");
+          "node 'gemm' (Gemm): reads attribute 'beta' with a fallback, but its op record has a "
+          "default");
   }
   // Declared without a default: the fallback applies. No record: likewise.
   Node* c = g.addNode("Constant", "", {}, {"k"}, "k");

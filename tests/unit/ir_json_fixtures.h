@@ -21,8 +21,6 @@
 #include "ir/graph.h"
 #include "ir/serialize/ir_json.h"
 
-
-
 namespace nnport::irtest {
 using namespace nnport;
 using Json = nlohmann::json;

@@ -106,4 +106,3 @@ TEST_CASE("IR floats keep their bits, including NaN payloads", "[irjson]") {
       if (a["name"] == "floats") floats = a["floats"];
   CHECK(floats == Json::parse(R"([1.5, -0.0, "0xff800000", "0x7fc00123", 0.1])"));
 }
-

@@ -33,7 +33,8 @@ std::unique_ptr<Model> smallModel() {
   x->declaredType = x->type;
   std::vector<float> w(4 * 128);
   for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i) * 0.5f;
-  Value* wv = g.addInitializer("w", std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {4, 128}, w)));
+  Value* wv = g.addInitializer(
+      "w", std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {4, 128}, w)));
   Node* mm = g.addNode("MatMul", "", {x, wv}, {"h"}, "mm");
   Node* custom = g.addNode("Frobnicate", "com.example", {mm->output()}, {"y"}, "frob");
   custom->attrs.set(Attribute::ofString("mode", "fast"));
@@ -69,7 +70,8 @@ TEST_CASE("metadata, doc strings and unknown ops survive a round trip", "[onnx-i
   CHECK(back->graph.outputs()[0]->declaredType->str() == "f32[N,128]");
 }
 
-TEST_CASE("option --external-data writes weights beside the model and reads them lazily", "[onnx-io]") {
+TEST_CASE("option --external-data writes weights beside the model and reads them lazily",
+          "[onnx-io]") {
   fs::path d = freshDir("ext");
   auto m = smallModel();
   EmitOptions opts;

@@ -31,7 +31,8 @@ onnx::ModelProto model() {
   Value* x = g.addInput("x", {DType::Float32, Shape({1, 2, 128, 64})});
   x->declaredType = x->type;
   auto add = [&g](const char* name, std::vector<int64_t> dims, size_t n, float s) {
-    return g.addInitializer(name, std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, dims, ramp(n, s))));
+    return g.addInitializer(
+        name, std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, dims, ramp(n, s))));
   };
   Value* a = add("a", {1, 2, 128, 64}, 16384, 0.5f);
   Value* b = add("b", {64}, 64, 0.25f);
@@ -46,7 +47,9 @@ onnx::ModelProto model() {
   return **p;
 }
 
-const uint8_t* bytesOf(const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); }
+const uint8_t* bytesOf(const std::string& s) {
+  return reinterpret_cast<const uint8_t*>(s.data());
+}
 
 // A length-delimited field: tag, varint length, payload.
 std::string delimited(int field, const std::string& payload) {
@@ -101,7 +104,8 @@ TEST_CASE("stripping gives up on malformed bytes and on repeated raw_data", "[on
   header.add_dims(8192);
   first.set_raw_data(std::string(32768, '\x01'));
   second.set_raw_data(std::string(32768, '\x02'));
-  const std::string tensor = header.SerializeAsString() + first.SerializeAsString() + second.SerializeAsString();
+  const std::string tensor =
+      header.SerializeAsString() + first.SerializeAsString() + second.SerializeAsString();
   const std::string wire = delimited(7, delimited(5, tensor));
   CHECK_FALSE(stripLargeRawData(bytesOf(wire), wire.size(), slices));
   onnx::ModelProto back;

@@ -1,8 +1,8 @@
 // The payload-splicing ONNX writer: its bytes must equal protobuf's own
 // serialization of the full proto, and its checkable copy must carry the
 // same structure, types and shapes.
-#include <catch2/catch.hpp>
 #include <onnx/checker.h>
+#include <catch2/catch.hpp>
 
 #include <cstring>
 #include <filesystem>
@@ -23,7 +23,8 @@ Value* floats(Graph& g, const std::string& name, std::vector<int64_t> dims, floa
   for (int64_t d : dims) n *= d;
   std::vector<float> v(static_cast<size_t>(n));
   for (size_t i = 0; i < v.size(); ++i) v[i] = scale * static_cast<float>(i % 97) - 1.0f;
-  Value* w = g.addInitializer(name, std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, dims, v)));
+  Value* w =
+      g.addInitializer(name, std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, dims, v)));
   return w;
 }
 

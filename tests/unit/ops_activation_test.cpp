@@ -17,7 +17,9 @@ using namespace nnport::testing;
 
 namespace {
 
-Dim sym(const char* s) { return Dim::symbolic(s); }
+Dim sym(const char* s) {
+  return Dim::symbolic(s);
+}
 
 Expected<InferReport> infer(Graph& g, int64_t opset = 17) {
   return inferShapes(g, {{"", opset}}, {true});
@@ -29,9 +31,9 @@ TEST_CASE("pointwise activations keep the input type", "[ops][activation]") {
   Graph g;
   Value* x = g.addInput("x", f32({sym("N"), 64, 7, 7}));
   std::vector<Node*> nodes;
-  for (const char* op : {"Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Elu",
-                         "Selu", "Celu", "Softplus", "Softsign", "ThresholdedRelu", "Clip",
-                         "Softmax", "LogSoftmax", "Hardmax"}) {
+  for (const char* op :
+       {"Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Elu", "Selu", "Celu",
+        "Softplus", "Softsign", "ThresholdedRelu", "Clip", "Softmax", "LogSoftmax", "Hardmax"}) {
     Node* n = g.addNode(op, "", {x}, {std::string(op) + "_y"}, op);
     REQUIRE(n->schema());
     nodes.push_back(n);
@@ -76,8 +78,8 @@ TEST_CASE("PRelu slope broadcasts to the input", "[ops][activation]") {
               {"y"}, "prelu3");
   requireErrorNaming(bad, "node 'prelu3' (PRelu)", "slope");
   Graph bad2;
-  bad2.addNode("PRelu", "", {bad2.addInput("x", f32({8})), bad2.addInput("s", f32({2, 8}))},
-               {"y"}, "prelu4");
+  bad2.addNode("PRelu", "", {bad2.addInput("x", f32({8})), bad2.addInput("s", f32({2, 8}))}, {"y"},
+               "prelu4");
   requireErrorNaming(bad2, "node 'prelu4' (PRelu)", "rank");
 }
 
@@ -122,14 +124,50 @@ TEST_CASE("Softmax axis default depends on the opset", "[ops][activation]") {
 
 TEST_CASE("every op of these families is registered", "[ops]") {
   const OpRegistry& r = OpRegistry::instance();
-  for (const char* op :
-       {"Relu", "LeakyRelu", "PRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Elu", "Selu",
-        "Celu", "Softplus", "Softsign", "ThresholdedRelu", "Clip", "Softmax", "LogSoftmax",
-        "Hardmax", "Conv", "ConvTranspose", "ConvInteger", "QLinearConv", "MaxPool", "AveragePool",
-        "GlobalAveragePool", "GlobalMaxPool", "LpPool", "GlobalLpPool", "MaxRoiPool", "RoiAlign",
-        "MaxUnpool", "BatchNormalization", "InstanceNormalization", "LayerNormalization",
-        "LpNormalization", "LRN", "MeanVarianceNormalization", "MatMul", "Gemm", "MatMulInteger",
-        "QLinearMatMul", "Einsum", "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear"}) {
+  for (const char* op : {"Relu",
+                         "LeakyRelu",
+                         "PRelu",
+                         "Sigmoid",
+                         "HardSigmoid",
+                         "HardSwish",
+                         "Tanh",
+                         "Elu",
+                         "Selu",
+                         "Celu",
+                         "Softplus",
+                         "Softsign",
+                         "ThresholdedRelu",
+                         "Clip",
+                         "Softmax",
+                         "LogSoftmax",
+                         "Hardmax",
+                         "Conv",
+                         "ConvTranspose",
+                         "ConvInteger",
+                         "QLinearConv",
+                         "MaxPool",
+                         "AveragePool",
+                         "GlobalAveragePool",
+                         "GlobalMaxPool",
+                         "LpPool",
+                         "GlobalLpPool",
+                         "MaxRoiPool",
+                         "RoiAlign",
+                         "MaxUnpool",
+                         "BatchNormalization",
+                         "InstanceNormalization",
+                         "LayerNormalization",
+                         "LpNormalization",
+                         "LRN",
+                         "MeanVarianceNormalization",
+                         "MatMul",
+                         "Gemm",
+                         "MatMulInteger",
+                         "QLinearMatMul",
+                         "Einsum",
+                         "QuantizeLinear",
+                         "DequantizeLinear",
+                         "DynamicQuantizeLinear"}) {
     INFO(op);
     const OpSchema* s = r.find("", op);
     REQUIRE(s);
@@ -157,22 +195,46 @@ TEST_CASE("inference of these families survives malformed graphs", "[ops][robust
        Attribute::ofInts("pads", {1, 1, 1, 1}), Attribute::ofString("equation", "ij,jk->ik"),
        Attribute::ofInt("size", 3), Attribute::ofInts("pooled_shape", {2, 2})},
       {Attribute::ofInts("kernel_shape", {INT64_MAX}), Attribute::ofInts("strides", {0}),
-       Attribute::ofInts("dilations", {-1}), Attribute::ofInt("group", 0), Attribute::ofInt("axis", INT64_MIN),
-       Attribute::ofString("equation", "...,..."), Attribute::ofInt("size", -1),
-       Attribute::ofInts("output_shape", {-5}), Attribute::ofInt("stash_type", 99)},
+       Attribute::ofInts("dilations", {-1}), Attribute::ofInt("group", 0),
+       Attribute::ofInt("axis", INT64_MIN), Attribute::ofString("equation", "...,..."),
+       Attribute::ofInt("size", -1), Attribute::ofInts("output_shape", {-5}),
+       Attribute::ofInt("stash_type", 99)},
       {Attribute::ofInts("kernel_shape", {1, 1}), Attribute::ofInt("group", INT64_MAX),
        Attribute::ofString("auto_pad", "SAME_LOWER"), Attribute::ofInt("axis", 3),
        Attribute::ofString("equation", "i...i->...")},
   };
   size_t runs = 0;
   for (const OpSchema* s : OpRegistry::instance().all()) {
-    static const std::vector<std::string> mine = {
-        "Relu", "PRelu", "Clip", "Softmax", "Hardmax", "Conv", "ConvTranspose", "ConvInteger",
-        "QLinearConv", "MaxPool", "AveragePool", "LpPool", "GlobalAveragePool", "MaxRoiPool",
-        "RoiAlign", "MaxUnpool", "BatchNormalization", "InstanceNormalization",
-        "LayerNormalization", "LpNormalization", "LRN", "MeanVarianceNormalization", "MatMul",
-        "Gemm", "MatMulInteger", "QLinearMatMul", "Einsum", "QuantizeLinear", "DequantizeLinear",
-        "DynamicQuantizeLinear"};
+    static const std::vector<std::string> mine = {"Relu",
+                                                  "PRelu",
+                                                  "Clip",
+                                                  "Softmax",
+                                                  "Hardmax",
+                                                  "Conv",
+                                                  "ConvTranspose",
+                                                  "ConvInteger",
+                                                  "QLinearConv",
+                                                  "MaxPool",
+                                                  "AveragePool",
+                                                  "LpPool",
+                                                  "GlobalAveragePool",
+                                                  "MaxRoiPool",
+                                                  "RoiAlign",
+                                                  "MaxUnpool",
+                                                  "BatchNormalization",
+                                                  "InstanceNormalization",
+                                                  "LayerNormalization",
+                                                  "LpNormalization",
+                                                  "LRN",
+                                                  "MeanVarianceNormalization",
+                                                  "MatMul",
+                                                  "Gemm",
+                                                  "MatMulInteger",
+                                                  "QLinearMatMul",
+                                                  "Einsum",
+                                                  "QuantizeLinear",
+                                                  "DequantizeLinear",
+                                                  "DynamicQuantizeLinear"};
     if (std::find(mine.begin(), mine.end(), s->name) == mine.end()) continue;
     const size_t maxIn = std::min<size_t>(s->maxInputs(), 9);
     for (size_t nIn = 0; nIn <= maxIn; ++nIn)
@@ -181,7 +243,8 @@ TEST_CASE("inference of these families survives malformed graphs", "[ops][robust
           Graph g;
           std::vector<Value*> ins;
           for (size_t i = 0; i < nIn; ++i)
-            ins.push_back(g.addInput("in" + std::to_string(i), variants[(v + i * 3) % variants.size()]));
+            ins.push_back(
+                g.addInput("in" + std::to_string(i), variants[(v + i * 3) % variants.size()]));
           std::vector<std::string> outs;
           for (size_t i = 0; i < s->outputs.size(); ++i) outs.push_back("out" + std::to_string(i));
           Node* n = g.addNode(s->name, "", ins, outs, "n");

@@ -12,8 +12,9 @@ using namespace nnport::testing;
 
 namespace {
 
-
-Expected<InferReport> infer(Graph& g) { return inferShapes(g, {{"", 17}}, {true}); }
+Expected<InferReport> infer(Graph& g) {
+  return inferShapes(g, {{"", 17}}, {true});
+}
 
 Node* conv(Graph& g, const std::string& name, Value* x, Value* w, std::vector<Attribute> attrs,
            Value* b = nullptr, const std::string& op = "Conv") {
@@ -45,7 +46,8 @@ TEST_CASE("ResNet-18 stem conv: shape and MACs", "[ops][conv]") {
 TEST_CASE("a kernel one short of the padded input gives an empty output, as in ONNX",
           "[ops][conv]") {
   Graph g;
-  Node* n = conv(g, "c", g.addInput("x", f32({1, 3, 2, 2})), g.addInput("w", f32({4, 3, 3, 3})), {});
+  Node* n =
+      conv(g, "c", g.addInput("x", f32({1, 3, 2, 2})), g.addInput("w", f32({4, 3, 3, 3})), {});
   REQUIRE(infer(g));
   CHECK(n->output()->type.str() == "f32[1,4,0,0]");
 }
@@ -65,16 +67,19 @@ TEST_CASE("conv handles 1-D, 3-D, auto_pad and dilation", "[ops][conv]") {
   Graph g;
   Value* x1 = g.addInput("x1", f32({1, 4, 11}));
   Value* w1 = g.addInput("w1", f32({8, 4, 3}));
-  Node* same = conv(g, "same", x1, w1,
-                    {Attribute::ofInts("strides", {2}), Attribute::ofString("auto_pad", "SAME_UPPER")});
-  Node* lower = conv(g, "lower", x1, w1,
-                     {Attribute::ofInts("strides", {2}), Attribute::ofString("auto_pad", "SAME_LOWER")});
+  Node* same =
+      conv(g, "same", x1, w1,
+           {Attribute::ofInts("strides", {2}), Attribute::ofString("auto_pad", "SAME_UPPER")});
+  Node* lower =
+      conv(g, "lower", x1, w1,
+           {Attribute::ofInts("strides", {2}), Attribute::ofString("auto_pad", "SAME_LOWER")});
   Node* valid = conv(g, "valid", x1, w1,
                      {Attribute::ofInts("strides", {2}), Attribute::ofString("auto_pad", "VALID")});
   Value* x3 = g.addInput("x3", f32({2, 4, 8, 8, 8}));
   Value* w3 = g.addInput("w3", f32({8, 4, 3, 3, 3}));
   Node* c3 = conv(g, "c3", x3, w3, {Attribute::ofInts("dilations", {2, 2, 2})});
-  Value* xs = g.addInput("xs", f32({Dim::symbolic("N"), 4, Dim::symbolic("H"), Dim::symbolic("W")}));
+  Value* xs =
+      g.addInput("xs", f32({Dim::symbolic("N"), 4, Dim::symbolic("H"), Dim::symbolic("W")}));
   Value* ws = g.addInput("ws", f32({8, 4, 1, 1}));
   Node* pointwise = conv(g, "pw", xs, ws, {});
   Value* wk = g.addInput("wk", f32({8, 4, 3, 3}));
@@ -93,8 +98,8 @@ TEST_CASE("depthwise conv: group equal to channels", "[ops][conv]") {
   Graph g;
   Value* x = g.addInput("x", f32({1, 32, 56, 56}));
   Value* w = g.addInput("w", f32({32, 1, 3, 3}));
-  Node* n = conv(g, "dw", x, w,
-                 {Attribute::ofInts("pads", {1, 1, 1, 1}), Attribute::ofInt("group", 32)});
+  Node* n =
+      conv(g, "dw", x, w, {Attribute::ofInts("pads", {1, 1, 1, 1}), Attribute::ofInt("group", 32)});
   REQUIRE(infer(g));
   CHECK(n->output()->type.str() == "f32[1,32,56,56]");
   CHECK(macs(n) == 32LL * 56 * 56 * 9);
@@ -157,7 +162,8 @@ TEST_CASE("conv with unknown input types infers nothing", "[ops][conv]") {
   REQUIRE(r);
   CHECK(n->output()->type.dtype == DType::Undefined);
   Graph g2;
-  Node* m = conv(g2, "c", g2.addInput("x", {DType::Float32, Shape()}), g2.addInput("w", f32({4, 3, 3, 3})), {});
+  Node* m = conv(g2, "c", g2.addInput("x", {DType::Float32, Shape()}),
+                 g2.addInput("w", f32({4, 3, 3, 3})), {});
   REQUIRE(infer(g2));
   CHECK(m->output()->type.str() == "f32[*]");
   Graph g3;
@@ -175,19 +181,23 @@ TEST_CASE("ConvTranspose: strides, pads, group, output_padding, output_shape", "
                   {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("pads", {1, 1, 1, 1})},
                   nullptr, "ConvTranspose");
   Value* wg = g.addInput("wg", f32({16, 4, 3, 3}));
-  Node* grouped = conv(g, "grouped", x, wg,
-                       {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("pads", {1, 1, 1, 1}),
-                        Attribute::ofInts("output_padding", {1, 1}), Attribute::ofInt("group", 2)},
-                       nullptr, "ConvTranspose");
-  Node* fixed = conv(g, "fixed", x, w,
-                     {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("output_shape", {30, 30})},
-                     nullptr, "ConvTranspose");
-  Node* same = conv(g, "same", x, w,
-                    {Attribute::ofInts("strides", {2, 2}), Attribute::ofString("auto_pad", "SAME_UPPER")},
-                    nullptr, "ConvTranspose");
+  Node* grouped =
+      conv(g, "grouped", x, wg,
+           {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("pads", {1, 1, 1, 1}),
+            Attribute::ofInts("output_padding", {1, 1}), Attribute::ofInt("group", 2)},
+           nullptr, "ConvTranspose");
+  Node* fixed =
+      conv(g, "fixed", x, w,
+           {Attribute::ofInts("strides", {2, 2}), Attribute::ofInts("output_shape", {30, 30})},
+           nullptr, "ConvTranspose");
+  Node* same =
+      conv(g, "same", x, w,
+           {Attribute::ofInts("strides", {2, 2}), Attribute::ofString("auto_pad", "SAME_UPPER")},
+           nullptr, "ConvTranspose");
   Value* x1 = g.addInput("x1", f32({1, 2, 5}));
   Value* w1 = g.addInput("w1", f32({2, 3, 3}));
-  Node* oneD = conv(g, "oned", x1, w1, {Attribute::ofInts("strides", {3})}, nullptr, "ConvTranspose");
+  Node* oneD =
+      conv(g, "oned", x1, w1, {Attribute::ofInts("strides", {3})}, nullptr, "ConvTranspose");
   REQUIRE(infer(g));
   CHECK(up->output()->type.str() == "f32[N,8,28,28]");
   CHECK(macs(up) == 16LL * 14 * 14 * 8 * 16);

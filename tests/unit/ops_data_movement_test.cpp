@@ -31,8 +31,9 @@ std::string infer(Graph& g, int64_t opset = 13) {
 
 TEST_CASE("Concat adds the axis sizes and keeps symbolic dims", "[ops][data]") {
   Graph g;
-  Node* c = g.addNode("Concat", "", {g.addInput("a", f32({N, 3, 4})), g.addInput("b", f32({N, 5, 4}))},
-                      {"c"}, "cat");
+  Node* c =
+      g.addNode("Concat", "", {g.addInput("a", f32({N, 3, 4})), g.addInput("b", f32({N, 5, 4}))},
+                {"c"}, "cat");
   c->attrs.set(Attribute::ofInt("axis", 1));
   REQUIRE(infer(g) == "");
   CHECK(c->output()->type.str() == "f32[N,8,4]");
@@ -68,10 +69,10 @@ TEST_CASE("Slice clamps, steps backwards and keeps full symbolic slices", "[ops]
                       {x, ints(g, "st", {0, 2, -1}), ints(g, "en", {INT64_MAX, 100, INT64_MIN}),
                        ints(g, "ax", {0, 1, 2}), ints(g, "sp", {1, 3, -2})},
                       {"y"});
-  Node* dyn = g.addNode("Slice", "",
-                        {x, g.addInput("b", {DType::Int64, Shape({1})}), ints(g, "e", {4}),
-                         ints(g, "a", {-1})},
-                        {"z"});
+  Node* dyn = g.addNode(
+      "Slice", "",
+      {x, g.addInput("b", {DType::Int64, Shape({1})}), ints(g, "e", {4}), ints(g, "a", {-1})},
+      {"z"});
   REQUIRE(infer(g) == "");
   CHECK(s->output()->type.str() == "f32[N,3,4]");
   CHECK(dyn->output()->type.str() == "f32[N,10,?]");
@@ -92,8 +93,8 @@ TEST_CASE("Gather, GatherElements and GatherND shapes", "[ops][data]") {
   ga->attrs.set(Attribute::ofInt("axis", 1));
   Node* ge = g.addNode("GatherElements", "", {x, g.addInput("j", {DType::Int64, Shape({N, 2, 3})})},
                        {"ge"});
-  Node* gnd = g.addNode("GatherND", "", {x, g.addInput("k", {DType::Int64, Shape({N, 7, 1})})},
-                        {"gnd"});
+  Node* gnd =
+      g.addNode("GatherND", "", {x, g.addInput("k", {DType::Int64, Shape({N, 7, 1})})}, {"gnd"});
   gnd->attrs.set(Attribute::ofInt("batch_dims", 1));
   REQUIRE(infer(g) == "");
   CHECK(ga->output()->type.str() == "f32[N,2,3]");
@@ -107,7 +108,8 @@ TEST_CASE("Gather, GatherElements and GatherND shapes", "[ops][data]") {
 
 TEST_CASE("Pad takes pads as attribute before 11 and input after", "[ops][data]") {
   Graph g;
-  Node* p = g.addNode("Pad", "", {g.addInput("x", f32({N, 3, 4, 4})), ints(g, "p", {0, 0, 1, 2, 0, 0, 1, 2})},
+  Node* p = g.addNode("Pad", "",
+                      {g.addInput("x", f32({N, 3, 4, 4})), ints(g, "p", {0, 0, 1, 2, 0, 0, 1, 2})},
                       {"y"});
   REQUIRE(infer(g, 13) == "");
   CHECK(p->output()->type.str() == "f32[N,3,6,8]");
@@ -161,12 +163,12 @@ TEST_CASE("DepthToSpace and SpaceToDepth move channels to space and back", "[ops
 TEST_CASE("OneHot inserts the depth; Compress counts a constant condition", "[ops][data]") {
   Graph g;
   Value* idx = g.addInput("i", {DType::Int64, Shape({N, 4})});
-  Node* oh = g.addNode("OneHot", "",
-                       {idx, ints(g, "depth", {10}), g.addInput("v", f32({2}))}, {"oh"});
+  Node* oh =
+      g.addNode("OneHot", "", {idx, ints(g, "depth", {10}), g.addInput("v", f32({2}))}, {"oh"});
   oh->attrs.set(Attribute::ofInt("axis", 1));
   std::vector<uint8_t> cond{1, 0, 1};
-  Value* c = g.addInitializer(
-      "cond", std::make_shared<Tensor>(Tensor::fromVector(DType::Bool, {3}, cond)));
+  Value* c = g.addInitializer("cond",
+                              std::make_shared<Tensor>(Tensor::fromVector(DType::Bool, {3}, cond)));
   Node* cp = g.addNode("Compress", "", {g.addInput("x", f32({N, 3})), c}, {"cp"});
   cp->attrs.set(Attribute::ofInt("axis", 1));
   REQUIRE(infer(g) == "");

@@ -13,9 +13,13 @@ using namespace nnport::testing;
 
 namespace {
 
-Dim sym(const char* s) { return Dim::symbolic(s); }
+Dim sym(const char* s) {
+  return Dim::symbolic(s);
+}
 
-Expected<InferReport> infer(Graph& g) { return inferShapes(g, {{"", 17}}, {true}); }
+Expected<InferReport> infer(Graph& g) {
+  return inferShapes(g, {{"", 17}}, {true});
+}
 
 Node* op(Graph& g, const std::string& type, const std::string& name, std::vector<Value*> ins,
          std::vector<Attribute> attrs = {}, size_t numOutputs = 1) {
@@ -42,9 +46,11 @@ std::string einsum(const std::string& equation, std::vector<std::vector<Dim>> sh
 
 TEST_CASE("MatMul broadcasts batch dims and counts MACs", "[ops][matmul]") {
   Graph g;
-  Node* batched = op(g, "MatMul", "bm", {g.addInput("a", f32({2, 1, 4, 8})), g.addInput("b", f32({3, 8, 5}))});
-  Node* proj = op(g, "MatMul", "proj", {g.addInput("x", f32({sym("B"), sym("S"), 768})),
-                                        g.addInput("w", f32({768, 3072}))});
+  Node* batched =
+      op(g, "MatMul", "bm", {g.addInput("a", f32({2, 1, 4, 8})), g.addInput("b", f32({3, 8, 5}))});
+  Node* proj =
+      op(g, "MatMul", "proj",
+         {g.addInput("x", f32({sym("B"), sym("S"), 768})), g.addInput("w", f32({768, 3072}))});
   REQUIRE(infer(g));
   CHECK(batched->output()->type.str() == "f32[2,3,4,5]");
   CHECK(macs(batched) == 2 * 3 * 4 * 5 * 8);
@@ -103,8 +109,9 @@ TEST_CASE("Gemm: transposes, bias broadcast, MACs", "[ops][matmul]") {
   CHECK(fc->attrFloat("beta") == 1.0f);
 
   Graph bad;
-  op(bad, "Gemm", "g1", {bad.addInput("a", f32({2, 512})), bad.addInput("w", f32({1000, 512})),
-                         bad.addInput("c", f32({999}))},
+  op(bad, "Gemm", "g1",
+     {bad.addInput("a", f32({2, 512})), bad.addInput("w", f32({1000, 512})),
+      bad.addInput("c", f32({999}))},
      {Attribute::ofInt("transB", 1)});
   requireErrorNaming(bad, "node 'g1' (Gemm)", "C shape");
   Graph bad2;
@@ -180,14 +187,19 @@ TEST_CASE("QuantizeLinear types follow the zero point", "[ops][quant]") {
   requireErrorNaming(bad2, "node 'dqbad' (DequantizeLinear)", "scale");
 }
 
-TEST_CASE("the quantization rule on the record names the weight, bias and channel axis", "[ops][quant]") {
+TEST_CASE("the quantization rule on the record names the weight, bias and channel axis",
+          "[ops][quant]") {
   Graph g;
   Value* x = g.addInput("x", f32({2, 8}));
   Node* gemm = op(g, "Gemm", "g", {x, g.addInput("w", f32({8, 5})), g.addInput("b", f32({5}))});
-  Node* gemmT = op(g, "Gemm", "gt", {x, g.addInput("wt", f32({5, 8}))}, {Attribute::ofInt("transB", 1)});
-  Node* mm = op(g, "MatMul", "mm", {g.addInput("a", f32({2, 3, 8})), g.addInput("b3", f32({4, 8, 6}))});
-  Node* conv = op(g, "Conv", "c", {g.addInput("img", f32({1, 3, 8, 8})), g.addInput("k", f32({4, 3, 3, 3}))});
-  Node* convT = op(g, "ConvTranspose", "ct", {g.addInput("img2", f32({1, 4, 8, 8})), g.addInput("k2", f32({4, 2, 3, 3}))});
+  Node* gemmT =
+      op(g, "Gemm", "gt", {x, g.addInput("wt", f32({5, 8}))}, {Attribute::ofInt("transB", 1)});
+  Node* mm =
+      op(g, "MatMul", "mm", {g.addInput("a", f32({2, 3, 8})), g.addInput("b3", f32({4, 8, 6}))});
+  Node* conv = op(g, "Conv", "c",
+                  {g.addInput("img", f32({1, 3, 8, 8})), g.addInput("k", f32({4, 3, 3, 3}))});
+  Node* convT = op(g, "ConvTranspose", "ct",
+                   {g.addInput("img2", f32({1, 4, 8, 8})), g.addInput("k2", f32({4, 2, 3, 3}))});
   auto rule = [](const Node* n) -> const QuantizationRule& {
     REQUIRE(n->schema()->quantization);
     return *n->schema()->quantization;

@@ -25,8 +25,8 @@ std::string infer(Graph& g, int64_t opset = 13) {
 TEST_CASE("TopK takes k as attribute before 10 and input after", "[ops][misc]") {
   Graph g;
   Value* x = g.addInput("x", f32({N, 100}));
-  Value* k = g.addInitializer(
-      "k", std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, {1}, std::vector<int64_t>{5})));
+  Value* k = g.addInitializer("k", std::make_shared<Tensor>(Tensor::fromVector(
+                                       DType::Int64, {1}, std::vector<int64_t>{5})));
   Node* t = g.addNode("TopK", "", {x, k}, {"v", "i"});
   REQUIRE(infer(g, 11) == "");
   CHECK(t->output(0)->type.str() == "f32[N,5]");

@@ -12,7 +12,9 @@ using namespace nnport::testing;
 
 namespace {
 
-Dim sym(const char* s) { return Dim::symbolic(s); }
+Dim sym(const char* s) {
+  return Dim::symbolic(s);
+}
 
 Expected<InferReport> infer(Graph& g, int64_t opset = 17) {
   return inferShapes(g, {{"", opset}}, {true});
@@ -55,8 +57,9 @@ TEST_CASE("pool ceil_mode, dilations and auto_pad", "[ops][pool]") {
   auto ceilAttrs = k3s2();
   ceilAttrs.push_back(Attribute::ofInt("ceil_mode", 1));
   Node* ceilP = op(g, "AveragePool", "ceil", {x}, ceilAttrs);
-  Node* dil = op(g, "MaxPool", "dil", {x7},
-                 {Attribute::ofInts("kernel_shape", {2, 2}), Attribute::ofInts("dilations", {2, 2})});
+  Node* dil =
+      op(g, "MaxPool", "dil", {x7},
+         {Attribute::ofInts("kernel_shape", {2, 2}), Attribute::ofInts("dilations", {2, 2})});
   auto sameAttrs = k3s2();
   sameAttrs.push_back(Attribute::ofString("auto_pad", "SAME_UPPER"));
   Node* same = op(g, "AveragePool", "same", {x7}, sameAttrs);
@@ -65,8 +68,8 @@ TEST_CASE("pool ceil_mode, dilations and auto_pad", "[ops][pool]") {
   sameAttrs.back() = Attribute::ofString("auto_pad", "VALID");
   Node* valid = op(g, "LpPool", "valid", {x7}, sameAttrs);
   Value* x1 = g.addInput("x1", f32({2, 5, 10}));
-  Node* oneD = op(g, "MaxPool", "oned", {x1}, {Attribute::ofInts("kernel_shape", {2}),
-                                              Attribute::ofInts("strides", {2})});
+  Node* oneD = op(g, "MaxPool", "oned", {x1},
+                  {Attribute::ofInts("kernel_shape", {2}), Attribute::ofInts("strides", {2})});
   REQUIRE(infer(g));
   CHECK(floorP->output()->type.str() == "f32[1,3,2,2]");
   CHECK(ceilP->output()->type.str() == "f32[1,3,3,3]");
@@ -124,12 +127,13 @@ TEST_CASE("RoI pools and MaxUnpool", "[ops][pool]") {
   Node* align = op(g, "RoiAlign", "align", {x, rois, idx},
                    {Attribute::ofInt("output_height", 7), Attribute::ofInt("output_width", 7)});
   Value* rois5 = g.addInput("rois5", f32({10, 5}));
-  Node* roiPool = op(g, "MaxRoiPool", "roipool", {x, rois5},
-                     {Attribute::ofInts("pooled_shape", {6, 6})});
+  Node* roiPool =
+      op(g, "MaxRoiPool", "roipool", {x, rois5}, {Attribute::ofInts("pooled_shape", {6, 6})});
   Value* px = g.addInput("px", f32({1, 1, 2, 2}));
   Value* pi = g.addInput("pi", tt(DType::Int64, {1, 1, 2, 2}));
-  Node* unpool = op(g, "MaxUnpool", "unpool", {px, pi},
-                    {Attribute::ofInts("kernel_shape", {2, 2}), Attribute::ofInts("strides", {2, 2})});
+  Node* unpool =
+      op(g, "MaxUnpool", "unpool", {px, pi},
+         {Attribute::ofInts("kernel_shape", {2, 2}), Attribute::ofInts("strides", {2, 2})});
   auto r = infer(g);
   INFO(r.status().message());
   REQUIRE(r);
@@ -140,8 +144,9 @@ TEST_CASE("RoI pools and MaxUnpool", "[ops][pool]") {
   CHECK(unpool->output()->type.str() == "f32[1,1,4,4]");
 
   Graph bad;
-  op(bad, "RoiAlign", "ra", {bad.addInput("x", f32({1, 8, 5, 5})), bad.addInput("r", f32({3, 5})),
-                            bad.addInput("i", tt(DType::Int64, {3}))},
+  op(bad, "RoiAlign", "ra",
+     {bad.addInput("x", f32({1, 8, 5, 5})), bad.addInput("r", f32({3, 5})),
+      bad.addInput("i", tt(DType::Int64, {3}))},
      {});
   requireErrorNaming(bad, "node 'ra' (RoiAlign)", "rois");
 }
@@ -204,7 +209,8 @@ TEST_CASE("other normalizations keep the input type", "[ops][norm]") {
 
   Graph bad;
   op(bad, "InstanceNormalization", "inbad",
-     {bad.addInput("x", f32({1, 4, 3, 3})), bad.addInput("s", f32({5})), bad.addInput("b", f32({4}))},
+     {bad.addInput("x", f32({1, 4, 3, 3})), bad.addInput("s", f32({5})),
+      bad.addInput("b", f32({4}))},
      {});
   requireErrorNaming(bad, "node 'inbad' (InstanceNormalization)", "scale");
 }

@@ -30,8 +30,8 @@ TEST_CASE("ReduceSum takes axes as an input from opset 13", "[ops][reduce]") {
   Node* all = g.addNode("ReduceSum", "", {x}, {"all"});
   Node* noop = g.addNode("ReduceSum", "", {x}, {"noop"});
   noop->attrs.set(Attribute::ofInt("noop_with_empty_axes", 1));
-  Node* dyn = g.addNode("ReduceSum", "", {x, g.addInput("axes", {DType::Int64, Shape({2})})},
-                        {"dyn"});
+  Node* dyn =
+      g.addNode("ReduceSum", "", {x, g.addInput("axes", {DType::Int64, Shape({2})})}, {"dyn"});
   dyn->attrs.set(Attribute::ofInt("keepdims", 0));
   REQUIRE(infer(g, 13) == "");
   CHECK(keep->output()->type.str() == "f32[N,3,1,1]");

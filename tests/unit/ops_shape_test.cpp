@@ -5,8 +5,8 @@
 
 #include "tests/unit/test_graphs.h"
 
-#include "ir/graph.h"
 #include "ir/dtype_codes.h"
+#include "ir/graph.h"
 #include "ir/shape_inference.h"
 
 using namespace nnport;
@@ -17,8 +17,8 @@ namespace {
 const Dim N = Dim::symbolic("N");
 
 Value* scalar(Graph& g, const std::string& name, int64_t v) {
-  return g.addInitializer(
-      name, std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, {}, std::vector<int64_t>{v})));
+  return g.addInitializer(name, std::make_shared<Tensor>(
+                                    Tensor::fromVector(DType::Int64, {}, std::vector<int64_t>{v})));
 }
 
 // A Constant node holding an int64 tensor, as torch exports them.
@@ -66,8 +66,8 @@ TEST_CASE("shape values pass Slice and Cast and reach Reshape", "[ops][shape]") 
   Graph g;
   Value* x = g.addInput("x", f32({N, Dim::symbolic("C"), 4, 4}));
   Node* shape = g.addNode("Shape", "", {x}, {"s"});
-  Node* slice = g.addNode("Slice", "", {shape->output(), ints(g, "st", {0}), ints(g, "en", {2})},
-                          {"nc"});
+  Node* slice =
+      g.addNode("Slice", "", {shape->output(), ints(g, "st", {0}), ints(g, "en", {2})}, {"nc"});
   Node* cast = g.addNode("Cast", "", {slice->output()}, {"nc64"});
   cast->attrs.set(Attribute::ofInt("to", 7));
   Node* cat = g.addNode("Concat", "", {cast->output(), ints(g, "m1", {-1})}, {"t"});
@@ -83,8 +83,8 @@ TEST_CASE("Shape honours start and end from opset 15", "[ops][shape]") {
   Node* s = g.addNode("Shape", "", {x}, {"s"});
   s->attrs.set(Attribute::ofInt("start", -2));
   Node* c = g.addNode("ConstantOfShape", "", {s->output()}, {"z"});
-  Node* all = g.addNode("ConstantOfShape", "", {g.addNode("Shape", "", {x}, {"s2"})->output()},
-                        {"z2"});
+  Node* all =
+      g.addNode("ConstantOfShape", "", {g.addNode("Shape", "", {x}, {"s2"})->output()}, {"z2"});
   REQUIRE(infer(g, 15) == "");
   CHECK(s->output()->type.str() == "i64[2]");
   CHECK(c->output()->type.str() == "f32[8,8]");
@@ -213,8 +213,8 @@ TEST_CASE("Cast maps ONNX type codes; Constant and Range produce their types", "
   k->attrs.set(Attribute::ofInts("value_ints", {1, 2, 3}));
   Node* f = g.addNode("Constant", "", {}, {"f"});
   f->attrs.set(Attribute::ofFloat("value_float", 1.f));
-  Node* range = g.addNode("Range", "", {scalar(g, "s", 0), scalar(g, "l", 10), scalar(g, "d", 3)},
-                          {"r"});
+  Node* range =
+      g.addNode("Range", "", {scalar(g, "s", 0), scalar(g, "l", 10), scalar(g, "d", 3)}, {"r"});
   Node* drop = g.addNode("Dropout", "", {x}, {"dy", "mask"});
   REQUIRE(infer(g) == "");
   CHECK(cast->output()->type.str() == "f16[N,3]");

@@ -12,15 +12,16 @@
 #include <string>
 #include <vector>
 
+#include "exec/executor.h"
 #include "ir/printer.h"
 #include "ir/text_parser.h"
-#include "exec/executor.h"
 #include "passes/pass_manager.h"
 #include "tests/unit/test_graphs.h"
 
 namespace nnport::testing {
 
-inline TensorPtr randomFloats(std::vector<int64_t> dims, uint32_t seed, float lo = -1.f, float hi = 1.f) {
+inline TensorPtr randomFloats(std::vector<int64_t> dims, uint32_t seed, float lo = -1.f,
+                              float hi = 1.f) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> u(lo, hi);
   int64_t n = 1;
@@ -49,7 +50,8 @@ inline PassReport runPasses(Model& m, const std::string& pipeline) {
 // Runs `pipeline` on the text graph `before` and requires the result to
 // print exactly as the text graph `expected` does (structure, attributes,
 // types and names; constant values print only up to 8 elements).
-inline void requireRewrite(const std::string& before, const std::string& pipeline, const std::string& expected) {
+inline void requireRewrite(const std::string& before, const std::string& pipeline,
+                           const std::string& expected) {
   auto m = parseModelText(before);
   if (!m) FAIL(m.status().message());
   auto want = parseModelText(expected);
@@ -73,8 +75,8 @@ inline exec::RtTensor outputOnRamp(const Model& m, const std::vector<int64_t>& d
 // Outputs of the text model on x = 0, 1, 2, ... before and after `pipeline`:
 // equal, or with `tolerance` > 0 within that fraction of the largest output
 // magnitude (for pipelines that fold arithmetic into Convs).
-inline void requireSameOutputs(const std::string& text, const std::string& pipeline, std::vector<int64_t> dims,
-                               double tolerance = 0) {
+inline void requireSameOutputs(const std::string& text, const std::string& pipeline,
+                               std::vector<int64_t> dims, double tolerance = 0) {
   auto run = [&](const Model& m) { return outputOnRamp(m, dims); };
   auto m = parseModelText(text);
   REQUIRE(m);
@@ -83,10 +85,13 @@ inline void requireSameOutputs(const std::string& text, const std::string& pipel
   const exec::RtTensor after = run(**m);
   REQUIRE(after.dims() == before.dims());
   double largest = 0;
-  for (int64_t i = 0; i < before.numElements(); ++i) largest = std::max(largest, std::abs(before.floatAt(i)));
+  for (int64_t i = 0; i < before.numElements(); ++i)
+    largest = std::max(largest, std::abs(before.floatAt(i)));
   for (int64_t i = 0; i < before.numElements(); ++i) {
-    if (tolerance == 0) CHECK(after.floatAt(i) == before.floatAt(i));
-    else CHECK(std::abs(after.floatAt(i) - before.floatAt(i)) <= tolerance * largest);
+    if (tolerance == 0)
+      CHECK(after.floatAt(i) == before.floatAt(i));
+    else
+      CHECK(std::abs(after.floatAt(i) - before.floatAt(i)) <= tolerance * largest);
   }
 }
 

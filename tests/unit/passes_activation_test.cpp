@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "exec/executor.h"
 #include "ir/fused_activation.h"
 #include "ir/ops/registry.h"
-#include "exec/executor.h"
 #include "lib/pipeline.h"
 #include "tests/unit/pass_test_util.h"
 
@@ -40,8 +40,8 @@ void requireClose(const exec::RtTensor& a, const exec::RtTensor& b) {
 
 // Fuses, requires `fusedOp` on the Conv/Gemm and no other node left but
 // `others`, and the same outputs from both kernel sets before and after.
-std::unique_ptr<Model> fuseAndCompare(const std::string& text, const std::string& fusedOp, size_t nodesAfter,
-                                      const std::vector<int64_t>& dims) {
+std::unique_ptr<Model> fuseAndCompare(const std::string& text, const std::string& fusedOp,
+                                      size_t nodesAfter, const std::vector<int64_t>& dims) {
   auto m = parseModelText(text);
   if (!m) FAIL(m.status().message());
   const exec::RtTensor before = runFirst(**m, exec::KernelSet::Reference, dims);
@@ -83,7 +83,8 @@ graph g (%x: f32[2,5]) -> (%z: f32[2,3]) {
 
 }  // namespace
 
-TEST_CASE("fuse-activations stores the activation on the Conv and both kernel sets apply it", "[passes]") {
+TEST_CASE("fuse-activations stores the activation on the Conv and both kernel sets apply it",
+          "[passes]") {
   requireRewrite(R"(
 model opsets=[ai.onnx:13]
 graph g (%x: f32[1,3,6,6]) -> (%y: f32[1,4,4,4]) {
@@ -105,14 +106,16 @@ graph g (%x: f32[1,3,6,6]) -> (%y: f32[1,4,4,4]) {
   CHECK((*act)->beta == 0.5f);
 }
 
-TEST_CASE("fuse-activations takes the Swish pattern into a Gemm and leaves the graph output's name", "[passes]") {
+TEST_CASE("fuse-activations takes the Swish pattern into a Gemm and leaves the graph output's name",
+          "[passes]") {
   // z = Relu(swish(c)): the Swish fuses into the Gemm, the Relu stays.
   auto m = fuseAndCompare(kGemmSwish, "Swish", 2, {2, 5});
   CHECK(m->graph.outputs().at(0)->name() == "z");
   CHECK(m->graph.findNode("p")->output(0)->uses().size() == 1);
 }
 
-TEST_CASE("fuse-activations refuses a second activation and other passes refuse fused nodes", "[passes]") {
+TEST_CASE("fuse-activations refuses a second activation and other passes refuse fused nodes",
+          "[passes]") {
   auto m = parseModelText(R"(
 model opsets=[ai.onnx:13]
 graph g (%x: f32[1,2,4,4]) -> (%y: f32[1,2,4,4]) {
@@ -160,7 +163,8 @@ graph g (%x: f32[2,5]) -> (%y: f32[2,3], %c: f32[2,3]) {
   CHECK((*m)->graph.numNodes() == 2);
 }
 
-TEST_CASE("a fused activation is written to ONNX as standard nodes and reads back equal", "[passes][onnx]") {
+TEST_CASE("a fused activation is written to ONNX as standard nodes and reads back equal",
+          "[passes][onnx]") {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / "nnport_fused_act_test";
   fs::create_directories(dir);
@@ -218,7 +222,8 @@ graph g (%x: f32[1,3,6,6]) -> (%y: f32[1,4,6,6]) {
 // one so marked must fuse into a Conv and give, with both kernel sets, what
 // its own kernel gives unfused (its parameters as inputs where the record
 // takes them as inputs, as Clip-11 does, else as attributes).
-TEST_CASE("every activation its record marks fusable fuses and matches its own kernel", "[passes][exec]") {
+TEST_CASE("every activation its record marks fusable fuses and matches its own kernel",
+          "[passes][exec]") {
   size_t checked = 0;
   for (const OpSchema* s : OpRegistry::instance().all()) {
     if (!s->fusedActivation || !s->domain.empty()) continue;

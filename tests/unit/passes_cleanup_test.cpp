@@ -57,8 +57,10 @@ TEST_CASE("eliminate-noop bypasses every kind of no-op and keeps the output name
   Value* e = out0(g, "Concat", {cast->output(0)}, "e");
   g.findNode("e")->attrs.set(Attribute::ofInt("axis", 0));
   Value* f = out0(g, "Expand", {e, ints(g, "eshape", {3, 1})}, "f");
-  Value* s = out0(g, "Slice", {f, ints(g, "starts", {0, -3}), ints(g, "ends", {INT64_MAX, 10}),
-                               ints(g, "axes", {0, 1})}, "s");
+  Value* s = out0(
+      g, "Slice",
+      {f, ints(g, "starts", {0, -3}), ints(g, "ends", {INT64_MAX, 10}), ints(g, "axes", {0, 1})},
+      "s");
   Value* r = out0(g, "Relu", {s}, "r");
   g.addOutput(out0(g, "Reshape", {r, ints(g, "shape2", {2, 3, 4})}, "y"));
   const auto before = run(m, {2, 3, 4});
@@ -71,7 +73,8 @@ TEST_CASE("eliminate-noop bypasses every kind of no-op and keeps the output name
   requireSameOutputs(before, run(m, {2, 3, 4}));
 }
 
-TEST_CASE("eliminate-noop keeps ops that change the tensor or whose shapes are unknown", "[passes]") {
+TEST_CASE("eliminate-noop keeps ops that change the tensor or whose shapes are unknown",
+          "[passes]") {
   Model m;
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
@@ -82,7 +85,8 @@ TEST_CASE("eliminate-noop keeps ops that change the tensor or whose shapes are u
   Node* cast = g.addNode("Cast", "", {c}, {"d"}, "d");
   cast->attrs.set(Attribute::ofInt("to", 11));  // DOUBLE
   Value* e = out0(g, "Expand", {cast->output(0), ints(g, "eshape", {2, 1, 1, 1})}, "e");
-  Value* s = out0(g, "Slice", {e, ints(g, "starts", {0}), ints(g, "ends", {2}), ints(g, "axes", {3})}, "s");
+  Value* s = out0(g, "Slice",
+                  {e, ints(g, "starts", {0}), ints(g, "ends", {2}), ints(g, "axes", {3})}, "s");
   Value* q = out0(g, "Squeeze", {s}, "q");  // empty axes: drops 1-dims, not a no-op
   Value* u = g.addInput("u", {DType::Float32, Shape::unknownRank()});
   Value* ru = out0(g, "Reshape", {u, ints(g, "ushape", {-1})}, "ru");  // rank unknown
@@ -95,7 +99,8 @@ TEST_CASE("eliminate-noop keeps ops that change the tensor or whose shapes are u
   CHECK(rep.passes.at(0).notes.empty());
 }
 
-TEST_CASE("eliminate-noop reads old-opset attribute forms and notes a kept graph-input bypass", "[passes]") {
+TEST_CASE("eliminate-noop reads old-opset attribute forms and notes a kept graph-input bypass",
+          "[passes]") {
   Model m;
   m.opsets = {{"", 9}};
   Graph& g = m.graph;
@@ -132,8 +137,8 @@ TEST_CASE("cse merges duplicate nodes and collapses chains in one run", "[passes
   g.addOutput(sub);
   const auto before = run(m, {2, 3});
   PassReport rep = runPasses(m, "cse");
-  CHECK(opCounts(m) ==
-        std::map<std::string, size_t>{{"Add", 1}, {"Mul", 1}, {"Relu", 1}, {"Sub", 1}, {"Transpose", 1}});
+  CHECK(opCounts(m) == std::map<std::string, size_t>{
+                           {"Add", 1}, {"Mul", 1}, {"Relu", 1}, {"Sub", 1}, {"Transpose", 1}});
   CHECK(rep.passes.at(0).changes == 3);
   const Node* mul = m.graph.findNode("y");
   CHECK(mul->input(0) == mul->input(1));
@@ -169,9 +174,9 @@ TEST_CASE("cse keeps two graph outputs apart and renames into a single one", "[p
   Value* x = g.addInput("x", f32({2, 3}));
   Value* r1 = out0(g, "Relu", {x}, "r1");
   g.addOutput(out0(g, "Sigmoid", {r1}, "y1"));
-  g.addOutput(out0(g, "Relu", {x}, "y2"));                // duplicate of r1, a graph output
+  g.addOutput(out0(g, "Relu", {x}, "y2"));  // duplicate of r1, a graph output
   g.addOutput(out0(g, "Neg", {x}, "n1"));
-  g.addOutput(out0(g, "Neg", {x}, "n2"));                 // both graph outputs
+  g.addOutput(out0(g, "Neg", {x}, "n2"));  // both graph outputs
   const auto before = run(m, {2, 3});
   PassReport rep = runPasses(m, "cse");
   CHECK(opCounts(m) == std::map<std::string, size_t>{{"Neg", 2}, {"Relu", 1}, {"Sigmoid", 1}});
@@ -201,10 +206,10 @@ TEST_CASE("dedup-initializers merges equal constants and keeps overridable ones"
   Graph& g = m.graph;
   Value* x = g.addInput("x", f32({2, 3}));
   Value* w1 = g.addInitializer("w1", randomFloats({2, 3}, 5));
-  Value* w2 = g.addInitializer("w2", randomFloats({2, 3}, 5));       // same as w1
-  Value* w3 = g.addInitializer("w3", randomFloats({3, 2}, 5));       // same bytes, other dims
-  Value* w4 = g.addInitializer("w4", randomFloats({2, 3}, 6));       // other bytes
-  Value* w5 = g.addInitializer("w5", randomFloats({2, 3}, 5));       // a graph input
+  Value* w2 = g.addInitializer("w2", randomFloats({2, 3}, 5));  // same as w1
+  Value* w3 = g.addInitializer("w3", randomFloats({3, 2}, 5));  // same bytes, other dims
+  Value* w4 = g.addInitializer("w4", randomFloats({2, 3}, 6));  // other bytes
+  Value* w5 = g.addInitializer("w5", randomFloats({2, 3}, 5));  // a graph input
   g.markGraphInput(w5);
   Value* a = out0(g, "Add", {x, w1}, "a");
   Value* b = out0(g, "Mul", {a, w2}, "b");
@@ -224,7 +229,8 @@ TEST_CASE("dedup-initializers merges equal constants and keeps overridable ones"
   requireSameOutputs(before, run(m, {2, 3}));
 }
 
-TEST_CASE("dedup-initializers compares large constants in full, not by their hashed sample", "[passes]") {
+TEST_CASE("dedup-initializers compares large constants in full, not by their hashed sample",
+          "[passes]") {
   Model m;
   m.opsets = {{"", 13}};
   Graph& g = m.graph;

@@ -29,16 +29,23 @@ void flattenChain(Model& m) {
   Graph& g = m.graph;
   Value* x = g.addInput("x", f32({2, 3, 4}));
   Value* shape = g.addNode("Shape", "", {x}, {"s"}, "shape")->output(0);
-  Value* dim0 = g.addNode("Gather", "", {shape, g.addInitializer("zero", i64({}, {0}))}, {"d0"}, "gather")->output(0);
-  Value* un = g.addNode("Unsqueeze", "", {dim0, g.addInitializer("axes", i64({1}, {0}))}, {"u"}, "unsq")->output(0);
-  Value* cat = g.addNode("Concat", "", {un, g.addInitializer("minus1", i64({1}, {-1}))}, {"c"}, "concat")->output(0);
+  Value* dim0 =
+      g.addNode("Gather", "", {shape, g.addInitializer("zero", i64({}, {0}))}, {"d0"}, "gather")
+          ->output(0);
+  Value* un =
+      g.addNode("Unsqueeze", "", {dim0, g.addInitializer("axes", i64({1}, {0}))}, {"u"}, "unsq")
+          ->output(0);
+  Value* cat =
+      g.addNode("Concat", "", {un, g.addInitializer("minus1", i64({1}, {-1}))}, {"c"}, "concat")
+          ->output(0);
   cat->producer()->attrs.set(Attribute::ofInt("axis", 0));
   g.addOutput(g.addNode("Reshape", "", {x, cat}, {"y"}, "reshape")->output(0));
 }
 
 }  // namespace
 
-TEST_CASE("fold-shapes and fold-constants reduce a torch flatten chain to a constant shape", "[passes]") {
+TEST_CASE("fold-shapes and fold-constants reduce a torch flatten chain to a constant shape",
+          "[passes]") {
   Model m;
   flattenChain(m);
   exec::RtTensor x = exec::RtTensor::allocate(DType::Float32, {2, 3, 4});
@@ -70,18 +77,33 @@ TEST_CASE("fold-constants keeps growing results, DequantizeLinear and graph outp
   Graph& g = m.graph;
   Value* x = g.addInput("x", f32({1}));
   // Expand of a 4-byte constant to 1M floats: 4 MB > 64 KiB and > its inputs.
-  Value* big = g.addNode("Expand", "", {g.addInitializer("one", std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {1}, std::vector<float>{1.f}))),
-                                       g.addInitializer("shape", i64({1}, {1 << 20}))},
-                         {"big"}, "expand")->output(0);
-  Value* q = g.addInitializer("q", std::make_shared<Tensor>(Tensor::fromVector(DType::Int8, {1}, std::vector<int8_t>{3})));
-  Value* dq = g.addNode("DequantizeLinear", "", {q, g.addInitializer("scale", std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {}, std::vector<float>{0.5f})))},
-                        {"dq"}, "dq")->output(0);
+  Value* big =
+      g.addNode("Expand", "",
+                {g.addInitializer("one", std::make_shared<Tensor>(Tensor::fromVector(
+                                             DType::Float32, {1}, std::vector<float>{1.f}))),
+                 g.addInitializer("shape", i64({1}, {1 << 20}))},
+                {"big"}, "expand")
+          ->output(0);
+  Value* q = g.addInitializer(
+      "q", std::make_shared<Tensor>(Tensor::fromVector(DType::Int8, {1}, std::vector<int8_t>{3})));
+  Value* dq =
+      g.addNode("DequantizeLinear", "",
+                {q, g.addInitializer("scale", std::make_shared<Tensor>(Tensor::fromVector(
+                                                  DType::Float32, {}, std::vector<float>{0.5f})))},
+                {"dq"}, "dq")
+          ->output(0);
   Value* sum = g.addNode("Add", "", {x, dq}, {"sum"}, "add")->output(0);
   g.addOutput(g.addNode("Add", "", {sum, big}, {"y"}, "add2")->output(0));
-  Value* neg = g.addNode("Neg", "", {g.addInitializer("two", std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {1}, std::vector<float>{2.f})))}, {"neg"}, "neg")->output(0);
+  Value* neg =
+      g.addNode("Neg", "",
+                {g.addInitializer("two", std::make_shared<Tensor>(Tensor::fromVector(
+                                             DType::Float32, {1}, std::vector<float>{2.f})))},
+                {"neg"}, "neg")
+          ->output(0);
   g.addOutput(neg);
   PassReport r = runPasses(m, "fold-constants");
-  CHECK(opCounts(m) == std::map<std::string, size_t>{{"Add", 2}, {"DequantizeLinear", 1}, {"Expand", 1}, {"Neg", 1}});
+  CHECK(opCounts(m) == std::map<std::string, size_t>{
+                           {"Add", 2}, {"DequantizeLinear", 1}, {"Expand", 1}, {"Neg", 1}});
   REQUIRE_FALSE(r.passes.at(0).notes.empty());
   CHECK(r.passes.at(0).notes[0].find("grow the model") != std::string::npos);
 }
@@ -92,9 +114,13 @@ TEST_CASE("fold-constants computes a constant subgraph with the interpreter", "[
   Graph& g = m.graph;
   Value* x = g.addInput("x", f32({3}));
   auto f = [](std::vector<float> v) {
-    return std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {static_cast<int64_t>(v.size())}, v));
+    return std::make_shared<Tensor>(
+        Tensor::fromVector(DType::Float32, {static_cast<int64_t>(v.size())}, v));
   };
-  Value* a = g.addNode("Mul", "", {g.addInitializer("a", f({1, 2, 3})), g.addInitializer("b", f({4, 5, 6}))}, {"ab"}, "mul")->output(0);
+  Value* a = g.addNode("Mul", "",
+                       {g.addInitializer("a", f({1, 2, 3})), g.addInitializer("b", f({4, 5, 6}))},
+                       {"ab"}, "mul")
+                 ->output(0);
   Value* s = g.addNode("Sqrt", "", {a}, {"sq"}, "sqrt")->output(0);
   g.addOutput(g.addNode("Add", "", {x, s}, {"y"}, "add")->output(0));
   runPasses(m, "fold-constants,dce");

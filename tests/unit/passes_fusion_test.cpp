@@ -47,16 +47,19 @@ PassReport runAndCompare(Model& m, const std::string& pipeline, std::vector<int6
 }
 
 Value* bnAfter(Graph& g, Value* in, int64_t c, const std::string& out) {
-  return g.addNode("BatchNormalization", "",
-                   {in, g.addInitializer("gamma", randomFloats({c}, 3)), g.addInitializer("beta", randomFloats({c}, 4)),
-                    g.addInitializer("mean", randomFloats({c}, 5)),
-                    g.addInitializer("var", randomFloats({c}, 6, 0.5f, 2.f))},
-                   {out}, "bn")
+  return g
+      .addNode("BatchNormalization", "",
+               {in, g.addInitializer("gamma", randomFloats({c}, 3)),
+                g.addInitializer("beta", randomFloats({c}, 4)),
+                g.addInitializer("mean", randomFloats({c}, 5)),
+                g.addInitializer("var", randomFloats({c}, 6, 0.5f, 2.f))},
+               {out}, "bn")
       ->output(0);
 }
 
 Value* scalar(Graph& g, const std::string& name, float v) {
-  return g.addInitializer(name, std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, {}, std::vector<float>{v})));
+  return g.addInitializer(name, std::make_shared<Tensor>(
+                                    Tensor::fromVector(DType::Float32, {}, std::vector<float>{v})));
 }
 
 void requireNote(const PassReport& r, const std::string& text) {
@@ -73,7 +76,8 @@ TEST_CASE("fuse-bn folds BatchNormalization into a grouped ConvTranspose", "[pas
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
   Value* x = g.addInput("x", f32({1, 4, 5, 5}));
-  Node* ct = g.addNode("ConvTranspose", "", {x, g.addInitializer("w", randomFloats({4, 3, 3, 3}, 1))}, {"c"}, "ct");
+  Node* ct = g.addNode("ConvTranspose", "",
+                       {x, g.addInitializer("w", randomFloats({4, 3, 3, 3}, 1))}, {"c"}, "ct");
   ct->attrs.set(Attribute::ofInt("group", 2));
   ct->attrs.set(Attribute::ofInts("strides", {2, 2}));
   g.addOutput(bnAfter(g, ct->output(0), 6, "y"));
@@ -92,7 +96,10 @@ TEST_CASE("fuse-bn folds BatchNormalization into Gemm with alpha, beta and trans
       m.opsets = {{"", 13}};
       Graph& g = m.graph;
       Value* x = g.addInput("x", f32({3, 5}));
-      std::vector<Value*> in{x, g.addInitializer("b", randomFloats(transB ? std::vector<int64_t>{4, 5} : std::vector<int64_t>{5, 4}, 1))};
+      std::vector<Value*> in{
+          x, g.addInitializer(
+                 "b", randomFloats(transB ? std::vector<int64_t>{4, 5} : std::vector<int64_t>{5, 4},
+                                   1))};
       if (withC) in.push_back(g.addInitializer("c", randomFloats({1, 4}, 2)));
       Node* gemm = g.addNode("Gemm", "", in, {"h"}, "gemm");
       gemm->attrs.set(Attribute::ofInt("transB", transB));
@@ -111,7 +118,9 @@ TEST_CASE("fuse-bn turns a 2-D MatMul and BatchNormalization into one Gemm", "[p
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
   Value* x = g.addInput("x", f32({3, 5}));
-  Value* h = g.addNode("MatMul", "", {x, g.addInitializer("b", randomFloats({5, 4}, 1))}, {"h"}, "mm")->output(0);
+  Value* h =
+      g.addNode("MatMul", "", {x, g.addInitializer("b", randomFloats({5, 4}, 1))}, {"h"}, "mm")
+          ->output(0);
   g.addOutput(bnAfter(g, h, 4, "y"));
   runAndCompare(m, "fuse-bn,dce", {3, 5});
   CHECK(opCounts(m) == Counts{{"Gemm", 1}});
@@ -123,7 +132,9 @@ TEST_CASE("fuse-bn refuses a MatMul of unknown rank and a Gemm C that varies by 
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
   Value* x = g.addInput("x", {DType::Float32, Shape::unknownRank()});
-  Value* h = g.addNode("MatMul", "", {x, g.addInitializer("b", randomFloats({5, 4}, 1))}, {"h"}, "mm")->output(0);
+  Value* h =
+      g.addNode("MatMul", "", {x, g.addInitializer("b", randomFloats({5, 4}, 1))}, {"h"}, "mm")
+          ->output(0);
   g.addOutput(bnAfter(g, h, 4, "y"));
   requireNote(runPasses(m, "fuse-bn"), "rank of A is unknown");
   CHECK(opCounts(m) == Counts{{"MatMul", 1}, {"BatchNormalization", 1}});
@@ -132,8 +143,11 @@ TEST_CASE("fuse-bn refuses a MatMul of unknown rank and a Gemm C that varies by 
   m2.opsets = {{"", 13}};
   Graph& g2 = m2.graph;
   Value* x2 = g2.addInput("x", f32({3, 5}));
-  Value* h2 = g2.addNode("Gemm", "", {x2, g2.addInitializer("b", randomFloats({5, 4}, 1)), g2.addInitializer("c", randomFloats({3, 4}, 2))},
-                         {"h"}, "gemm")->output(0);
+  Value* h2 = g2.addNode("Gemm", "",
+                         {x2, g2.addInitializer("b", randomFloats({5, 4}, 1)),
+                          g2.addInitializer("c", randomFloats({3, 4}, 2))},
+                         {"h"}, "gemm")
+                  ->output(0);
   g2.addOutput(bnAfter(g2, h2, 4, "y"));
   requireNote(runPasses(m2, "fuse-bn"), "varies by row");
 }
@@ -143,9 +157,15 @@ TEST_CASE("fuse-conv-mul-add folds per-channel Mul and Adds into the Conv", "[pa
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
   Value* x = g.addInput("x", f32({1, 3, 6, 6}));
-  Value* c = g.addNode("Conv", "", {x, g.addInitializer("w", randomFloats({4, 3, 3, 3}, 1))}, {"c"}, "conv")->output(0);
-  Value* a = g.addNode("Mul", "", {c, g.addInitializer("k", randomFloats({4, 1, 1}, 2))}, {"a"}, "mul")->output(0);
-  Value* b = g.addNode("Add", "", {g.addInitializer("t", randomFloats({1, 4, 1, 1}, 3)), a}, {"b"}, "add")->output(0);
+  Value* c = g.addNode("Conv", "", {x, g.addInitializer("w", randomFloats({4, 3, 3, 3}, 1))}, {"c"},
+                       "conv")
+                 ->output(0);
+  Value* a =
+      g.addNode("Mul", "", {c, g.addInitializer("k", randomFloats({4, 1, 1}, 2))}, {"a"}, "mul")
+          ->output(0);
+  Value* b =
+      g.addNode("Add", "", {g.addInitializer("t", randomFloats({1, 4, 1, 1}, 3)), a}, {"b"}, "add")
+          ->output(0);
   Value* d = g.addNode("Mul", "", {b, scalar(g, "s", -1.5f)}, {"d"}, "scale")->output(0);
   g.addOutput(g.addNode("Relu", "", {d}, {"y"}, "relu")->output(0));
   PassReport r = runAndCompare(m, "fuse-conv-mul-add,dce", {1, 3, 6, 6});
@@ -160,21 +180,30 @@ TEST_CASE("fuse-conv-mul-add refuses a per-pixel Mul and says why", "[passes]") 
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
   Value* x = g.addInput("x", f32({1, 3, 6, 6}));
-  Value* c = g.addNode("Conv", "", {x, g.addInitializer("w", randomFloats({4, 3, 3, 3}, 1))}, {"c"}, "conv")->output(0);
-  g.addOutput(g.addNode("Mul", "", {c, g.addInitializer("k", randomFloats({1, 1, 4, 4}, 2))}, {"y"}, "mul")->output(0));
+  Value* c = g.addNode("Conv", "", {x, g.addInitializer("w", randomFloats({4, 3, 3, 3}, 1))}, {"c"},
+                       "conv")
+                 ->output(0);
+  g.addOutput(
+      g.addNode("Mul", "", {c, g.addInitializer("k", randomFloats({1, 1, 4, 4}, 2))}, {"y"}, "mul")
+          ->output(0));
   requireNote(runPasses(m, "fuse-conv-mul-add"), "not per output channel");
   CHECK(opCounts(m) == Counts{{"Conv", 1}, {"Mul", 1}});
 }
 
 TEST_CASE("fuse-matmul-add turns Flatten, MatMul and a bias Add into Gemm", "[passes]") {
-  for (const std::vector<int64_t>& biasDims : {std::vector<int64_t>{5}, std::vector<int64_t>{1, 5}}) {
+  for (const std::vector<int64_t>& biasDims :
+       {std::vector<int64_t>{5}, std::vector<int64_t>{1, 5}}) {
     Model m;
     m.opsets = {{"", 13}};
     Graph& g = m.graph;
     Value* x = g.addInput("x", f32({2, 3, 2, 2}));
     Value* f = g.addNode("Flatten", "", {x}, {"f"}, "flat")->output(0);
-    Value* h = g.addNode("MatMul", "", {f, g.addInitializer("b", randomFloats({12, 5}, 1))}, {"h"}, "mm")->output(0);
-    g.addOutput(g.addNode("Add", "", {g.addInitializer("c", randomFloats(biasDims, 2)), h}, {"y"}, "add")->output(0));
+    Value* h =
+        g.addNode("MatMul", "", {f, g.addInitializer("b", randomFloats({12, 5}, 1))}, {"h"}, "mm")
+            ->output(0);
+    g.addOutput(
+        g.addNode("Add", "", {g.addInitializer("c", randomFloats(biasDims, 2)), h}, {"y"}, "add")
+            ->output(0));
     PassReport r = runAndCompare(m, "fuse-matmul-add", {2, 3, 2, 2});
     CHECK(opCounts(m) == Counts{{"Flatten", 1}, {"Gemm", 1}});
     CHECK(r.passes.at(0).changes == 1);
@@ -190,8 +219,11 @@ TEST_CASE("fuse-matmul-add refuses when A's rank is unknown or the bias is per r
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
   Value* x = g.addInput("x", {DType::Float32, Shape::unknownRank()});
-  Value* h = g.addNode("MatMul", "", {x, g.addInitializer("b", randomFloats({12, 5}, 1))}, {"h"}, "mm")->output(0);
-  g.addOutput(g.addNode("Add", "", {h, g.addInitializer("c", randomFloats({5}, 2))}, {"y"}, "add")->output(0));
+  Value* h =
+      g.addNode("MatMul", "", {x, g.addInitializer("b", randomFloats({12, 5}, 1))}, {"h"}, "mm")
+          ->output(0);
+  g.addOutput(g.addNode("Add", "", {h, g.addInitializer("c", randomFloats({5}, 2))}, {"y"}, "add")
+                  ->output(0));
   requireNote(runPasses(m, "fuse-matmul-add"), "rank of A is unknown");
   CHECK(opCounts(m) == Counts{{"MatMul", 1}, {"Add", 1}});
 
@@ -199,8 +231,12 @@ TEST_CASE("fuse-matmul-add refuses when A's rank is unknown or the bias is per r
   m2.opsets = {{"", 13}};
   Graph& g2 = m2.graph;
   Value* x2 = g2.addInput("x", f32({3, 12}));
-  Value* h2 = g2.addNode("MatMul", "", {x2, g2.addInitializer("b", randomFloats({12, 5}, 1))}, {"h"}, "mm")->output(0);
-  g2.addOutput(g2.addNode("Add", "", {h2, g2.addInitializer("c", randomFloats({3, 1}, 2))}, {"y"}, "add")->output(0));
+  Value* h2 =
+      g2.addNode("MatMul", "", {x2, g2.addInitializer("b", randomFloats({12, 5}, 1))}, {"h"}, "mm")
+          ->output(0);
+  g2.addOutput(
+      g2.addNode("Add", "", {h2, g2.addInitializer("c", randomFloats({3, 1}, 2))}, {"y"}, "add")
+          ->output(0));
   requireNote(runPasses(m2, "fuse-matmul-add"), "is not [5]");
 }
 
@@ -209,8 +245,10 @@ TEST_CASE("fuse-pad adds a zero Pad's spatial pads to the Conv's pads", "[passes
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
   Value* x = g.addInput("x", f32({1, 3, 6, 6}));
-  Value* p = g.addNode("Pad", "", {x, ints(g, "pads", {0, 0, 1, 2, 0, 0, 2, 1})}, {"p"}, "pad")->output(0);
-  Node* conv = g.addNode("Conv", "", {p, g.addInitializer("w", randomFloats({4, 3, 3, 3}, 1))}, {"y"}, "conv");
+  Value* p =
+      g.addNode("Pad", "", {x, ints(g, "pads", {0, 0, 1, 2, 0, 0, 2, 1})}, {"p"}, "pad")->output(0);
+  Node* conv = g.addNode("Conv", "", {p, g.addInitializer("w", randomFloats({4, 3, 3, 3}, 1))},
+                         {"y"}, "conv");
   conv->attrs.set(Attribute::ofInts("pads", {1, 1, 1, 1}));
   g.addOutput(conv->output(0));
   runAndCompare(m, "fuse-pad", {1, 3, 6, 6});
@@ -219,7 +257,8 @@ TEST_CASE("fuse-pad adds a zero Pad's spatial pads to the Conv's pads", "[passes
   CHECK(m.graph.findNode("conv")->input(0)->name() == "x");
 }
 
-TEST_CASE("fuse-pad folds into AveragePool (count_include_pad set) and a -inf Pad into MaxPool", "[passes]") {
+TEST_CASE("fuse-pad folds into AveragePool (count_include_pad set) and a -inf Pad into MaxPool",
+          "[passes]") {
   for (const char* op : {"AveragePool", "MaxPool"}) {
     INFO(op);
     Model m;
@@ -246,7 +285,8 @@ TEST_CASE("fuse-pad refuses a zero Pad before MaxPool and a channel Pad before C
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
   Value* x = g.addInput("x", f32({1, 2, 5, 5}));
-  Value* p = g.addNode("Pad", "", {x, ints(g, "pads", {0, 0, 1, 1, 0, 0, 1, 1})}, {"p"}, "pad")->output(0);
+  Value* p =
+      g.addNode("Pad", "", {x, ints(g, "pads", {0, 0, 1, 1, 0, 0, 1, 1})}, {"p"}, "pad")->output(0);
   Node* pool = g.addNode("MaxPool", "", {p}, {"y"}, "pool");
   pool->attrs.set(Attribute::ofInts("kernel_shape", {3, 3}));
   g.addOutput(pool->output(0));
@@ -257,7 +297,10 @@ TEST_CASE("fuse-pad refuses a zero Pad before MaxPool and a channel Pad before C
   m2.opsets = {{"", 13}};
   Graph& g2 = m2.graph;
   Value* x2 = g2.addInput("x", f32({1, 2, 5, 5}));
-  Value* p2 = g2.addNode("Pad", "", {x2, ints(g2, "pads", {0, 1, 0, 0, 0, 0, 0, 0})}, {"p"}, "pad")->output(0);
-  g2.addOutput(g2.addNode("Conv", "", {p2, g2.addInitializer("w", randomFloats({4, 3, 3, 3}, 1))}, {"y"}, "conv")->output(0));
+  Value* p2 = g2.addNode("Pad", "", {x2, ints(g2, "pads", {0, 1, 0, 0, 0, 0, 0, 0})}, {"p"}, "pad")
+                  ->output(0);
+  g2.addOutput(g2.addNode("Conv", "", {p2, g2.addInitializer("w", randomFloats({4, 3, 3, 3}, 1))},
+                          {"y"}, "conv")
+                   ->output(0));
   requireNote(runPasses(m2, "fuse-pad"), "batch or channel");
 }

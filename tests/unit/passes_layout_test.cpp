@@ -102,7 +102,8 @@ graph g (%x: f32[1,3,2,2], %pads: i64[8]) -> (%y: f32[*]) {
   }
 }
 
-TEST_CASE("level -O2 leaves an NHWC model with Transposes only at its input and output", "[passes]") {
+TEST_CASE("level -O2 leaves an NHWC model with Transposes only at its input and output",
+          "[passes]") {
   // As TensorFlow converters write it: each Conv wrapped in NHWC->NCHW and
   // back, bias Adds, a residual Add and a channel Concat in NHWC.
   const char* text = R"(

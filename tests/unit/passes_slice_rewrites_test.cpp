@@ -13,7 +13,8 @@ using namespace nnport::testing;
 
 namespace {
 
-void requireMerged(const std::string& before, const std::string& expected, std::vector<int64_t> dims) {
+void requireMerged(const std::string& before, const std::string& expected,
+                   std::vector<int64_t> dims) {
   requireRewrite(before, "merge-slices,dce", expected);
   requireSameOutputs(before, "merge-slices,dce", std::move(dims));
 }

@@ -59,7 +59,8 @@ graph g (%x: f32[N,10]) -> (%y: f32[?,10]) {
 }
 )";
   requireRewrite(shared, "merge-slices", shared);
-  CHECK_THAT(notesOf(shared, "merge-slices"), Catch::Contains("axis 0 and its size in 'x' is unknown"));
+  CHECK_THAT(notesOf(shared, "merge-slices"),
+             Catch::Contains("axis 0 and its size in 'x' is unknown"));
 
   const char* disjoint = R"(
 model opsets=[ai.onnx:13]
@@ -180,7 +181,8 @@ graph g (%x: f32[4,12]) -> (%y: f32[1,3]) {
 TEST_CASE("merge-slices matches the interpreter on a sweep of starts, ends and steps", "[passes]") {
   // One axis of x: f32[2,n], both Slices on it; empty results are refused,
   // every other pair must merge and give the same elements.
-  const std::vector<int64_t> bounds{INT64_MIN, -INT64_MAX, -9, -7, -4, -2, -1, 0, 1, 2, 3, 5, 7, 9, INT64_MAX};
+  const std::vector<int64_t> bounds{INT64_MIN, -INT64_MAX, -9, -7, -4, -2, -1,       0,
+                                    1,         2,          3,  5,  7,  9,  INT64_MAX};
   const std::vector<int64_t> steps{INT64_MIN, -3, -2, -1, 1, 2, 3, INT64_MAX};
   std::mt19937 rng(7);
   auto any = [&](const std::vector<int64_t>& v) { return v[rng() % v.size()]; };

@@ -20,18 +20,21 @@ void convBn(Model& m, bool extraReader) {
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
   Value* x = g.addInput("x", f32({1, 4, 6, 6}));
-  Node* conv = g.addNode("Conv", "", {x, g.addInitializer("w", randomFloats({8, 4, 3, 3}, 1)),
-                                      g.addInitializer("b", randomFloats({8}, 2))},
+  Node* conv = g.addNode("Conv", "",
+                         {x, g.addInitializer("w", randomFloats({8, 4, 3, 3}, 1)),
+                          g.addInitializer("b", randomFloats({8}, 2))},
                          {"c"}, "conv");
   conv->attrs.set(Attribute::ofInts("pads", {1, 1, 1, 1}));
   Node* bn = g.addNode("BatchNormalization", "",
                        {conv->output(0), g.addInitializer("gamma", randomFloats({8}, 3)),
-                        g.addInitializer("beta", randomFloats({8}, 4)), g.addInitializer("mean", randomFloats({8}, 5)),
+                        g.addInitializer("beta", randomFloats({8}, 4)),
+                        g.addInitializer("mean", randomFloats({8}, 5)),
                         g.addInitializer("var", randomFloats({8}, 6, 0.5f, 2.f))},
                        {"n"}, "bn");
   Node* relu = g.addNode("Relu", "", {bn->output(0)}, {"y"}, "relu");
   g.addOutput(relu->output(0));
-  if (extraReader) g.addOutput(g.addNode("Sigmoid", "", {conv->output(0)}, {"z"}, "sig")->output(0));
+  if (extraReader)
+    g.addOutput(g.addNode("Sigmoid", "", {conv->output(0)}, {"z"}, "sig")->output(0));
 }
 
 exec::NamedTensors run(const Model& m, std::vector<int64_t> dims = {1, 4, 6, 6}) {
@@ -56,7 +59,8 @@ TEST_CASE("pipelines parse names and fixed-point groups and reject unknown passe
   REQUIRE_FALSE(bad);
   CHECK(bad.status().code() == ErrorCode::Usage);
   CHECK(bad.status().message().find("fold-everything") != std::string::npos);
-  CHECK(bad.status().message().find("eliminate-identity") != std::string::npos);  // lists valid ones
+  CHECK(bad.status().message().find("eliminate-identity") !=
+        std::string::npos);  // lists valid ones
   CHECK_FALSE(parsePipeline("{dce"));
   CHECK_FALSE(parsePipeline("dce}"));
   CHECK_FALSE(parsePipeline("{}"));
@@ -68,7 +72,8 @@ TEST_CASE("pipelines parse names and fixed-point groups and reject unknown passe
   CHECK_FALSE(levelPipeline("O9"));
 }
 
-TEST_CASE("eliminate-identity bypasses Identity and inference Dropout and keeps output names", "[passes]") {
+TEST_CASE("eliminate-identity bypasses Identity and inference Dropout and keeps output names",
+          "[passes]") {
   Model m;
   m.opsets = {{"", 13}};
   Graph& g = m.graph;
@@ -110,7 +115,8 @@ TEST_CASE("fuse-conv-bn folds BatchNormalization into the Conv with the same out
   CHECK(r.passes.at(0).changes == 1);
   const auto after = run(m);
   double scale = 0;
-  for (int64_t i = 0; i < before[0].second.numElements(); ++i) scale = std::max(scale, std::fabs(before[0].second.floatAt(i)));
+  for (int64_t i = 0; i < before[0].second.numElements(); ++i)
+    scale = std::max(scale, std::fabs(before[0].second.floatAt(i)));
   for (int64_t i = 0; i < before[0].second.numElements(); ++i)
     CHECK(std::fabs(after[0].second.floatAt(i) - before[0].second.floatAt(i)) <= 1e-5 * scale);
 }
@@ -129,7 +135,8 @@ TEST_CASE("fuse-conv-bn scales weights in place only when nothing else sees them
   }
   SECTION("a second reference to the tensor: a new one, the original untouched") {
     const TensorPtr held = m.graph.findValue("w")->initializer();
-    const std::vector<float> original(held->data<float>(), held->data<float>() + held->numElements());
+    const std::vector<float> original(held->data<float>(),
+                                      held->data<float>() + held->numElements());
     runPasses(m, "fuse-conv-bn,dce");
     const Value* w = m.graph.findValue("w_bn");
     REQUIRE(w);
@@ -149,7 +156,8 @@ TEST_CASE("fuse-conv-bn scales weights in place only when nothing else sees them
   }
   const auto after = run(m);
   double scale = 0;
-  for (int64_t i = 0; i < before[0].second.numElements(); ++i) scale = std::max(scale, std::fabs(before[0].second.floatAt(i)));
+  for (int64_t i = 0; i < before[0].second.numElements(); ++i)
+    scale = std::max(scale, std::fabs(before[0].second.floatAt(i)));
   for (int64_t i = 0; i < before[0].second.numElements(); ++i)
     CHECK(std::fabs(after[0].second.floatAt(i) - before[0].second.floatAt(i)) <= 1e-5 * scale);
 }
@@ -168,7 +176,8 @@ TEST_CASE("fuse-conv-bn refuses a Conv whose output has other readers and says w
 TEST_CASE("the pass manager prints after a pass and runs groups to a fixed point", "[passes]") {
   Model m;
   convBn(m, false);
-  m.graph.addOutput(m.graph.addNode("Identity", "", {m.graph.findValue("n")}, {"extra"}, "id")->output(0));
+  m.graph.addOutput(
+      m.graph.addNode("Identity", "", {m.graph.findValue("n")}, {"extra"}, "id")->output(0));
   std::ostringstream printed;
   PassManagerOptions o;
   o.printAfter = {"fuse-conv-bn"};
@@ -184,10 +193,12 @@ TEST_CASE("the pass manager prints after a pass and runs groups to a fixed point
     if (s.pass != "dce") CHECK(s.runs == 2);
 }
 
-TEST_CASE("pass manager: --stop-after ends the whole pipeline after the first run of a pass", "[passes]") {
+TEST_CASE("pass manager: --stop-after ends the whole pipeline after the first run of a pass",
+          "[passes]") {
   Model m;
   convBn(m, false);
-  m.graph.addOutput(m.graph.addNode("Identity", "", {m.graph.findValue("n")}, {"extra"}, "id")->output(0));
+  m.graph.addOutput(
+      m.graph.addNode("Identity", "", {m.graph.findValue("n")}, {"extra"}, "id")->output(0));
   PassManagerOptions o;
   o.stopAfter = "fuse-conv-bn";
   auto p = parsePipeline("{eliminate-identity,fuse-conv-bn},dce");

@@ -12,13 +12,18 @@
 
 namespace nnport::testing {
 
-inline TensorType tt(DType d, std::vector<Dim> dims) { return {d, Shape(std::move(dims))}; }
-inline TensorType f32(std::vector<Dim> dims) { return tt(DType::Float32, std::move(dims)); }
+inline TensorType tt(DType d, std::vector<Dim> dims) {
+  return {d, Shape(std::move(dims))};
+}
+inline TensorType f32(std::vector<Dim> dims) {
+  return tt(DType::Float32, std::move(dims));
+}
 
 // A 1-D initializer.
 inline Value* ints(Graph& g, const std::string& name, std::vector<int64_t> v) {
   std::vector<int64_t> dims{static_cast<int64_t>(v.size())};
-  return g.addInitializer(name, std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, dims, v)));
+  return g.addInitializer(name,
+                          std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, dims, v)));
 }
 
 // Strict shape inference at one default-domain opset.

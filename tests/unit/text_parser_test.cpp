@@ -53,7 +53,8 @@ TEST_CASE("text IR errors name the line and column", "[ir][text]") {
 
 TEST_CASE("text IR integer constants read exactly, bad numbers are errors", "[ir][text]") {
   auto m = parseModelText(
-      "graph g (%x: f32[2]) -> (%x) {\n  %e = const i64[3] [9223372036854775807, -9223372036854775807, 9007199254740993]\n}\n");
+      "graph g (%x: f32[2]) -> (%x) {\n  %e = const i64[3] [9223372036854775807, "
+      "-9223372036854775807, 9007199254740993]\n}\n");
   if (!m) FAIL(m.status().message());
   const Tensor& e = *(*m)->graph.findValue("e")->initializer();
   CHECK(e.data<int64_t>()[0] == INT64_MAX);

@@ -28,7 +28,8 @@ void checkTfFails(const badinput::Workspace& ws, const std::string& bytes,
   const auto pbPath = ws.in() / "frozen.pb";
   badinput::writeFile(pbPath, bytes);
   const badinput::fs::path output = ws.out() / "out.onnx";
-  std::vector<std::string> args = {"convert", "-sf", "tensorflow", "-iw", pbPath.string(), output.string()};
+  std::vector<std::string> args = {"convert", "-sf",           "tensorflow",
+                                   "-iw",     pbPath.string(), output.string()};
   args.insert(args.end(), extra.begin(), extra.end());
   badinput::checkFailingRun(ws, args, output, e);
 }
@@ -106,7 +107,8 @@ TEST_CASE("tensorflow bad input: unknown op names the node and op", "[tensorflow
   checkTfFails(ws, gb.bytes(), {}, {kUnsupported, {"frozen.pb", "weird_node", "FancyOp"}});
 }
 
-TEST_CASE("tensorflow bad input: unknown --dstNodeName and output index", "[tensorflow][bad-input]") {
+TEST_CASE("tensorflow bad input: unknown --dstNodeName and output index",
+          "[tensorflow][bad-input]") {
   {
     badinput::Workspace ws;
     checkTfFails(ws, addGraph().bytes(), {"--dstNodeName", "nope"}, {kUsage, {"nope"}});
@@ -138,7 +140,8 @@ TEST_CASE("tensorflow bad input: unknown dims need --inputShape", "[tensorflow][
   }
 }
 
-TEST_CASE("tensorflow bad input: training-mode FusedBatchNorm is refused", "[tensorflow][bad-input]") {
+TEST_CASE("tensorflow bad input: training-mode FusedBatchNorm is refused",
+          "[tensorflow][bad-input]") {
   badinput::Workspace ws;
   GraphBuilder gb;
   gb.placeholder("x", {1, 2, 2, 3});

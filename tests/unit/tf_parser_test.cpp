@@ -21,7 +21,8 @@ struct Geometry {
 };
 
 // y[oy,ox,co] = sum x[oy*s - pb + ky*d, ox*s - pb + kx*d, ci] * k[ky,kx,ci,co] (SAME)
-std::vector<float> refConv(const Geometry& g, const std::vector<float>& x, const std::vector<float>& k, int64_t co) {
+std::vector<float> refConv(const Geometry& g, const std::vector<float>& x,
+                           const std::vector<float>& k, int64_t co) {
   const int64_t pt = sameBegin(g.h, g.k, g.s, g.d), pl = sameBegin(g.w, g.k, g.s, g.d);
   std::vector<float> y(static_cast<size_t>(g.oh() * g.ow() * co), 0.f);
   for (int64_t oy = 0; oy < g.oh(); ++oy)
@@ -67,7 +68,8 @@ TEST_CASE("tensorflow SAME pads put the odd cell at the end", "[tensorflow]") {
   CHECK(tf::samePads(5, 1, 2, 1).end == 0);
 }
 
-TEST_CASE("tensorflow Conv2D SAME stride 2 chain: values, pads, no inner Transposes", "[tensorflow]") {
+TEST_CASE("tensorflow Conv2D SAME stride 2 chain: values, pads, no inner Transposes",
+          "[tensorflow]") {
   badinput::Workspace ws;
   const Geometry g{1, 6, 7, 2, 3, 2, 1};
   const int64_t co = 3;
@@ -96,7 +98,8 @@ TEST_CASE("tensorflow Conv2D SAME stride 2 chain: values, pads, no inner Transpo
   checkClose(out, y2);
 }
 
-TEST_CASE("tensorflow Conv2D -> Mean over H,W without keep_dims: one Transpose, at the input", "[tensorflow]") {
+TEST_CASE("tensorflow Conv2D -> Mean over H,W without keep_dims: one Transpose, at the input",
+          "[tensorflow]") {
   badinput::Workspace ws;
   const std::vector<float> k = wave(3 * 3 * 2 * 4, 0.61f), x = wave(5 * 5 * 2);
   GraphBuilder gb;
@@ -141,7 +144,8 @@ TEST_CASE("tensorflow DepthwiseConv2dNative: [kh,kw,C,m] kernels, channel c*m+j"
   checkClose(run(**model, {1, h, w, c}, x), want);
 }
 
-TEST_CASE("tensorflow MaxPool / AvgPool SAME: windows past the end, padded cells excluded", "[tensorflow]") {
+TEST_CASE("tensorflow MaxPool / AvgPool SAME: windows past the end, padded cells excluded",
+          "[tensorflow]") {
   const int64_t h = 5, w = 6, k = 3, s = 2;
   const std::vector<float> x = wave(h * w, 0.91f);
   for (const std::string op : {"MaxPool", "AvgPool"}) {
@@ -174,7 +178,8 @@ TEST_CASE("tensorflow MaxPool / AvgPool SAME: windows past the end, padded cells
   }
 }
 
-TEST_CASE("tensorflow Conv2DBackpropInput: dy scattered through the forward windows", "[tensorflow]") {
+TEST_CASE("tensorflow Conv2DBackpropInput: dy scattered through the forward windows",
+          "[tensorflow]") {
   // Forward conv: x [1,5,5,2] -> dy [1,3,3,1] with k3 s2 SAME (pads 1,1).
   for (const std::string padding : {"SAME", "VALID"}) {
     INFO(padding);
@@ -223,11 +228,28 @@ TEST_CASE("tensorflow StridedSlice: begin/end/shrink/ellipsis/new_axis masks", "
   // x[i][j][k] = 12*i + 4*j + k, x: [2,3,4]
   const std::vector<SliceCase> cases = {
       // x[:, 1:, ::2]
-      {{0, 1, 0}, {0, 0, 0}, {1, 1, 2}, 0b101, 0b111, 0, 0, 0, {2, 2, 2}, {4, 6, 8, 10, 16, 18, 20, 22}},
+      {{0, 1, 0},
+       {0, 0, 0},
+       {1, 1, 2},
+       0b101,
+       0b111,
+       0,
+       0,
+       0,
+       {2, 2, 2},
+       {4, 6, 8, 10, 16, 18, 20, 22}},
       // x[1, :, -1]
       {{1, 0, -1}, {2, 0, 0}, {1, 1, 1}, 0b010, 0b010, 0, 0, 0b101, {3}, {15, 19, 23}},
       // x[..., None, 3:0:-2]
-      {{0, 0, 3}, {0, 0, 0}, {1, 1, -2}, 0, 0, 0b001, 0b010, 0, {2, 3, 1, 2},
+      {{0, 0, 3},
+       {0, 0, 0},
+       {1, 1, -2},
+       0,
+       0,
+       0b001,
+       0b010,
+       0,
+       {2, 3, 1, 2},
        {3, 1, 7, 5, 11, 9, 15, 13, 19, 17, 23, 21}},
       // x[-1, 2:0:-1, 1]
       {{-1, 2, 1}, {0, 0, 0}, {1, -1, 1}, 0, 0, 0, 0, 0b101, {2}, {21, 17}},

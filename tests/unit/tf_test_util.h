@@ -36,8 +36,12 @@ class GraphBuilder {
   static void str(pb::NodeDef* n, const std::string& key, const std::string& v) {
     (*n->mutable_attr())[key].set_s(v);
   }
-  static void flag(pb::NodeDef* n, const std::string& key, bool v) { (*n->mutable_attr())[key].set_b(v); }
-  static void integer(pb::NodeDef* n, const std::string& key, int64_t v) { (*n->mutable_attr())[key].set_i(v); }
+  static void flag(pb::NodeDef* n, const std::string& key, bool v) {
+    (*n->mutable_attr())[key].set_b(v);
+  }
+  static void integer(pb::NodeDef* n, const std::string& key, int64_t v) {
+    (*n->mutable_attr())[key].set_i(v);
+  }
 
   void placeholder(const std::string& name, const std::vector<int64_t>& dims) {
     pb::NodeDef* n = node(name, "Placeholder");
@@ -45,7 +49,8 @@ class GraphBuilder {
     auto* s = (*n->mutable_attr())["shape"].mutable_shape();
     for (int64_t d : dims) s->add_dim()->set_size(d);
   }
-  pb::TensorProto* constTensor(const std::string& name, pb::DataType t, const std::vector<int64_t>& dims) {
+  pb::TensorProto* constTensor(const std::string& name, pb::DataType t,
+                               const std::vector<int64_t>& dims) {
     pb::NodeDef* n = node(name, "Const");
     (*n->mutable_attr())["dtype"].set_type(t);
     pb::TensorProto* tp = (*n->mutable_attr())["value"].mutable_tensor();
@@ -54,11 +59,13 @@ class GraphBuilder {
     return tp;
   }
   // Floats as raw tensor_content.
-  void floats(const std::string& name, const std::vector<int64_t>& dims, const std::vector<float>& v) {
+  void floats(const std::string& name, const std::vector<int64_t>& dims,
+              const std::vector<float>& v) {
     constTensor(name, pb::DT_FLOAT, dims)
         ->set_tensor_content(std::string(reinterpret_cast<const char*>(v.data()), v.size() * 4));
   }
-  void int32s(const std::string& name, const std::vector<int64_t>& dims, const std::vector<int32_t>& v) {
+  void int32s(const std::string& name, const std::vector<int64_t>& dims,
+              const std::vector<int32_t>& v) {
     pb::TensorProto* t = constTensor(name, pb::DT_INT32, dims);
     for (int32_t x : v) t->add_int_val(x);
   }
@@ -84,8 +91,8 @@ inline Expected<std::unique_ptr<Model>> parse(const badinput::Workspace& ws, con
 }
 
 // Runs the model's only input on `x` (dims `dims`) and returns output 0.
-inline exec::RtTensor run(const Model& m, const std::vector<int64_t>& dims, const std::vector<float>& x,
-                          size_t output = 0) {
+inline exec::RtTensor run(const Model& m, const std::vector<int64_t>& dims,
+                          const std::vector<float>& x, size_t output = 0) {
   auto e = exec::Executor::create(m, {exec::KernelSet::Reference, 1});
   REQUIRE(e.hasValue());
   exec::RtTensor in = exec::RtTensor::allocate(DType::Float32, dims);

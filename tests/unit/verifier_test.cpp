@@ -65,7 +65,8 @@ TEST_CASE("a recorded dtype that contradicts inference is reported", "[verifier]
   c.a->output()->type.dtype = DType::Int32;
   Status st = verifyGraph(c.g, kOpsets);
   REQUIRE_FALSE(st.isOk());
-  CHECK(st.message() == "node 'relu_a' (Relu): output 'a' is recorded as i32 but the op produces f32");
+  CHECK(st.message() ==
+        "node 'relu_a' (Relu): output 'a' is recorded as i32 but the op produces f32");
 }
 
 TEST_CASE("a missing required input and a wrong attribute kind are reported", "[verifier]") {

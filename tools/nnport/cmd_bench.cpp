@@ -143,28 +143,29 @@ Expected<BenchTimes> measure(const BenchArgs& a) {
 nlohmann::ordered_json toJson(const BenchArgs& a, const BenchTimes& t, const LatencyStats& s,
                               double rss) {
   nlohmann::ordered_json j = {{"model", a.model},
-          {"kernels", a.kernels},
-          {"threads", a.threads},
-          {"warmup", a.warmup},
-          {"iters", a.iters},
-          {"load_ms", t.loadMs},
-          {"create_ms", t.createMs},
-          {"first_run_ms", t.firstRunMs},
-          {"latency_ms",
-           {{"min", s.min},
-            {"mean", s.mean},
-            {"p50", s.p50},
-            {"p90", s.p90},
-            {"p99", s.p99},
-            {"max", s.max}}},
-          {"throughput_ips", 1000.0 / s.mean},
-          {"peak_rss_mb", rss},
-          {"baseline_rss_mb", t.baselineRssMiB},
-          {"arena_mb", static_cast<double>(t.arenaBytes) / (1024.0 * 1024.0)},
-          {"fused_nodes", t.fusedNodes}};
+                              {"kernels", a.kernels},
+                              {"threads", a.threads},
+                              {"warmup", a.warmup},
+                              {"iters", a.iters},
+                              {"load_ms", t.loadMs},
+                              {"create_ms", t.createMs},
+                              {"first_run_ms", t.firstRunMs},
+                              {"latency_ms",
+                               {{"min", s.min},
+                                {"mean", s.mean},
+                                {"p50", s.p50},
+                                {"p90", s.p90},
+                                {"p99", s.p99},
+                                {"max", s.max}}},
+                              {"throughput_ips", 1000.0 / s.mean},
+                              {"peak_rss_mb", rss},
+                              {"baseline_rss_mb", t.baselineRssMiB},
+                              {"arena_mb", static_cast<double>(t.arenaBytes) / (1024.0 * 1024.0)},
+                              {"fused_nodes", t.fusedNodes}};
   if (a.profile) {
     j["profile"] = nlohmann::ordered_json::array();
-    for (const OpTime& o : t.profile) j["profile"].push_back({{"op", o.op}, {"ms", o.ms}, {"nodes", o.nodes}});
+    for (const OpTime& o : t.profile)
+      j["profile"].push_back({{"op", o.op}, {"ms", o.ms}, {"nodes", o.nodes}});
   }
   return j;
 }

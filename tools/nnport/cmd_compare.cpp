@@ -23,8 +23,8 @@ struct CompareArgs {
 };
 
 nlohmann::json statsJson(const std::string& name, const exec::ErrorStats& s) {
-  return {{"name", name}, {"max_abs", s.maxAbs}, {"max_rel", s.maxRel}, {"cosine", s.cosine},
-          {"sqnr_db", s.sqnrDb}, {"shape_mismatch", s.shapeMismatch}};
+  return {{"name", name},       {"max_abs", s.maxAbs}, {"max_rel", s.maxRel},
+          {"cosine", s.cosine}, {"sqnr_db", s.sqnrDb}, {"shape_mismatch", s.shapeMismatch}};
 }
 
 std::string statsLine(const std::string& name, const exec::ErrorStats& s) {
@@ -47,7 +47,8 @@ int runCompare(const CompareArgs& a) {
   auto c = exec::compareModels(**ma, **mb, *inputs, a.perLayer, opts);
   if (!c) return reportError(c.status());
   bool exceeded = false;
-  for (const auto& o : c->outputs) exceeded |= o.stats.shapeMismatch || !(o.stats.maxRel <= a.tolerance);
+  for (const auto& o : c->outputs)
+    exceeded |= o.stats.shapeMismatch || !(o.stats.maxRel <= a.tolerance);
   if (a.json) {
     nlohmann::json j;
     for (const auto& o : c->outputs) j["outputs"].push_back(statsJson(o.name, o.stats));
@@ -75,11 +76,13 @@ int runCompare(const CompareArgs& a) {
 
 void addCompare(CLI::App& app, Action& action) {
   auto args = std::make_shared<CompareArgs>();
-  CLI::App* c = app.add_subcommand("compare", "Run two models on the same inputs and compare outputs");
+  CLI::App* c =
+      app.add_subcommand("compare", "Run two models on the same inputs and compare outputs");
   c->add_option("a", args->a, "Reference model")->required();
   c->add_option("b", args->b, "Model to check")->required();
   addInputOptions(c, args->in);
-  c->add_option("--tolerance", args->tolerance, "Max relative error allowed per output (default 1e-4)");
+  c->add_option("--tolerance", args->tolerance,
+                "Max relative error allowed per output (default 1e-4)");
   c->add_flag("--per-layer", args->perLayer, "Also compare every tensor name both models share");
   c->add_option("--kernels", args->kernels, "fast (default) or reference")
       ->check(CLI::IsMember({"fast", "reference"}));
@@ -87,7 +90,8 @@ void addCompare(CLI::App& app, Action& action) {
   c->footer(
       "Examples:\n"
       "  nnport compare model.onnx converted.onnx --random-inputs 0\n"
-      "  nnport compare model.onnx optimized.onnx --input input=x.npy --per-layer --tolerance 1e-3");
+      "  nnport compare model.onnx optimized.onnx --input input=x.npy --per-layer --tolerance "
+      "1e-3");
   c->callback([&action, args] { action = [args] { return runCompare(*args); }; });
 }
 

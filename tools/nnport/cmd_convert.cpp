@@ -25,17 +25,21 @@ struct ConvertArgs {
 
 void addPassOptions(CLI::App* c, ConvertArgs& a) {
   c->add_option("-O,--opt-level", a.optLevel, "Optimization level: 0, 1 or 2 (-O2)");
-  c->add_option("--passes", a.passes, "Pass pipeline, e.g. \"dce,{eliminate-identity,fuse-conv-bn}\"");
-  c->add_option("--print-after", a.printAfter, "Print the text IR after this pass (repeatable; 'all')");
-  c->add_option("--stop-after", a.stopAfter,
-                "Stop the pipeline after the first run of this pass and write the model as it is then");
+  c->add_option("--passes", a.passes,
+                "Pass pipeline, e.g. \"dce,{eliminate-identity,fuse-conv-bn}\"");
+  c->add_option("--print-after", a.printAfter,
+                "Print the text IR after this pass (repeatable; 'all')");
+  c->add_option(
+      "--stop-after", a.stopAfter,
+      "Stop the pipeline after the first run of this pass and write the model as it is then");
   c->add_flag("--verify-each", a.verifyEach, "Run the IR verifier after every pass");
   c->add_flag("--stats", a.stats, "Report what each pass changed and how long it took");
 }
 
 // The pipeline string from -O / --passes (not both).
 Expected<std::string> pipelineOf(const ConvertArgs& a, const std::string& defaultLevel) {
-  if (!a.optLevel.empty() && !a.passes.empty()) return Status::usage("give either -O or --passes, not both");
+  if (!a.optLevel.empty() && !a.passes.empty())
+    return Status::usage("give either -O or --passes, not both");
   if (!a.passes.empty()) {
     NNP_RETURN_IF_ERROR(parsePipeline(a.passes).status());
     return a.passes;
@@ -45,7 +49,8 @@ Expected<std::string> pipelineOf(const ConvertArgs& a, const std::string& defaul
 }
 
 void addSourceOptions(CLI::App* c, ConvertArgs& a) {
-  c->add_option("--srcFramework", a.srcFormat, "Source format: onnx, ir, darknet, caffe, tensorflow (-sf; default: extension)");
+  c->add_option("--srcFramework", a.srcFormat,
+                "Source format: onnx, ir, darknet, caffe, tensorflow (-sf; default: extension)");
   c->add_option("--inputNetwork", a.network, "Network structure file (-in)");
   c->add_option("--inputWeight", a.weights, "Weights or single model file (-iw)");
   c->add_option("--inputShape", a.inputShapes,
@@ -58,7 +63,8 @@ void addSourceOptions(CLI::App* c, ConvertArgs& a) {
 }
 
 void addDestinationOptions(CLI::App* c, ConvertArgs& a) {
-  c->add_option("--dstFramework", a.dstFormat, "Destination format: onnx, ir (-df; default: extension)");
+  c->add_option("--dstFramework", a.dstFormat,
+                "Destination format: onnx, ir (-df; default: extension)");
   c->add_flag("--external-data", a.externalData,
               "Write weights to <output>.data (automatic past 2 GB)");
   c->add_flag("--no-verify", a.noVerify, "Skip the target's own checker on the output");
@@ -104,7 +110,8 @@ Expected<ConvertOptions> toOptions(const ConvertArgs& a) {
   NNP_ASSIGN_OR_RETURN(o.passes, pipelineOf(a, "O0"));
   for (const auto& p : splitList(a.printAfter)) {
     if (p != "all" && !PassRegistry::instance().find(p))
-      return Status::usage("--print-after: unknown pass '{}'; valid passes: {}", p, PassRegistry::instance().namesList());
+      return Status::usage("--print-after: unknown pass '{}'; valid passes: {}", p,
+                           PassRegistry::instance().namesList());
     o.passOptions.printAfter.insert(p);
   }
   if (!a.stopAfter.empty() && !PassRegistry::instance().find(a.stopAfter))
@@ -119,9 +126,12 @@ int run(const ConvertArgs& a, const ConvertOptions& o) {
   auto report = convertModel(o);
   if (!report) return reportError(report.status());
   if (a.json) {
-    nlohmann::json j = {{"source_format", report->srcFormat}, {"destination_format", report->dstFormat},
-                        {"output", report->output}, {"nodes_in", report->nodesIn},
-                        {"nodes_out", report->nodesOut}, {"ops", report->opsOut},
+    nlohmann::json j = {{"source_format", report->srcFormat},
+                        {"destination_format", report->dstFormat},
+                        {"output", report->output},
+                        {"nodes_in", report->nodesIn},
+                        {"nodes_out", report->nodesOut},
+                        {"ops", report->opsOut},
                         {"steps", report->steps}};
     std::cout << jsonText(j) << "\n";
   } else {
@@ -164,17 +174,20 @@ void addOptimize(CLI::App& app, Action& action) {
   CLI::App* c = app.add_subcommand("optimize", "Run optimization passes on a model (default -O2)");
   c->add_option("input", args->positionalIn, "Input model")->required();
   c->add_option("-o,--output", args->output, "Output model")->required();
-  c->add_option("--inputShape", args->inputShapes,
-                "Pin an input's dims before the passes (static-shape specialization): name:1,3,224,224");
+  c->add_option(
+      "--inputShape", args->inputShapes,
+      "Pin an input's dims before the passes (static-shape specialization): name:1,3,224,224");
   addPassOptions(c, *args);
   addDestinationOptions(c, *args);
   c->add_flag("--json", args->json, "Print the report as JSON");
   c->footer(
       "Examples:\n"
       "  nnport optimize model.onnx -o opt.onnx\n"
-      "  nnport optimize model.onnx -o opt.onnx --inputShape input:1,3,224,224   # fold shape subgraphs\n"
+      "  nnport optimize model.onnx -o opt.onnx --inputShape input:1,3,224,224   # fold shape "
+      "subgraphs\n"
       "  nnport optimize model.onnx -o opt.onnx -O1 --stats\n"
-      "  nnport optimize model.onnx -o opt.onnx --passes \"{eliminate-identity,fuse-conv-bn},dce\" --verify-each\n"
+      "  nnport optimize model.onnx -o opt.onnx --passes \"{eliminate-identity,fuse-conv-bn},dce\" "
+      "--verify-each\n"
       "  nnport passes   # lists the passes and levels");
   c->callback([&action, args] {
     action = [args] {
@@ -189,7 +202,8 @@ void addOptimize(CLI::App& app, Action& action) {
 
 void addToIr(CLI::App& app, Action& action) {
   auto args = std::make_shared<ConvertArgs>();
-  CLI::App* c = app.add_subcommand("toir", "Convert a model to the on-disk IR (<prefix>.json + .bin)");
+  CLI::App* c =
+      app.add_subcommand("toir", "Convert a model to the on-disk IR (<prefix>.json + .bin)");
   addSourceOptions(c, *args);
   c->add_option("-o,--dstPath", args->prefix, "Output prefix: writes PREFIX.json and PREFIX.bin")
       ->required();
@@ -209,11 +223,13 @@ void addFromIr(CLI::App& app, Action& action) {
   auto args = std::make_shared<ConvertArgs>();
   CLI::App* c = app.add_subcommand("fromir", "Convert the on-disk IR to a model format");
   c->add_option("--inputNetwork", args->network, "IR graph: PREFIX.json (-in)")->required();
-  c->add_option("--inputWeight", args->weights, "IR weights: PREFIX.bin (-iw; default beside the json)");
+  c->add_option("--inputWeight", args->weights,
+                "IR weights: PREFIX.bin (-iw; default beside the json)");
   addDestinationOptions(c, *args);
   c->add_option("--outputModel", args->output, "Output model file (-om)")->required();
   c->add_flag("--json", args->json, "Print the report as JSON");
-  c->footer("Examples:\n  nnport fromir -in model_ir.json -iw model_ir.bin -df onnx -om model.onnx");
+  c->footer(
+      "Examples:\n  nnport fromir -in model_ir.json -iw model_ir.bin -df onnx -om model.onnx");
   c->callback([&action, args] {
     action = [args] {
       auto o = toOptions(*args);

@@ -44,7 +44,8 @@ int runModel(const RunArgs& a) {
   nlohmann::json report = nlohmann::json::array();
   std::error_code ec;
   if (!a.outputDir.empty() && !std::filesystem::create_directories(a.outputDir, ec) && ec)
-    return reportError(Status::io("{}: cannot create the output directory: {}", a.outputDir, ec.message()));
+    return reportError(
+        Status::io("{}: cannot create the output directory: {}", a.outputDir, ec.message()));
   for (const auto& [name, t] : *outs) {
     std::string file;
     if (!a.outputDir.empty()) {
@@ -52,7 +53,8 @@ int runModel(const RunArgs& a) {
       if (Status st = writeNpy(t, file); !st) return reportError(st);
     }
     std::vector<Dim> dims(t.dims().begin(), t.dims().end());
-    report.push_back({{"name", name}, {"dtype", dtypeName(t.dtype())}, {"shape", t.dims()}, {"file", file}});
+    report.push_back(
+        {{"name", name}, {"dtype", dtypeName(t.dtype())}, {"shape", t.dims()}, {"file", file}});
     if (!a.json)
       std::cout << fmt::format("output {}: {}{}{}\n", name, dtypeName(t.dtype()), Shape(dims).str(),
                                file.empty() ? "" : " -> " + file);

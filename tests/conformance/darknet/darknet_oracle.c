@@ -16,20 +16,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-static float uniform(float lo, float hi) { return lo + (hi - lo) * (float)rand() / (float)RAND_MAX; }
+static float uniform(float lo, float hi) {
+  return lo + (hi - lo) * (float)rand() / (float)RAND_MAX;
+}
 
-static void fill_uniform(float *x, int n, float lo, float hi) {
+static void fill_uniform(float* x, int n, float lo, float hi) {
   for (int i = 0; i < n; ++i) x[i] = uniform(lo, hi);
 }
 
 /* Batch-norm parameters that stay close to identity so deep nets keep their scale. */
-static void randomize_bn(layer *l, int n) {
+static void randomize_bn(layer* l, int n) {
   fill_uniform(l->scales, n, 0.5f, 1.5f);
   fill_uniform(l->rolling_mean, n, -0.3f, 0.3f);
   fill_uniform(l->rolling_variance, n, 0.5f, 2.0f);
 }
 
-static void randomize_layer(layer *l) {
+static void randomize_layer(layer* l) {
   if (l->type == CONVOLUTIONAL || l->type == CONNECTED) {
     int nout = l->type == CONVOLUTIONAL ? l->n : l->outputs;
     int fan_in = l->nweights / nout;
@@ -42,20 +44,20 @@ static void randomize_layer(layer *l) {
   }
 }
 
-static int write_floats(const char *path, const float *x, size_t n) {
-  FILE *f = fopen(path, "wb");
+static int write_floats(const char* path, const float* x, size_t n) {
+  FILE* f = fopen(path, "wb");
   if (!f) return 0;
   size_t w = fwrite(x, sizeof(float), n, f);
   fclose(f);
   return w == n;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (argc != 6) {
     fprintf(stderr, "usage: %s NET.cfg OUT.weights INPUT.bin OUTDIR SEED\n", argv[0]);
     return 2;
   }
-  network *net;
+  network* net;
   if (strcmp(argv[5], "-") != 0) {
     srand((unsigned)atoi(argv[5]));
     net = parse_network_cfg(argv[1]);
@@ -68,11 +70,11 @@ int main(int argc, char **argv) {
   /* libdarknet's standalone batchnorm copies its output to a buffer it only
      allocates for training; give it one so inference does not crash. */
   for (int i = 0; i < net->n; ++i) {
-    layer *l = &net->layers[i];
+    layer* l = &net->layers[i];
     if (l->type == BATCHNORM && !l->x) l->x = calloc((size_t)l->outputs, sizeof(float));
   }
-  float *input = calloc((size_t)net->inputs, sizeof(float));
-  FILE *f = fopen(argv[3], "rb");
+  float* input = calloc((size_t)net->inputs, sizeof(float));
+  FILE* f = fopen(argv[3], "rb");
   if (!f || fread(input, sizeof(float), (size_t)net->inputs, f) != (size_t)net->inputs) {
     fprintf(stderr, "%s: cannot read %d floats\n", argv[3], net->inputs);
     return 1;
@@ -82,10 +84,10 @@ int main(int argc, char **argv) {
 
   char path[4096];
   snprintf(path, sizeof path, "%s/layers.txt", argv[4]);
-  FILE *index = fopen(path, "w");
+  FILE* index = fopen(path, "w");
   if (!index) return 1;
   for (int i = 0; i < net->n; ++i) {
-    layer *l = &net->layers[i];
+    layer* l = &net->layers[i];
     fprintf(index, "%d %d %d %d %d\n", i, (int)l->type, l->out_c, l->out_h, l->out_w);
     if (!l->output || l->outputs == 0) continue;
     snprintf(path, sizeof path, "%s/layer_%d.bin", argv[4], i);
