@@ -6,10 +6,12 @@ namespace onnxproto {
 void registerOnnxEmitter(EmitterRegistry& r);
 }
 void registerIrEmitter(EmitterRegistry& r);
+void registerNnirEmitter(EmitterRegistry& r);
 
 void registerAllEmitters(EmitterRegistry& r) {
   onnxproto::registerOnnxEmitter(r);
   registerIrEmitter(r);
+  registerNnirEmitter(r);
 }
 
 }  // namespace nnport

@@ -11,10 +11,28 @@
 namespace nnport {
 namespace {
 
-// Lists longer than this print their first items and the total count.
-constexpr size_t kMaxListItems = 32;
-// Constants up to this many elements print their values.
-constexpr int64_t kMaxInlineElements = 8;
+// Lists longer than kMaxListItems print their first items and the total
+// count; constants up to kMaxInlineElements print their values. Complete
+// printing (PrintOptions) lifts both for the print in progress on this
+// thread (LimitsScope).
+struct Limits {
+  size_t maxListItems = 32;
+  int64_t maxInlineElements = 8;
+};
+thread_local Limits limits;
+
+class LimitsScope {
+ public:
+  explicit LimitsScope(const PrintOptions& o) : saved_(limits) {
+    if (o.complete) limits = {SIZE_MAX, INT64_MAX};
+  }
+  ~LimitsScope() { limits = saved_; }
+  LimitsScope(const LimitsScope&) = delete;
+  LimitsScope& operator=(const LimitsScope&) = delete;
+
+ private:
+  Limits saved_;
+};
 
 bool isBareChar(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -69,11 +87,11 @@ std::string ref(const Value* v) {
 template <typename T, typename F>
 std::string list(const std::vector<T>& items, F show) {
   std::string out = "[";
-  for (size_t i = 0; i < items.size() && i < kMaxListItems; ++i) {
+  for (size_t i = 0; i < items.size() && i < limits.maxListItems; ++i) {
     if (i) out += ",";
     out += show(items[i]);
   }
-  if (items.size() > kMaxListItems) out += fmt::format(",... ({} items)", items.size());
+  if (items.size() > limits.maxListItems) out += fmt::format(",... ({} items)", items.size());
   return out + "]";
 }
 
@@ -167,7 +185,8 @@ std::string tensorText(const Tensor& t, const std::optional<QuantParams>& quant)
   std::string out = typeText({t.dtype(), Shape::ofSizes(t.dims())});
   if (quant) out += " " + quantText(*quant, t.dtype());
   const int64_t n = t.numElements();
-  if (n < 0 || n > kMaxInlineElements || t.dtype() == DType::Undefined || !t.validate()) return out;
+  if (n < 0 || n > limits.maxInlineElements || t.dtype() == DType::Undefined || !t.validate())
+    return out;
   out += " [";
   for (int64_t i = 0; i < n; ++i) {
     if (i) out += ",";
@@ -258,7 +277,8 @@ std::string nodeLine(const Node& n) {
 
 }  // namespace
 
-std::string printGraph(const Graph& g) {
+std::string printGraph(const Graph& g, const PrintOptions& options) {
+  LimitsScope scope(options);
   std::string out = "graph " + ident(g.name) + " (" + join(g.inputs(), signature) + ") -> (" +
                     join(g.outputs(), signature) + ") {\n";
   auto order = g.topologicalOrder();
@@ -279,7 +299,8 @@ std::string printGraph(const Graph& g) {
   return out + "}\n";
 }
 
-std::string printModel(const Model& m) {
+std::string printModel(const Model& m, const PrintOptions& options) {
+  LimitsScope scope(options);
   std::string out = fmt::format("model ir_version={}", m.irVersion);
   if (!m.producerName.empty()) out += " producer=" + quoted(m.producerName);
   if (!m.producerVersion.empty()) out += " producer_version=" + quoted(m.producerVersion);
@@ -301,7 +322,7 @@ std::string printModel(const Model& m) {
       {"value_info", &m.opaqueValueInfo}};
   for (const auto& [name, blobs] : opaque)
     if (!blobs->empty()) out += fmt::format(" {}=<{} opaque>", name, blobs->size());
-  return out + "\n" + printGraph(m.graph);
+  return out + "\n" + printGraph(m.graph, options);
 }
 
 }  // namespace nnport

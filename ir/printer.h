@@ -10,7 +10,14 @@
 
 namespace nnport {
 
-std::string printModel(const Model& m);
-std::string printGraph(const Graph& g);
+struct PrintOptions {
+  // Every constant's values and every list item, so the text reads back to
+  // the same model (the .nnir format); otherwise constants over 8 elements
+  // print as their type and lists over 32 items are cut.
+  bool complete = false;
+};
+
+std::string printModel(const Model& m, const PrintOptions& options = {});
+std::string printGraph(const Graph& g, const PrintOptions& options = {});
 
 }  // namespace nnport

@@ -6,9 +6,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <sstream>
 
 #include "ir/text_lexer.h"
+#include "support/checked_math.h"
+#include "support/memory_budget.h"
 
 namespace nnport {
 namespace {
@@ -303,12 +306,18 @@ class Parser {
       if (!type.shape[i].isStatic()) return fail("a constant needs static dims");
       dims.push_back(type.shape[i].value);
     }
-    int64_t n = 1;
-    for (int64_t d : dims) n *= d;
+    const std::optional<int64_t> count = checkedElementCount(dims);
+    if (!count) return fail("the constant's element count overflows");
+    const int64_t n = *count;
+    // Values made up or listed: two 8-byte numbers per element until the
+    // tensor is built, from a size a short line can state.
+    NNP_RETURN_IF_ERROR(
+        MemoryBudget::check(static_cast<uint64_t>(n) * 16, fmt::format("constant '{}'", name)));
     std::vector<double> v;
     std::vector<int64_t> ints;  // integer literals exactly (int64 beyond 2^53)
     if (accept("[")) {
       while (!accept("]")) {
+        if (static_cast<int64_t>(v.size()) == n) return fail(fmt::format("more than {} values", n));
         if (peek().kind != Token::Word) return fail("expected a number");
         const std::string t = next().text;
         char* end = nullptr;

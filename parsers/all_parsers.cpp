@@ -6,6 +6,7 @@ namespace onnxproto {
 void registerOnnxParser(ParserRegistry& r);
 }
 void registerIrParser(ParserRegistry& r);
+void registerNnirParser(ParserRegistry& r);
 namespace darknet {
 void registerDarknetParser(ParserRegistry& r);
 }
@@ -19,6 +20,7 @@ void registerCaffeParser(ParserRegistry& r);
 void registerAllParsers(ParserRegistry& r) {
   onnxproto::registerOnnxParser(r);
   registerIrParser(r);
+  registerNnirParser(r);
   darknet::registerDarknetParser(r);
   tf::registerTensorflowParser(r);
   caffe::registerCaffeParser(r);

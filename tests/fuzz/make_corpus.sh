@@ -8,7 +8,8 @@
 # reads them: 4-byte little-endian JSON length, the JSON, then the .bin),
 # CORPUS_DIR/darknet/, caffe/ and tensorflow/ (the conformance cfgs and
 # prototxts with empty weights, framed the same way, plus the models a
-# conformance run generated in CONFORMANCE_DIR when given).
+# conformance run generated in CONFORMANCE_DIR when given) and
+# CORPUS_DIR/nnir/ (the golden pass tests, tests/passes/*.nnir).
 set -euo pipefail
 
 corpus=${1:?usage: make_corpus.sh CORPUS_DIR [NNPORT_BINARY [CONFORMANCE_DIR]]}
@@ -38,7 +39,8 @@ frame() {
   cat "$json" "$bin" >>"$out"
 }
 
-mkdir -p "$corpus/onnx" "$corpus/ir" "$corpus/npy" "$corpus/darknet" "$corpus/caffe" "$corpus/tensorflow"
+mkdir -p "$corpus/onnx" "$corpus/ir" "$corpus/npy" "$corpus/nnir" "$corpus/darknet" "$corpus/caffe" \
+  "$corpus/tensorflow"
 copied=0
 for t in "${tests[@]}"; do
   if [[ -f $nodes/$t/model.onnx ]]; then
@@ -105,6 +107,9 @@ if [[ -n $conformance && -f $conformance/tensorflow/models/models.txt ]]; then
   done <"$conformance/tensorflow/models/models.txt"
 fi
 echo "tensorflow seeds: $(ls "$corpus/tensorflow" | wc -l)"
+# Text IR seeds: the golden pass tests.
+cp "$here"/tests/passes/*.nnir "$corpus/nnir/"
+echo "nnir seeds: $(ls "$corpus/nnir" | wc -l)"
 
 if [[ -z $nnport ]]; then
   echo "no nnport binary given: skipping the IR seeds" >&2

@@ -1,12 +1,17 @@
 // The text IR reader: printed models read back and print the same; errors
-// name line and column.
+// name line and column; the .nnir format (complete print) round trip and
+// its refusals.
 #include <catch2/catch.hpp>
+
+#include <cstring>
+#include <filesystem>
 
 #include "ir/printer.h"
 #include "ir/text_parser.h"
 #include "lib/pipeline.h"
 
 using namespace nnport;
+namespace fs = std::filesystem;
 
 TEST_CASE("a hand-written text graph reads into a model", "[ir][text]") {
   auto m = parseModelText(R"(
@@ -63,4 +68,60 @@ TEST_CASE("text IR integer constants read exactly, bad numbers are errors", "[ir
   auto bad = parseModelText("graph g (%x: f32[2]) -> (%x) {\n  %e = const f32[1] [1.5x]\n}\n");
   REQUIRE_FALSE(bad);
   CHECK(bad.status().message().find("1.5x") != std::string::npos);
+}
+
+TEST_CASE(".nnir: a model written as text reads back with every value", "[ir][text]") {
+  auto m = loadModelFile(NNPORT_SOURCE_DIR "/samples/tiny_cnn.onnx");
+  REQUIRE(m);
+  const fs::path dir = fs::temp_directory_path() / "nnport_nnir_test";
+  fs::create_directories(dir);
+  const std::string path = (dir / "tiny.nnir").string();
+  REQUIRE(saveModel(**m, "", path, {}).isOk());
+  auto back = loadModelFile(path);
+  if (!back) FAIL(back.status().message());
+  // Complete prints compare every weight, not only the small constants.
+  PrintOptions complete;
+  complete.complete = true;
+  CHECK(printModel(**back, complete) == printModel(**m, complete));
+  const Value* w = (*back)->graph.findValue("conv2.weight");
+  REQUIRE(w);
+  REQUIRE(w->initializer());
+  CHECK(w->initializer()->numElements() == 16 * 8 * 3 * 3);
+  CHECK(w->initializer()->byteSize() ==
+        (*m)->graph.findValue("conv2.weight")->initializer()->byteSize());
+  CHECK(std::memcmp(w->initializer()->rawData(),
+                    (*m)->graph.findValue("conv2.weight")->initializer()->rawData(),
+                    w->initializer()->byteSize()) == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE(".nnir refuses what the text form cannot hold and leaves no file", "[ir][text]") {
+  auto m = parseModelText("graph g (%x: f32[2]) -> (%y: f32[2]) {\n  %y = Relu(%x)  # r\n}\n");
+  REQUIRE(m);
+  Node* r = (*m)->graph.findNode("r");
+  Attribute body;
+  body.name = "body";
+  body.kind = AttrKind::Graph;
+  body.opaque = {"\x0a\x00"};
+  r->attrs.set(body);
+  const fs::path dir = fs::temp_directory_path() / "nnport_nnir_refuse";
+  fs::create_directories(dir);
+  const std::string path = (dir / "x.nnir").string();
+  const Status s = saveModel(**m, "", path, {});
+  REQUIRE_FALSE(s.isOk());
+  CHECK(s.code() == ErrorCode::Unsupported);
+  CHECK(s.message().find("node 'r' (Relu)'s attribute 'body'") != std::string::npos);
+  CHECK_FALSE(fs::exists(path));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("text IR refuses a constant past the memory budget", "[ir][text]") {
+  auto huge =
+      parseModelText("graph g (%x: f32[2]) -> (%x) {\n  %w = const f32[100000,100000,100]\n}\n");
+  REQUIRE_FALSE(huge);
+  CHECK(huge.status().code() == ErrorCode::OverBudget);
+  auto overflow = parseModelText(
+      "graph g (%x: f32[2]) -> (%x) {\n  %w = const f32[4611686018427387904,4]\n}\n");
+  REQUIRE_FALSE(overflow);
+  CHECK(overflow.status().message().find("overflows") != std::string::npos);
 }

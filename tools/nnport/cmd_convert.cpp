@@ -49,8 +49,9 @@ Expected<std::string> pipelineOf(const ConvertArgs& a, const std::string& defaul
 }
 
 void addSourceOptions(CLI::App* c, ConvertArgs& a) {
-  c->add_option("--srcFramework", a.srcFormat,
-                "Source format: onnx, ir, darknet, caffe, tensorflow (-sf; default: extension)");
+  c->add_option(
+      "--srcFramework", a.srcFormat,
+      "Source format: onnx, ir, nnir, darknet, caffe, tensorflow (-sf; default: extension)");
   c->add_option("--inputNetwork", a.network, "Network structure file (-in)");
   c->add_option("--inputWeight", a.weights, "Weights or single model file (-iw)");
   c->add_option("--inputShape", a.inputShapes,
@@ -64,7 +65,7 @@ void addSourceOptions(CLI::App* c, ConvertArgs& a) {
 
 void addDestinationOptions(CLI::App* c, ConvertArgs& a) {
   c->add_option("--dstFramework", a.dstFormat,
-                "Destination format: onnx, ir (-df; default: extension)");
+                "Destination format: onnx, ir, nnir (-df; default: extension)");
   c->add_flag("--external-data", a.externalData,
               "Write weights to <output>.data (automatic past 2 GB)");
   c->add_flag("--no-verify", a.noVerify, "Skip the target's own checker on the output");
