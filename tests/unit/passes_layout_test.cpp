@@ -1,106 +1,12 @@
-// push-transposes: refusals and their notes (the graph left as it is),
-// and an NHWC model through -O2, compared before and after through the
-// interpreter. Each reader family as a rewrite:
-// passes_layout_rewrites_test.cpp.
+// push-transposes: an NHWC model through -O2, compared before and after
+// through the interpreter. Each reader family as a rewrite, and the
+// refusals with their notes: tests/passes/push-transposes-*.nnir.
 #include <catch2/catch.hpp>
 
 #include "tests/unit/pass_test_util.h"
 
 using namespace nnport;
 using namespace nnport::testing;
-
-namespace {
-
-// The notes push-transposes gave when run alone on `text`, which it must
-// leave as it is.
-std::vector<std::string> refusals(const std::string& text) {
-  requireRewrite(text, "push-transposes", text);
-  auto m = parseModelText(text);
-  REQUIRE(m);
-  PassReport r = runPasses(**m, "push-transposes");
-  return r.passes.at(0).notes;
-}
-
-bool hasNote(const std::vector<std::string>& notes, const std::string& part) {
-  for (const std::string& n : notes)
-    if (n.find(part) != std::string::npos) return true;
-  return false;
-}
-
-}  // namespace
-
-TEST_CASE("push-transposes refuses what would add Transposes or is not exact", "[passes]") {
-  SECTION("a Transpose read by two ops") {
-    auto notes = refusals(R"(
-graph g (%x: f32[1,3,2,2]) -> (%y: f32[1,2,2,3]) {
-  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[1,2,2,3]  # t
-  %a = Relu(%t) : f32[1,2,2,3]  # relu
-  %b = Sigmoid(%t) : f32[1,2,2,3]  # sigmoid
-  %y = Add(%a, %b) : f32[1,2,2,3]  # add
-}
-)");
-    CHECK(hasNote(notes, "node 't' (Transpose) not pushed down: its result has 2 readers"));
-  }
-  SECTION("a Transpose whose result is also a graph output") {
-    auto notes = refusals(R"(
-graph g (%x: f32[1,3,2,2]) -> (%t: f32[1,2,2,3], %y: f32[1,2,2,3]) {
-  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[1,2,2,3]  # t
-  %y = Relu(%t) : f32[1,2,2,3]  # relu
-}
-)");
-    CHECK(hasNote(notes, "node 't' (Transpose) not pushed down: its result is a graph output"));
-  }
-  SECTION("a binary op whose other operand is computed") {
-    auto notes = refusals(R"(
-graph g (%x: f32[1,3,2,2], %z: f32[1,2,2,3]) -> (%y: f32[1,2,2,3]) {
-  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[1,2,2,3]  # t
-  %y = Add(%t, %z) : f32[1,2,2,3]  # add
-}
-)");
-    CHECK(hasNote(
-        notes,
-        "not pushed below node 'add' (Add): operand 1 is neither a constant nor a Transpose"));
-  }
-  SECTION("a Concat with an input that is not transposed") {
-    auto notes = refusals(R"(
-graph g (%x: f32[1,3,2,2], %z: f32[1,2,2,3]) -> (%y: f32[1,2,2,6]) {
-  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[1,2,2,3]  # t
-  %y = Concat(%t, %z) {axis=3} : f32[1,2,2,6]  # concat
-}
-)");
-    CHECK(hasNote(notes, "not pushed below node 'concat' (Concat): operand 1 is not a Transpose"));
-  }
-  SECTION("a Squeeze without axes of an input with a symbolic dim") {
-    auto notes = refusals(R"(
-model opsets=[ai.onnx:13]
-graph g (%x: f32[N,3,1,1]) -> (%y: f32[*]) {
-  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[N,1,1,3]  # t
-  %y = Squeeze(%t) : f32[*]  # squeeze
-}
-)");
-    CHECK(hasNote(notes, "(Squeeze): it has no axes and its input has a symbolic dim"));
-  }
-  SECTION("a Softmax before opset 13") {
-    auto notes = refusals(R"(
-model opsets=[ai.onnx:12]
-graph g (%x: f32[1,3,2,2]) -> (%y: f32[1,2,2,3]) {
-  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[1,2,2,3]  # t
-  %y = Softmax(%t) {axis=3} : f32[1,2,2,3]  # softmax
-}
-)");
-    CHECK(hasNote(notes, "(Softmax): before opset 13"));
-  }
-  SECTION("a Pad with computed pads") {
-    auto notes = refusals(R"(
-model opsets=[ai.onnx:13]
-graph g (%x: f32[1,3,2,2], %pads: i64[8]) -> (%y: f32[*]) {
-  %t = Transpose(%x) {perm=[0,2,3,1]} : f32[1,2,2,3]  # t
-  %y = Pad(%t, %pads) : f32[*]  # pad
-}
-)");
-    CHECK(hasNote(notes, "(Pad): its pads are not constant"));
-  }
-}
 
 TEST_CASE("level -O2 leaves an NHWC model with Transposes only at its input and output",
           "[passes]") {

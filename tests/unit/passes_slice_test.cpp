@@ -1,10 +1,8 @@
-// merge-slices: the pairs it must leave alone and their notes, the outer
-// result's name and readers, eliminate-noop and -O2 after it, and numeric
-// equivalence through the interpreter on x = 0, 1, 2, ... (so an index off
-// by one shows) over a seeded sweep of starts, ends and steps. INT64_MAX
-// operands are Constant nodes' value_ints: the text reader takes those
-// exactly (tensor literals go through double). The rewrites themselves:
-// passes_slice_rewrites_test.cpp.
+// merge-slices: the outer result's name and readers, eliminate-noop and
+// -O2 after it, and numeric equivalence through the interpreter on x = 0,
+// 1, 2, ... (so an index off by one shows) over a seeded sweep of starts,
+// ends and steps. The rewrites themselves and the pairs it must leave
+// alone, with their notes: tests/passes/merge-slices-*.nnir.
 #include <catch2/catch.hpp>
 
 #include <climits>
@@ -14,91 +12,6 @@
 
 using namespace nnport;
 using namespace nnport::testing;
-
-namespace {
-
-// The notes a pipeline left, one string.
-std::string notesOf(const std::string& text, const std::string& pipeline) {
-  auto m = parseModelText(text);
-  REQUIRE(m);
-  std::string all;
-  for (const PassStat& s : runPasses(**m, pipeline).passes)
-    for (const std::string& n : s.notes) all += n + "\n";
-  return all;
-}
-
-}  // namespace
-
-TEST_CASE("merge-slices leaves a Slice whose result is read twice", "[passes]") {
-  const char* text = R"(
-model opsets=[ai.onnx:13]
-graph g (%x: f32[10]) -> (%y: f32[3], %z: f32[8]) {
-  %s1 = const i64[1] [1]
-  %e1 = const i64[1] [9]
-  %s2 = const i64[1] [2]
-  %e2 = const i64[1] [5]
-  %a = Slice(%x, %s1, %e1)  # s1
-  %y = Slice(%a, %s2, %e2)  # s2
-  %z = Relu(%a)  # relu
-}
-)";
-  requireRewrite(text, "merge-slices", text);
-  CHECK_THAT(notesOf(text, "merge-slices"), Catch::Contains("other readers"));
-}
-
-TEST_CASE("merge-slices needs the size of a shared axis, not of the others", "[passes]") {
-  const char* shared = R"(
-model opsets=[ai.onnx:13]
-graph g (%x: f32[N,10]) -> (%y: f32[?,10]) {
-  %s1 = const i64[1] [1]
-  %e1 = const i64[1] [9]
-  %s2 = const i64[1] [2]
-  %e2 = const i64[1] [5]
-  %a = Slice(%x, %s1, %e1)  # s1
-  %y = Slice(%a, %s2, %e2)  # s2
-}
-)";
-  requireRewrite(shared, "merge-slices", shared);
-  CHECK_THAT(notesOf(shared, "merge-slices"),
-             Catch::Contains("axis 0 and its size in 'x' is unknown"));
-
-  const char* disjoint = R"(
-model opsets=[ai.onnx:13]
-graph g (%x: f32[N,10]) -> (%y: f32[?,3]) {
-  %s1 = const i64[1] [1]
-  %e1 = const i64[1] [9]
-  %s2 = const i64[1] [2]
-  %e2 = const i64[1] [5]
-  %a1 = const i64[1] [1]
-  %a = Slice(%x, %s1, %e1)  # s1
-  %y = Slice(%a, %s2, %e2, %a1)  # s2
-}
-)";
-  requireRewrite(disjoint, "merge-slices,dce", R"(
-model opsets=[ai.onnx:13]
-graph g (%x: f32[N,10]) -> (%y: f32[?,3]) {
-  %y_starts = const i64[2] [1,2]
-  %y_ends = const i64[2] [9,5]
-  %y_axes = const i64[2] [0,1]
-  %y = Slice(%x, %y_starts, %y_ends, %y_axes)  # s1
-}
-)");
-}
-
-TEST_CASE("merge-slices leaves Slices with non-constant operands", "[passes]") {
-  const char* text = R"(
-model opsets=[ai.onnx:13]
-graph g (%x: f32[10], %s1: i64[1]) -> (%y: f32[?]) {
-  %e1 = const i64[1] [9]
-  %s2 = const i64[1] [2]
-  %e2 = const i64[1] [5]
-  %a = Slice(%x, %s1, %e1)  # s1
-  %y = Slice(%a, %s2, %e2)  # s2
-}
-)";
-  requireRewrite(text, "merge-slices", text);
-  CHECK_THAT(notesOf(text, "merge-slices"), Catch::Contains("'s1' is not an integer constant"));
-}
 
 TEST_CASE("merge-slices keeps the outer result's name and readers", "[passes]") {
   const char* text = R"(

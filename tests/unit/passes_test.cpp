@@ -218,29 +218,3 @@ TEST_CASE("pass manager: --stop-after ends the whole pipeline after the first ru
   CHECK(missing.status().code() == ErrorCode::Usage);
   CHECK(missing.status().message() == "--stop-after: pass 'fuse-pad' is not in the pipeline");
 }
-
-TEST_CASE("O2 turns Conv, BatchNormalization and Identity into one Conv (text IR)", "[passes]") {
-  requireRewrite(R"(
-model opsets=[ai.onnx:13]
-graph g (%x: f32[1,4,8,8]) -> (%y: f32[1,16,8,8]) {
-  %w = const f32[16,4,3,3]
-  %gamma = const f32[16]
-  %beta = const f32[16]
-  %mean = const f32[16]
-  %var = const f32[16]
-  %c = Conv(%x, %w) {pads=[1,1,1,1]}  # conv
-  %n = BatchNormalization(%c, %gamma, %beta, %mean, %var) {epsilon=0.001}  # bn
-  %i = Identity(%n)  # id
-  %y = Relu(%i)  # relu
-}
-)",
-                 "{eliminate-identity,fold-shapes,fold-constants,fuse-conv-bn},dce", R"(
-model opsets=[ai.onnx:13]
-graph g (%x: f32[1,4,8,8]) -> (%y: f32[1,16,8,8]) {
-  %w_bn = const f32[16,4,3,3]
-  %bn_bias = const f32[16]
-  %c = Conv(%x, %w_bn, %bn_bias) {pads=[1,1,1,1]} : f32[1,16,8,8]  # conv
-  %y = Relu(%c) : f32[1,16,8,8]  # relu
-}
-)");
-}
