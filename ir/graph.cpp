@@ -226,6 +226,7 @@ Node* Graph::addNode(const std::string& opType, const std::string& domain,
   }
   nodes_.push_back(std::move(n));
   raw->self_ = std::prev(nodes_.end());
+  if (listener_) listener_->nodeAdded(raw);
   return raw;
 }
 
@@ -235,6 +236,7 @@ void Graph::eraseNode(Node* n) {
     n->captures_[i]->removeUse({n, static_cast<uint32_t>(i), true});
   for (Value* out : n->outputs_)
     if (out) out->producer_ = nullptr;
+  if (listener_) listener_->nodeErased(n);
   nodes_.erase(n->self_);
 }
 

@@ -158,6 +158,16 @@ class Node {
   uint64_t order_ = 0;  // creation order; ties in topological sorting
 };
 
+// Told of every node added to or erased from a graph while installed
+// (Graph::setListener): how the rewrite driver (passes/rewrite.h) keeps its
+// worklist right whatever a rewrite erases.
+class GraphListener {
+ public:
+  virtual ~GraphListener() = default;
+  virtual void nodeAdded(const Node* n) = 0;
+  virtual void nodeErased(const Node* n) = 0;  // before it is freed
+};
+
 class Graph {
  public:
   Graph() = default;
@@ -217,6 +227,12 @@ class Graph {
   // Re-resolves every node's schema (after the registry or opset changed).
   void bindSchemas(const std::unordered_map<std::string, int64_t>& opsets);
 
+  // The one listener (nullptr: none); returns the previous one.
+  GraphListener* setListener(GraphListener* l) {
+    std::swap(l, listener_);
+    return l;
+  }
+
  private:
   friend class Node;
   Value* newValue(const std::string& name);
@@ -226,6 +242,7 @@ class Graph {
   std::vector<Value*> inputs_, outputs_;
   std::vector<Value*> initializerOrder_;
   uint64_t nextOrder_ = 0;
+  GraphListener* listener_ = nullptr;
 };
 
 struct OpsetImport {

@@ -16,6 +16,7 @@
 
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 
 namespace nnport {
 
@@ -111,34 +112,37 @@ void merge(Graph& g, Node* later, const Node& first) {
   for (auto& [v, name] : renames) g.renameValue(v, name);
 }
 
+// n, merged into an equal node seen before; else remembered.
+bool mergeIfSeen(Node& n, RewriteContext& ctx, std::unordered_multimap<size_t, Node*>& seen) {
+  if (!candidate(n)) return false;
+  const size_t h = signature(n);
+  auto [begin, end] = seen.equal_range(h);
+  Node* first = nullptr;
+  for (auto it = begin; it != end && !first; ++it)
+    if (same(*it->second, n)) first = it->second;
+  if (!first) {
+    seen.emplace(h, &n);
+    return false;
+  }
+  const std::string why = refusal(n, *first);
+  if (!why.empty()) {
+    ctx.note("{} duplicates {} but is kept: {}", n.describe(), first->describe(), why);
+    return false;
+  }
+  merge(ctx.graph, &n, *first);
+  return true;
+}
+
 }  // namespace
 
 Expected<PassResult> eliminateCommonSubexpressions(Model& m) {
-  PassResult res;
-  Graph& g = m.graph;
-  NNP_ASSIGN_OR_RETURN(std::vector<Node*> order, g.topologicalOrder());
+  // Producers first, so a node's inputs are already merged when it is seen.
   std::unordered_multimap<size_t, Node*> seen;
-  for (Node* n : order) {
-    if (!candidate(*n)) continue;
-    const size_t h = signature(*n);
-    auto [begin, end] = seen.equal_range(h);
-    Node* first = nullptr;
-    for (auto it = begin; it != end && !first; ++it)
-      if (same(*it->second, *n)) first = it->second;
-    if (!first) {
-      seen.emplace(h, n);
-      continue;
-    }
-    const std::string why = refusal(*n, *first);
-    if (!why.empty()) {
-      res.notes.push_back(
-          fmt::format("{} duplicates {} but is kept: {}", n->describe(), first->describe(), why));
-      continue;
-    }
-    merge(g, n, *first);
-    ++res.changes;
-  }
-  return res;
+  Rewrite r;
+  r.anyOp = true;
+  r.topological = true;
+  r.apply = [&seen](Node& n, RewriteContext& ctx) { return mergeIfSeen(n, ctx, seen); };
+  return runRewrite(m, r);
 }
 
 }  // namespace nnport

@@ -3,6 +3,7 @@
 // through, so their readers read the input directly.
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 
 namespace nnport {
 
@@ -18,23 +19,21 @@ bool inferenceDropout(const Node& n) {
          mode->initializer()->intAt(0) == 0;
 }
 
+bool dropIdentity(Node& n, RewriteContext& ctx) {
+  const bool identity = isOp(n, "Identity") || inferenceDropout(n);
+  if (!identity || !n.input(0) || !n.output(0)) return false;
+  if (!canBypass(*n.output(0), *n.input(0))) {
+    ctx.note("{} kept: it joins a graph input or initializer to a graph output", n.describe());
+    return false;
+  }
+  bypass(ctx.graph, n.output(0), n.input(0));
+  return true;
+}
+
 }  // namespace
 
 Expected<PassResult> eliminateIdentity(Model& m) {
-  PassResult res;
-  Graph& g = m.graph;
-  for (Node* n : g.nodes()) {
-    const bool identity = isOp(*n, "Identity") || (isOp(*n, "Dropout") && inferenceDropout(*n));
-    if (!identity || !n->input(0) || !n->output(0)) continue;
-    if (!canBypass(*n->output(0), *n->input(0))) {
-      res.notes.push_back(fmt::format(
-          "{} kept: it joins a graph input or initializer to a graph output", n->describe()));
-      continue;
-    }
-    bypass(g, n->output(0), n->input(0));
-    ++res.changes;
-  }
-  return res;
+  return runRewrite(m, {{"Identity", "Dropout"}, 0, dropIdentity});
 }
 
 }  // namespace nnport

@@ -25,6 +25,7 @@
 #include "ir/shape_inference.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 
 namespace nnport {
 
@@ -215,26 +216,24 @@ std::string refusal(const Node& n) {
   return "";
 }
 
+bool bypassNoop(Node& n, RewriteContext& ctx) {
+  if (!n.input(0) || !n.output(0) || !rules().at(n.opType())(n)) return false;
+  const std::string why = refusal(n);
+  if (!why.empty()) {
+    ctx.note("{} is a no-op but kept: {}", n.describe(), why);
+    return false;
+  }
+  bypass(ctx.graph, n.output(0), n.input(0));
+  return true;
+}
+
 }  // namespace
 
 Expected<PassResult> eliminateNoop(Model& m) {
-  PassResult res;
   NNP_RETURN_IF_ERROR(inferShapes(m).status());
-  Graph& g = m.graph;
-  for (Node* n : g.nodes()) {
-    if (!n->input(0) || !n->output(0) || (!n->domain().empty() && n->domain() != "ai.onnx"))
-      continue;
-    auto rule = rules().find(n->opType());
-    if (rule == rules().end() || !rule->second(*n)) continue;
-    const std::string why = refusal(*n);
-    if (!why.empty()) {
-      res.notes.push_back(fmt::format("{} is a no-op but kept: {}", n->describe(), why));
-      continue;
-    }
-    bypass(g, n->output(0), n->input(0));
-    ++res.changes;
-  }
-  return res;
+  std::vector<std::string> ops;
+  for (const auto& [op, test] : rules()) ops.push_back(op);
+  return runRewrite(m, {ops, 0, bypassNoop});
 }
 
 }  // namespace nnport

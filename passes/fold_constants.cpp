@@ -14,6 +14,7 @@
 #include "exec/kernel.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 #include "support/memory_budget.h"
 
 namespace nnport {
@@ -77,27 +78,30 @@ std::vector<exec::RtTensor> evaluate(const Model& m, const Node& n, std::string&
   return outs;
 }
 
+bool foldNode(Node& n, RewriteContext& ctx) {
+  if (!foldable(n)) return false;
+  std::string why;
+  std::vector<exec::RtTensor> outs = evaluate(ctx.model, n, why);
+  if (outs.empty()) {
+    if (!why.empty()) ctx.notes.push_back("not folded: " + why);
+    return false;
+  }
+  std::vector<Value*> results(n.outputs().begin(), n.outputs().end());
+  for (size_t i = 0; i < results.size(); ++i)
+    if (results[i] && !outs[i].empty())
+      replaceWithConstant(ctx.graph, results[i], std::make_shared<Tensor>(outs[i].toTensor()));
+  return true;
+}
+
 }  // namespace
 
 Expected<PassResult> foldConstants(Model& m) {
-  PassResult res;
-  Graph& g = m.graph;
-  NNP_ASSIGN_OR_RETURN(std::vector<Node*> order, g.topologicalOrder());
-  for (Node* n : order) {
-    if (!foldable(*n)) continue;
-    std::string why;
-    std::vector<exec::RtTensor> outs = evaluate(m, *n, why);
-    if (outs.empty()) {
-      if (!why.empty()) res.notes.push_back("not folded: " + why);
-      continue;
-    }
-    std::vector<Value*> results(n->outputs().begin(), n->outputs().end());
-    for (size_t i = 0; i < results.size(); ++i)
-      if (results[i] && !outs[i].empty())
-        replaceWithConstant(g, results[i], std::make_shared<Tensor>(outs[i].toTensor()));
-    ++res.changes;
-  }
-  return res;
+  // Producers first, so a chain of constant nodes folds in one walk.
+  Rewrite r;
+  r.anyOp = true;
+  r.topological = true;
+  r.apply = foldNode;
+  return runRewrite(m, r);
 }
 
 }  // namespace nnport

@@ -6,6 +6,7 @@
 #include "ir/shape_inference.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 
 namespace nnport {
 
@@ -32,31 +33,28 @@ std::vector<int64_t> sliceOf(const Node& n, const std::vector<int64_t>& dims) {
   return std::vector<int64_t>(dims.begin() + start, dims.begin() + end);
 }
 
+bool foldToConstant(Node& n, RewriteContext& ctx) {
+  if (!n.input(0) || !n.output(0)) return false;
+  auto dims = staticDims(*n.input(0));
+  if (!dims) return false;
+  TensorPtr t;
+  if (isOp(n, "Shape")) {
+    std::vector<int64_t> v = sliceOf(n, *dims);
+    t = std::make_shared<Tensor>(
+        Tensor::fromVector(DType::Int64, {static_cast<int64_t>(v.size())}, v));
+  } else {
+    int64_t count = 1;
+    for (int64_t d : *dims) count *= d;
+    t = std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, {}, std::vector<int64_t>{count}));
+  }
+  return replaceWithConstant(ctx.graph, n.output(0), t);
+}
+
 }  // namespace
 
 Expected<PassResult> foldShapes(Model& m) {
-  PassResult res;
   NNP_RETURN_IF_ERROR(inferShapes(m).status());
-  Graph& g = m.graph;
-  for (Node* n : g.nodes()) {
-    const bool shape = isOp(*n, "Shape"), size = isOp(*n, "Size");
-    if ((!shape && !size) || !n->input(0) || !n->output(0)) continue;
-    auto dims = staticDims(*n->input(0));
-    if (!dims) continue;
-    TensorPtr t;
-    if (shape) {
-      std::vector<int64_t> v = sliceOf(*n, *dims);
-      t = std::make_shared<Tensor>(
-          Tensor::fromVector(DType::Int64, {static_cast<int64_t>(v.size())}, v));
-    } else {
-      int64_t count = 1;
-      for (int64_t d : *dims) count *= d;
-      t = std::make_shared<Tensor>(
-          Tensor::fromVector(DType::Int64, {}, std::vector<int64_t>{count}));
-    }
-    if (replaceWithConstant(g, n->output(0), t)) ++res.changes;
-  }
-  return res;
+  return runRewrite(m, {{"Shape", "Size"}, 0, foldToConstant});
 }
 
 }  // namespace nnport

@@ -9,24 +9,17 @@
 // Lenient shape inference runs first (output types decide). Refused
 // (noted): a node that already has a fused activation (the second one would
 // need a chain), a non-float32 output.
-#include <unordered_set>
-
 #include "exec/fusion.h"
 #include "ir/fused_activation.h"
 #include "ir/ops/registry.h"
 #include "ir/shape_inference.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 
 namespace nnport {
 
 namespace {
-
-// The record says whether the node may carry a fused activation.
-bool fusableProducer(const Node& n) {
-  const bool onnx = n.domain().empty() || n.domain() == "ai.onnx";
-  return onnx && n.schema() && n.schema()->has(kFusedActivation);
-}
 
 std::string refusal(const Node& producer) {
   if (hasFusedActivation(producer)) {
@@ -39,34 +32,30 @@ std::string refusal(const Node& producer) {
   return "";
 }
 
+bool fuseInto(Node& producer, RewriteContext& ctx) {
+  if (!producer.output(0)) return false;
+  auto match = exec::matchActivation(producer);
+  if (!match) return false;
+  const std::string why = refusal(producer);
+  if (!why.empty()) {
+    ctx.note("{} not fused into {}: {}", match->absorbed.back()->describe(), producer.describe(),
+             why);
+    return false;
+  }
+  Value* result = const_cast<Value*>(match->result);
+  if (!canBypass(*result, *producer.output(0))) return false;
+  setFusedActivation(producer, match->act);
+  bypass(ctx.graph, result, producer.output(0));  // erases the node producing `result`
+  for (const Node* a : match->absorbed)
+    if (a != match->absorbed.back()) ctx.graph.eraseNode(const_cast<Node*>(a));
+  return true;
+}
+
 }  // namespace
 
 Expected<PassResult> fuseActivations(Model& m) {
-  PassResult res;
-  Graph& g = m.graph;
   NNP_RETURN_IF_ERROR(inferShapes(m).status());  // imported models often lack intermediate types
-  std::unordered_set<const Node*> gone;
-  for (Node* n : g.nodes()) {
-    if (gone.count(n) || !fusableProducer(*n) || !n->output(0)) continue;
-    auto match = exec::matchActivation(*n);
-    if (!match) continue;
-    const std::string why = refusal(*n);
-    if (!why.empty()) {
-      res.notes.push_back(fmt::format("{} not fused into {}: {}",
-                                      match->absorbed.back()->describe(), n->describe(), why));
-      continue;
-    }
-    Value* result = const_cast<Value*>(match->result);
-    if (!canBypass(*result, *n->output(0))) continue;
-    setFusedActivation(*n, match->act);
-    bypass(g, result, n->output(0));  // erases the node producing `result`
-    for (const Node* a : match->absorbed) {
-      gone.insert(a);
-      if (a != match->absorbed.back()) g.eraseNode(const_cast<Node*>(a));
-    }
-    ++res.changes;
-  }
-  return res;
+  return runRewrite(m, {{}, kFusedActivation, fuseInto});
 }
 
 }  // namespace nnport

@@ -14,11 +14,11 @@
 // Refused (noted): other readers of the producer's output, non-constant or
 // non-float weights and BN parameters, training mode, used running
 // statistics, a C that varies by row, a MatMul whose A is not known 2-D.
-#include <unordered_set>
 
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 
 namespace nnport {
 
@@ -149,7 +149,7 @@ int64_t channelsOf(const Node& p, int64_t opset, std::string& why) {
 }
 
 // Folds `bn` into its producer `p`; the reason when it cannot.
-std::string fuse(Graph& g, Node& p, Node& bn, int64_t opset, std::unordered_set<Node*>& gone) {
+std::string fuse(Graph& g, Node& p, Node& bn, int64_t opset) {
   std::string why = fusedActivationRefusal(p);
   if (!why.empty()) return why;
   const int64_t channels = channelsOf(p, opset, why);
@@ -160,9 +160,7 @@ std::string fuse(Graph& g, Node& p, Node& bn, int64_t opset, std::unordered_set<
   if (!matMul && !canBypass(*bn.output(0), *p.output(0)))
     return "the BatchNormalization output cannot be renamed";
   const BnAffine a = bnAffine(bn);
-  gone.insert(&bn);
   if (matMul) {
-    gone.insert(&p);
     foldMatMul(g, p, bn, a);
     return "";
   }
@@ -174,26 +172,20 @@ std::string fuse(Graph& g, Node& p, Node& bn, int64_t opset, std::unordered_set<
   return "";
 }
 
+bool foldIntoProducer(Node& bn, RewriteContext& ctx) {
+  if (!bn.input(0) || !bn.output(0)) return false;
+  Node* p = bn.input(0)->producer();
+  if (!p || !(isOp(*p, "ConvTranspose") || isOp(*p, "Gemm") || isOp(*p, "MatMul"))) return false;
+  const std::string what = fmt::format("{} not fused into {}: ", bn.describe(), p->describe());
+  const std::string why = fuse(ctx.graph, *p, bn, ctx.model.opsetFor(""));
+  if (!why.empty()) ctx.notes.push_back(what + why);
+  return why.empty();
+}
+
 }  // namespace
 
 Expected<PassResult> fuseBn(Model& m) {
-  PassResult res;
-  Graph& g = m.graph;
-  const int64_t opset = m.opsetFor("");
-  std::unordered_set<Node*> gone;
-  for (Node* bn : g.nodes()) {
-    if (gone.count(bn) || !isOp(*bn, "BatchNormalization") || !bn->input(0) || !bn->output(0))
-      continue;
-    Node* p = bn->input(0)->producer();
-    if (!p || !(isOp(*p, "ConvTranspose") || isOp(*p, "Gemm") || isOp(*p, "MatMul"))) continue;
-    const std::string what = fmt::format("{} not fused into {}: ", bn->describe(), p->describe());
-    const std::string why = fuse(g, *p, *bn, opset, gone);
-    if (why.empty())
-      ++res.changes;
-    else
-      res.notes.push_back(what + why);
-  }
-  return res;
+  return runRewrite(m, {{"BatchNormalization"}, 0, foldIntoProducer});
 }
 
 }  // namespace nnport

@@ -7,6 +7,7 @@
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 
 namespace nnport {
 
@@ -44,26 +45,24 @@ void fold(Graph& g, Node& conv, Node& bn) {
   bypass(g, bn.output(0), conv.output(0));
 }
 
+bool foldIntoConv(Node& bn, RewriteContext& ctx) {
+  if (!bn.input(0) || !bn.output(0)) return false;
+  Node* conv = bn.input(0)->producer();
+  if (!conv || !isOp(*conv, "Conv")) return false;
+  const std::string why = refusal(*conv, bn);
+  if (!why.empty()) {
+    ctx.note("{} not fused into {}: {}", bn.describe(), conv->describe(), why);
+    return false;
+  }
+  if (!canBypass(*bn.output(0), *conv->output(0))) return false;
+  fold(ctx.graph, *conv, bn);
+  return true;
+}
+
 }  // namespace
 
 Expected<PassResult> fuseConvBn(Model& m) {
-  PassResult res;
-  Graph& g = m.graph;
-  for (Node* bn : g.nodes()) {
-    if (!isOp(*bn, "BatchNormalization") || !bn->input(0) || !bn->output(0)) continue;
-    Node* conv = bn->input(0)->producer();
-    if (!conv || !isOp(*conv, "Conv")) continue;
-    const std::string why = refusal(*conv, *bn);
-    if (!why.empty()) {
-      res.notes.push_back(
-          fmt::format("{} not fused into {}: {}", bn->describe(), conv->describe(), why));
-      continue;
-    }
-    if (!canBypass(*bn->output(0), *conv->output(0))) continue;
-    fold(g, *conv, *bn);
-    ++res.changes;
-  }
-  return res;
+  return runRewrite(m, {{"BatchNormalization"}, 0, foldIntoConv});
 }
 
 }  // namespace nnport

@@ -14,6 +14,7 @@
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 
 namespace nnport {
 
@@ -97,30 +98,27 @@ Node* convOperand(const Node& op) {
   return nullptr;
 }
 
+bool foldIntoConv(Node& op, RewriteContext& ctx) {
+  if (op.numInputs() != 2 || !op.output(0)) return false;
+  Node* conv = convOperand(op);
+  if (!conv) return false;
+  std::vector<double> k;
+  std::string why = factors(op, *conv, k);
+  if (why.empty() && !canBypass(*op.output(0), *conv->output(0)))
+    why = "its output cannot be renamed";
+  if (!why.empty()) {
+    ctx.note("{} not fused into {}: {}", op.describe(), conv->describe(), why);
+    return false;
+  }
+  fold(ctx.graph, *conv, isOp(op, "Mul"), k);
+  bypass(ctx.graph, op.output(0), conv->output(0));
+  return true;
+}
+
 }  // namespace
 
 Expected<PassResult> fuseConvMulAdd(Model& m) {
-  PassResult res;
-  Graph& g = m.graph;
-  for (Node* op : g.nodes()) {
-    const bool mul = isOp(*op, "Mul");
-    if (!(mul || isOp(*op, "Add")) || op->numInputs() != 2 || !op->output(0)) continue;
-    Node* conv = convOperand(*op);
-    if (!conv) continue;
-    std::vector<double> k;
-    std::string why = factors(*op, *conv, k);
-    if (why.empty() && !canBypass(*op->output(0), *conv->output(0)))
-      why = "its output cannot be renamed";
-    if (!why.empty()) {
-      res.notes.push_back(
-          fmt::format("{} not fused into {}: {}", op->describe(), conv->describe(), why));
-      continue;
-    }
-    fold(g, *conv, mul, k);
-    bypass(g, op->output(0), conv->output(0));
-    ++res.changes;
-  }
-  return res;
+  return runRewrite(m, {{"Mul", "Add"}, 0, foldIntoConv});
 }
 
 }  // namespace nnport

@@ -7,11 +7,10 @@
 // refuses with a note rather than guess (a 3-D A would not be a Gemm).
 // Also refused (noted): non-float or mismatched dtypes, a bias of another
 // shape (e.g. [M, N] or [M, 1]), a legacy Add with a broadcast attribute.
-#include <unordered_set>
-
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 
 namespace nnport {
 
@@ -49,33 +48,27 @@ std::string refusal(const Node& mm, const Node& add, const Value& bias, int64_t 
   return matMulNot2d(mm);
 }
 
+bool foldIntoGemm(Node& add, RewriteContext& ctx) {
+  if (add.numInputs() != 2 || !add.output(0)) return false;
+  size_t biasIndex = 0;
+  Node* mm = matMulOperand(add, biasIndex);
+  if (!mm) return false;
+  Value* bias = add.input(biasIndex);
+  const std::string why = refusal(*mm, add, *bias, ctx.model.opsetFor(""));
+  if (!why.empty()) {
+    ctx.note("{} not fused into {}: {}", add.describe(), mm->describe(), why);
+    return false;
+  }
+  Value* a = mm->input(0);
+  Value* b = mm->input(1);
+  replaceChain(ctx.graph, {mm, &add}, "Gemm", {a, b, bias});
+  return true;
+}
+
 }  // namespace
 
 Expected<PassResult> fuseMatMulAdd(Model& m) {
-  PassResult res;
-  Graph& g = m.graph;
-  const int64_t opset = m.opsetFor("");
-  std::unordered_set<Node*> gone;
-  for (Node* add : g.nodes()) {
-    if (gone.count(add) || !isOp(*add, "Add") || add->numInputs() != 2 || !add->output(0)) continue;
-    size_t biasIndex = 0;
-    Node* mm = matMulOperand(*add, biasIndex);
-    if (!mm) continue;
-    Value* bias = add->input(biasIndex);
-    const std::string why = refusal(*mm, *add, *bias, opset);
-    if (!why.empty()) {
-      res.notes.push_back(
-          fmt::format("{} not fused into {}: {}", add->describe(), mm->describe(), why));
-      continue;
-    }
-    Value* a = mm->input(0);
-    Value* b = mm->input(1);
-    gone.insert(add);
-    gone.insert(mm);
-    replaceChain(g, {mm, add}, "Gemm", {a, b, bias});
-    ++res.changes;
-  }
-  return res;
+  return runRewrite(m, {{"Add"}, 0, foldIntoGemm});
 }
 
 }  // namespace nnport

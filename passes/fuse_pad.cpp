@@ -16,11 +16,11 @@
 // ceil_mode is refused for pools: which trailing windows exist depends on
 // whether the cells they start in are input or padding.
 #include <cmath>
-#include <unordered_set>
 
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 
 namespace nnport {
 
@@ -138,34 +138,26 @@ void fold(Graph& g, Node& pad, Node& q, const Ints& full, bool setIncludePad) {
   g.eraseNode(&pad);
 }
 
-bool takesPads(const Node& q) {
-  return isOp(q, "Conv") || isOp(q, "MaxPool") || isOp(q, "AveragePool");
+// q = Conv/MaxPool/AveragePool reading Pad(x): q reads x with the pads.
+bool foldPadInto(Node& q, RewriteContext& ctx) {
+  if (!q.input(0)) return false;
+  Node* pad = q.input(0)->producer();
+  if (!pad || !isOp(*pad, "Pad")) return false;
+  Ints full;
+  bool setIncludePad = false;
+  const std::string why = refusal(*pad, q, ctx.model.opsetFor(""), full, setIncludePad);
+  if (!why.empty()) {
+    ctx.note("{} not fused into {}: {}", pad->describe(), q.describe(), why);
+    return false;
+  }
+  fold(ctx.graph, *pad, q, full, setIncludePad);
+  return true;
 }
 
 }  // namespace
 
 Expected<PassResult> fusePad(Model& m) {
-  PassResult res;
-  Graph& g = m.graph;
-  const int64_t opset = m.opsetFor("");
-  std::unordered_set<Node*> gone;
-  for (Node* q : g.nodes()) {
-    if (!takesPads(*q) || !q->input(0)) continue;
-    Node* pad = q->input(0)->producer();
-    if (!pad || gone.count(pad) || !isOp(*pad, "Pad")) continue;
-    Ints full;
-    bool setIncludePad = false;
-    const std::string why = refusal(*pad, *q, opset, full, setIncludePad);
-    if (!why.empty()) {
-      res.notes.push_back(
-          fmt::format("{} not fused into {}: {}", pad->describe(), q->describe(), why));
-      continue;
-    }
-    gone.insert(pad);
-    fold(g, *pad, *q, full, setIncludePad);
-    ++res.changes;
-  }
-  return res;
+  return runRewrite(m, {{"Conv", "MaxPool", "AveragePool"}, 0, foldPadInto});
 }
 
 }  // namespace nnport

@@ -6,11 +6,11 @@
 //   the same constant axes (inputs from opset 13, attributes before), all
 //   non-negative or the rank known to normalize them.
 #include <algorithm>
-#include <unordered_set>
 
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 
 namespace nnport {
 
@@ -55,31 +55,30 @@ bool mergeableReshape(const Node& inner, const Node& outer) {
          std::find(shape->begin(), shape->end(), 0) == shape->end();
 }
 
+// outer reading inner's sole result: one Reshape, or none for an undone
+// Squeeze/Unsqueeze pair.
+bool mergeWithProducer(Node& outer, RewriteContext& ctx) {
+  if (!outer.input(0)) return false;
+  Node* inner = outer.input(0)->producer();
+  if (!inner || !inner->input(0) || !hasSoleReader(*inner->output(0))) return false;
+  Value* x = inner->input(0);
+  if (mergeableReshape(*inner, outer)) {
+    outer.setInput(0, x);
+    ctx.graph.eraseNode(inner);
+    return true;
+  }
+  if (inversePair(*inner, outer) && canBypass(*outer.output(0), *x)) {
+    bypass(ctx.graph, outer.output(0), x);
+    ctx.graph.eraseNode(inner);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Expected<PassResult> mergeReshapes(Model& m) {
-  PassResult res;
-  Graph& g = m.graph;
-  std::unordered_set<const Node*> erased;
-  for (Node* outer : g.nodes()) {
-    if (erased.count(outer) || !outer->input(0)) continue;
-    Node* inner = outer->input(0)->producer();
-    if (!inner || !inner->input(0) || !hasSoleReader(*inner->output(0))) continue;
-    Value* x = inner->input(0);
-    if (mergeableReshape(*inner, *outer)) {
-      outer->setInput(0, x);
-      g.eraseNode(inner);
-    } else if (inversePair(*inner, *outer) && canBypass(*outer->output(0), *x)) {
-      bypass(g, outer->output(0), x);
-      g.eraseNode(inner);
-      erased.insert(outer);
-    } else {
-      continue;
-    }
-    erased.insert(inner);
-    ++res.changes;
-  }
-  return res;
+  return runRewrite(m, {{"Reshape", "Squeeze", "Unsqueeze"}, 0, mergeWithProducer});
 }
 
 }  // namespace nnport

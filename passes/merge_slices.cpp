@@ -23,6 +23,7 @@
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
+#include "passes/rewrite.h"
 
 namespace nnport {
 
@@ -182,45 +183,35 @@ void writeMerged(Graph& g, Node* inner, Node* outer, const SliceSpec& s, bool at
   replaceChain(g, {inner, outer}, "Slice", inputs);
 }
 
+// outer = Slice(inner = Slice(x)): one Slice.
+bool mergeWithInner(Node& outer, RewriteContext& ctx) {
+  if (!outer.input(0) || !outer.output(0)) return false;
+  Node* inner = outer.input(0)->producer();
+  if (!inner || !isOp(*inner, "Slice") || !inner->input(0)) return false;
+  auto refuse = [&](const std::string& why) {
+    ctx.note("{} not merged into {}: {}", outer.describe(), inner->describe(), why);
+    return false;
+  };
+  if (!hasSoleReader(*inner->output(0)))
+    return refuse("the inner Slice's result has other readers or is a graph output");
+  const bool attrForm = ctx.model.opsetFor("") < 10;
+  Value* x = inner->input(0);
+  std::optional<size_t> rank = knownRank(*x);
+  if (!rank) rank = knownRank(*outer.output(0));
+  std::string why;
+  auto a = readSlice(*inner, attrForm, rank, &why);
+  auto b = a ? readSlice(outer, attrForm, rank, &why) : std::nullopt;
+  auto merged = b ? merge(*x, *a, *b, &why) : std::nullopt;
+  if (!merged) return why.empty() ? false : refuse(why);
+  writeMerged(ctx.graph, inner, &outer, *merged, attrForm);
+  return true;
+}
+
 }  // namespace
 
 Expected<PassResult> mergeSlices(Model& m) {
-  PassResult res;
-  const int64_t opset = m.opsetFor("");
-  if (opset == 0) return res;  // no default-domain ops to read
-  const bool attrForm = opset < 10;
-  Graph& g = m.graph;
-  std::unordered_set<const Node*> erased;
-  for (Node* outer : g.nodes()) {
-    if (erased.count(outer) || !isOp(*outer, "Slice") || !outer->input(0) || !outer->output(0))
-      continue;
-    Node* inner = outer->input(0)->producer();
-    if (!inner || !isOp(*inner, "Slice") || !inner->input(0)) continue;
-    auto refuse = [&](const std::string& why) {
-      res.notes.push_back(
-          fmt::format("{} not merged into {}: {}", outer->describe(), inner->describe(), why));
-    };
-    if (!hasSoleReader(*inner->output(0))) {
-      refuse("the inner Slice's result has other readers or is a graph output");
-      continue;
-    }
-    Value* x = inner->input(0);
-    std::optional<size_t> rank = knownRank(*x);
-    if (!rank) rank = knownRank(*outer->output(0));
-    std::string why;
-    auto a = readSlice(*inner, attrForm, rank, &why);
-    auto b = a ? readSlice(*outer, attrForm, rank, &why) : std::nullopt;
-    auto merged = b ? merge(*x, *a, *b, &why) : std::nullopt;
-    if (!merged) {
-      if (!why.empty()) refuse(why);
-      continue;
-    }
-    writeMerged(g, inner, outer, *merged, attrForm);
-    erased.insert(inner);
-    erased.insert(outer);
-    ++res.changes;
-  }
-  return res;
+  if (m.opsetFor("") == 0) return PassResult{};  // no default-domain ops to read
+  return runRewrite(m, {{"Slice"}, 0, mergeWithInner});
 }
 
 }  // namespace nnport

@@ -48,7 +48,8 @@ Status checkModelParts(const Model& m, const std::string& path) {
       {"sparse initializers", &m.opaqueSparseInitializers},
       {"value infos", &m.opaqueValueInfo}};
   for (const auto& [what, blobs] : parts)
-    if (!blobs->empty()) return refuse(path, fmt::format("the model's {} ({})", what, blobs->size()));
+    if (!blobs->empty())
+      return refuse(path, fmt::format("the model's {} ({})", what, blobs->size()));
   return Status::ok();
 }
 
@@ -84,8 +85,9 @@ Status writeNnir(const Model& m, const std::string& path) {
   const std::string text = printModel(m, complete);
   // The text must read back to itself; anything else is a bug here.
   auto back = parseModelText(text);
-  if (!back) return Status::internal("{}: the text IR written does not read back: {}", path,
-                                     back.status().message());
+  if (!back)
+    return Status::internal("{}: the text IR written does not read back: {}", path,
+                            back.status().message());
   if (printModel(**back, complete) != text)
     return Status::internal("{}: the text IR written reads back to a different model", path);
   AtomicFile out(path);
