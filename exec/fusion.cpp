@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ir/constant.h"
 #include "ir/ops/registry.h"
 
 namespace nnport::exec {
@@ -29,9 +30,7 @@ std::optional<float> activationParam(const Node& n, const std::string& name) {
                        ? n.input(static_cast<size_t>(index))
                        : nullptr;
   if (!v) return n.attrFloat(name);
-  TensorPtr t = v->initializer();
-  if (!t && v->producer() && v->producer()->opType() == "Constant")
-    t = v->producer()->attrs.getTensor("value");  // as torch exports write them
+  TensorPtr t = constantTensor(v);  // an initializer, or a Constant node as torch writes them
   if (!t || t->numElements() != 1 || t->dtype() != DType::Float32) return std::nullopt;
   return t->data<float>()[0];
 }

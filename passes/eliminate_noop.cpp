@@ -21,6 +21,7 @@
 // and output with different quantization parameters.
 #include <map>
 
+#include "ir/constant.h"
 #include "ir/dtype_codes.h"
 #include "ir/shape_inference.h"
 #include "passes/pass.h"
@@ -32,25 +33,6 @@ namespace nnport {
 namespace {
 
 using Dims = std::vector<int64_t>;
-
-TensorPtr constantOf(const Value* v) {
-  if (!v) return nullptr;
-  TensorPtr t = v->initializer();
-  const Node* p = v->producer();
-  if (!t && p && isOp(*p, "Constant")) t = p->attrs.getTensor("value");
-  if (!t || !t->validate().isOk() || !isInteger(t->dtype())) return nullptr;
-  return t;
-}
-
-// Integer contents of a constant operand.
-std::optional<Dims> constantInts(const Value* v) {
-  TensorPtr t = constantOf(v);
-  if (!t) return std::nullopt;
-  if (t->numElements() == 0) return Dims{};
-  Dims out = t->toInt64Vector();
-  if (static_cast<int64_t>(out.size()) != t->numElements()) return std::nullopt;
-  return out;
-}
 
 std::optional<Dims> staticDims(const Value* v) {
   if (!v) return std::nullopt;

@@ -15,6 +15,7 @@
 // non-float weights and BN parameters, training mode, used running
 // statistics, a C that varies by row, a MatMul whose A is not known 2-D.
 
+#include "ir/builder.h"
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
@@ -58,8 +59,10 @@ void foldConvTranspose(Graph& g, Node& ct, const BnAffine& a) {
       ct.input(2) ? constantValues(*ct.input(2)) : std::vector<double>(m, 0.0);
   for (size_t c = 0; c < m; ++c) bias[c] = bias[c] * a.scale[c] + a.shift[c];
   const DType d = w->initializer()->dtype();
-  ct.setInput(1, addFloatConstant(g, d, w->name() + "_bn", w->initializer()->dims(), weights));
-  Value* nb = addFloatConstant(g, d, w->name() + "_bn_bias", {static_cast<int64_t>(m)}, bias);
+  ct.setInput(
+      1, uniqueConstant(g, w->name() + "_bn", realTensor(d, w->initializer()->dims(), weights)));
+  Value* nb =
+      uniqueConstant(g, w->name() + "_bn_bias", realTensor(d, {static_cast<int64_t>(m)}, bias));
   if (ct.numInputs() > 2)
     ct.setInput(2, nb);
   else
@@ -105,8 +108,10 @@ void foldGemm(Graph& g, Node& gemm, const BnAffine& a) {
   }
   for (size_t col = 0; col < n; ++col) bias[col] = bias[col] * a.scale[col] + a.shift[col];
   const DType d = b->initializer()->dtype();
-  gemm.setInput(1, addFloatConstant(g, d, b->name() + "_bn", b->initializer()->dims(), weights));
-  Value* nc = addFloatConstant(g, d, b->name() + "_bn_bias", {static_cast<int64_t>(n)}, bias);
+  gemm.setInput(
+      1, uniqueConstant(g, b->name() + "_bn", realTensor(d, b->initializer()->dims(), weights)));
+  Value* nc =
+      uniqueConstant(g, b->name() + "_bn_bias", realTensor(d, {static_cast<int64_t>(n)}, bias));
   if (gemm.numInputs() > 2)
     gemm.setInput(2, nc);
   else
@@ -132,8 +137,10 @@ void foldMatMul(Graph& g, Node& mm, Node& bn, const BnAffine& a) {
   std::vector<double> weights = constantValues(*b);
   for (size_t i = 0; i < weights.size(); ++i) weights[i] *= a.scale[i % n];
   const DType d = b->initializer()->dtype();
-  Value* nb = addFloatConstant(g, d, b->name() + "_bn", b->initializer()->dims(), weights);
-  Value* nc = addFloatConstant(g, d, b->name() + "_bn_bias", {static_cast<int64_t>(n)}, a.shift);
+  Value* nb =
+      uniqueConstant(g, b->name() + "_bn", realTensor(d, b->initializer()->dims(), weights));
+  Value* nc =
+      uniqueConstant(g, b->name() + "_bn_bias", realTensor(d, {static_cast<int64_t>(n)}, a.shift));
   replaceChain(g, {&mm, &bn}, "Gemm", {x, nb, nc});
 }
 

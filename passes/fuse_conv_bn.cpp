@@ -4,6 +4,7 @@
 //   s = gamma / sqrt(var + epsilon).
 // Refused (and said so in --stats) when the Conv output has other readers,
 // when a weight or BN parameter is not a constant, or for non-float types.
+#include "ir/builder.h"
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
@@ -35,8 +36,8 @@ void fold(Graph& g, Node& conv, Node& bn) {
   for (size_t c = 0; c < bias.size(); ++c) bias[c] = bias[c] * a.scale[c] + a.shift[c];
   const DType dtype = w->initializer()->dtype();
   Value* nw = scaleConstantRows(g, w, a.scale, w->name() + "_bn");
-  Value* nb = addFloatConstant(g, dtype, bn.name().empty() ? "bn_bias" : bn.name() + "_bias",
-                               {static_cast<int64_t>(bias.size())}, bias);
+  Value* nb = uniqueConstant(g, bn.name().empty() ? "bn_bias" : bn.name() + "_bias",
+                             realTensor(dtype, {static_cast<int64_t>(bias.size())}, bias));
   conv.setInput(1, nw);
   if (conv.numInputs() > 2)
     conv.setInput(2, nb);

@@ -11,6 +11,7 @@
 // pixel), legacy Mul/Add with a broadcast attribute.
 #include <optional>
 
+#include "ir/builder.h"
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
@@ -77,11 +78,12 @@ void fold(Graph& g, Node& conv, bool mul, const std::vector<double>& k) {
     const size_t per = weights.size() / m;
     for (size_t c = 0; c < m; ++c)
       for (size_t i = 0; i < per; ++i) weights[c * per + i] *= k[c];
-    conv.setInput(1, addFloatConstant(g, d, w->name() + "_mul", w->initializer()->dims(), weights));
+    conv.setInput(
+        1, uniqueConstant(g, w->name() + "_mul", realTensor(d, w->initializer()->dims(), weights)));
   }
   for (size_t c = 0; c < m; ++c) bias[c] = mul ? bias[c] * k[c] : bias[c] + k[c];
-  Value* nb = addFloatConstant(g, d, w->name() + (mul ? "_mul_bias" : "_add_bias"),
-                               {static_cast<int64_t>(m)}, bias);
+  Value* nb = uniqueConstant(g, w->name() + (mul ? "_mul_bias" : "_add_bias"),
+                             realTensor(d, {static_cast<int64_t>(m)}, bias));
   if (conv.numInputs() > 2)
     conv.setInput(2, nb);
   else

@@ -17,6 +17,7 @@
 // whether the cells they start in are input or padding.
 #include <cmath>
 
+#include "ir/constant.h"
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
@@ -38,25 +39,23 @@ size_t consumerRank(const Node& q) {
   return q.attrInts("kernel_shape").size() + 2;
 }
 
-bool constantInts(const Value* v, Ints& out) {
-  if (!v || !v->isConstant()) return false;
-  const DType d = v->initializer()->dtype();
-  if (d != DType::Int64 && d != DType::Int32) return false;
-  out = v->initializer()->toInt64Vector();
-  return true;
-}
-
 // The Pad's pads over all `rank` dims ([begin..., end...]), or the reason.
 std::string padsOf(const Node& pad, int64_t opset, size_t rank, Ints& full) {
   Ints pads, axes;
   if (opset >= 11) {
-    if (!constantInts(pad.input(1), pads)) return "the pads are not constant";
+    auto given = constantInts(pad.input(1));
+    if (!given) return "the pads are not constant";
+    pads = *given;
   } else {
     auto a = pad.attrs.getInts(opset < 2 ? "paddings" : "pads");
     if (!a) return "the pads are missing";
     pads = *a;
   }
-  if (pad.input(3) && !constantInts(pad.input(3), axes)) return "the axes are not constant";
+  if (pad.input(3)) {
+    auto given = constantInts(pad.input(3));
+    if (!given) return "the axes are not constant";
+    axes = *given;
+  }
   if (axes.empty())
     for (size_t i = 0; i < rank; ++i) axes.push_back(static_cast<int64_t>(i));
   const size_t k = axes.size();

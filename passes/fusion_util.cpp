@@ -27,24 +27,6 @@ std::vector<double> constantValues(const Value& v) {
   return out;
 }
 
-Value* addFloatConstant(Graph& g, DType dtype, const std::string& base, std::vector<int64_t> dims,
-                        const std::vector<double>& values) {
-  TensorPtr t;
-  if (dtype == DType::Float64) {
-    t = std::make_shared<Tensor>(Tensor::fromVector(DType::Float64, std::move(dims), values));
-  } else {
-    std::vector<float> f(values.begin(), values.end());
-    t = std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, std::move(dims), f));
-  }
-  return g.addInitializer(g.uniqueName(base), t);
-}
-
-Value* addInt64Constant(Graph& g, const std::string& base, std::vector<int64_t> dims,
-                        const std::vector<int64_t>& values) {
-  auto t = std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, std::move(dims), values));
-  return g.addInitializer(g.uniqueName(base), t);
-}
-
 std::string fusedActivationRefusal(const Node& producer) {
   if (!hasFusedActivation(producer)) return "";
   auto a = fusedActivation(producer);

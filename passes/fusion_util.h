@@ -1,8 +1,7 @@
 // Shared steps of the fusion passes (fuse-bn, fuse-conv-mul-add,
-// fuse-matmul-add, fuse-pad): reading constant weights in double, adding
-// new weights of the original dtype, the BatchNormalization affine form and
-// its refusals, ranks known without full shape inference, and replacing a
-// chain of nodes by one node that keeps the chain's output value.
+// fuse-matmul-add, fuse-pad): reading constant weights in double, the BatchNormalization affine
+// form and its refusals, ranks known without full shape inference, and replacing a chain of nodes
+// by one node that keeps the chain's output value.
 #pragma once
 
 #include <optional>
@@ -18,12 +17,6 @@ namespace nnport {
 bool isFloatConstant(const Value* v);
 // The elements of a constant, widened to double.
 std::vector<double> constantValues(const Value& v);
-// A new initializer of `dtype` (float32 or float64) named after `base`.
-Value* addFloatConstant(Graph& g, DType dtype, const std::string& base, std::vector<int64_t> dims,
-                        const std::vector<double>& values);
-// A new int64 initializer named after `base`.
-Value* addInt64Constant(Graph& g, const std::string& base, std::vector<int64_t> dims,
-                        const std::vector<int64_t>& values);
 
 // A float32/float64 constant with every slice along dim 0 multiplied by
 // scale[row], computed in double, stored in the source dtype without a

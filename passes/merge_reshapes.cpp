@@ -7,6 +7,7 @@
 //   non-negative or the rank known to normalize them.
 #include <algorithm>
 
+#include "ir/constant.h"
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
 #include "passes/rewire.h"
@@ -16,15 +17,10 @@ namespace nnport {
 
 namespace {
 
-std::optional<std::vector<int64_t>> constInts(const Value* v) {
-  if (!v || !v->isConstant() || !isInteger(v->initializer()->dtype())) return std::nullopt;
-  return v->initializer()->toInt64Vector();
-}
-
 // Squeeze/Unsqueeze axes, sorted and made non-negative against `rank`.
 std::optional<std::vector<int64_t>> axesOf(const Node& n, std::optional<size_t> rank) {
   std::optional<std::vector<int64_t>> a =
-      n.numInputs() > 1 ? constInts(n.input(1))
+      n.numInputs() > 1 ? constantInts(n.input(1))
                         : std::optional<std::vector<int64_t>>(n.attrInts("axes"));
   if (!a || a->empty()) return std::nullopt;
   for (int64_t& v : *a) {
@@ -49,7 +45,7 @@ bool inversePair(const Node& inner, const Node& outer) {
 
 bool mergeableReshape(const Node& inner, const Node& outer) {
   if (!isOp(inner, "Reshape") || !isOp(outer, "Reshape")) return false;
-  auto shape = constInts(outer.input(1));
+  auto shape = constantInts(outer.input(1));
   if (!shape) return false;
   return outer.attrInt("allowzero") != 0 ||
          std::find(shape->begin(), shape->end(), 0) == shape->end();

@@ -19,6 +19,8 @@
 #include <climits>
 #include <unordered_set>
 
+#include "ir/builder.h"
+#include "ir/constant.h"
 #include "ir/slice_range.h"
 #include "passes/fusion_util.h"
 #include "passes/pass.h"
@@ -35,19 +37,6 @@ using Ints = std::vector<int64_t>;
 struct SliceSpec {
   Ints starts, ends, axes, steps;
 };
-
-// An integer initializer or a Constant node's value.
-std::optional<Ints> constantInts(const Value* v) {
-  if (!v) return std::nullopt;
-  TensorPtr t = v->initializer();
-  const Node* p = v->producer();
-  if (!t && p && isOp(*p, "Constant")) {
-    if (auto ints = p->attrs.getInts("value_ints")) return ints;
-    t = p->attrs.getTensor("value");
-  }
-  if (!t || !isInteger(t->dtype()) || !t->validate().isOk()) return std::nullopt;
-  return t->toInt64Vector();
-}
 
 // The operands of `n` in the form the opset prescribes, or a refusal in
 // *why. Axes come back non-negative when the rank is known.
@@ -162,7 +151,7 @@ std::optional<SliceSpec> merge(const Value& x, SliceSpec inner, const SliceSpec&
 }
 
 Value* int64Operand(Graph& g, const std::string& base, const Ints& v) {
-  return addInt64Constant(g, base, {static_cast<int64_t>(v.size())}, v);
+  return uniqueConstant(g, base, int64Tensor({static_cast<int64_t>(v.size())}, v));
 }
 
 void writeMerged(Graph& g, Node* inner, Node* outer, const SliceSpec& s, bool attrForm) {

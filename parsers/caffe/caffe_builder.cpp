@@ -3,6 +3,7 @@
 // tensors that share the caffemodel's memory.
 #include "parsers/caffe/caffe_builder.h"
 
+#include "ir/builder.h"
 #include "ir/ops/registry.h"
 #include "support/checked_math.h"
 #include "support/memory_budget.h"
@@ -103,13 +104,11 @@ Value* NetBuilder::constant(const std::string& name, TensorPtr data) {
 
 Value* NetBuilder::floats(const std::string& name, std::vector<int64_t> dims,
                           const std::vector<float>& v) {
-  return constant(
-      name, std::make_shared<const Tensor>(Tensor::fromVector(DType::Float32, std::move(dims), v)));
+  return constant(name, floatTensor(std::move(dims), v));
 }
 
 Value* NetBuilder::int64s(const std::string& name, const std::vector<int64_t>& v) {
-  const int64_t n = static_cast<int64_t>(v.size());
-  return constant(name, std::make_shared<const Tensor>(Tensor::fromVector(DType::Int64, {n}, v)));
+  return constant(name, int64Vector(v));
 }
 
 Expected<std::vector<Value*>> NetBuilder::node(const std::string& op,
@@ -117,8 +116,7 @@ Expected<std::vector<Value*>> NetBuilder::node(const std::string& op,
                                                const std::vector<std::string>& outs,
                                                const std::string& nodeName,
                                                std::vector<Attribute> attrs) {
-  Node* n = graph().addNode(op, "", inputs, outs, nodeName);
-  for (auto& a : attrs) n->attrs.set(std::move(a));
+  Node* n = addNodeWith(graph(), op, inputs, outs, nodeName, std::move(attrs));
   const OpSchema* s = n->schema();
   if (!s || !s->infer) return Status::internal("{}: op {} has no shape inference", nodeName, op);
   static const std::unordered_map<const Value*, std::vector<Dim>> noShapeValues;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "ir/builder.h"
 #include "parsers/darknet/darknet_builder.h"
 #include "parsers/darknet/darknet_parser.h"
 #include "parsers/registry.h"
@@ -20,20 +21,17 @@ Value* NetBuilder::constant(const std::string& name, TensorPtr data) {
 
 Value* NetBuilder::floats(const std::string& name, std::vector<int64_t> dims,
                           const std::vector<float>& v) {
-  return constant(
-      name, std::make_shared<const Tensor>(Tensor::fromVector(DType::Float32, std::move(dims), v)));
+  return constant(name, floatTensor(std::move(dims), v));
 }
 
 Value* NetBuilder::int64s(const std::string& name, const std::vector<int64_t>& v) {
-  const int64_t n = static_cast<int64_t>(v.size());
-  return constant(name, std::make_shared<const Tensor>(Tensor::fromVector(DType::Int64, {n}, v)));
+  return constant(name, int64Vector(v));
 }
 
 Value* NetBuilder::node(const std::string& op, const std::vector<Value*>& inputs,
                         const std::string& name, const std::vector<int64_t>& dims,
                         std::vector<Attribute> attrs) {
-  Node* n = graph().addNode(op, "", inputs, {name}, name);
-  for (auto& a : attrs) n->attrs.set(std::move(a));
+  Node* n = addNodeWith(graph(), op, inputs, {name}, name, std::move(attrs));
   std::vector<Dim> shape = {Dim::symbolic("N")};
   shape.insert(shape.end(), dims.begin(), dims.end());
   n->output()->type = {DType::Float32, Shape(std::move(shape))};

@@ -1,6 +1,8 @@
 // TfBuilder (IR node creation with inference as we go) and NodeContext
 // (attribute and input access for one TF node).
 #include "parsers/tensorflow/tf_builder.h"
+
+#include "ir/builder.h"
 #include "ir/ops/infer_util.h"
 #include "ir/ops/registry.h"
 #include "support/checked_math.h"
@@ -58,21 +60,18 @@ Value* TfBuilder::constant(const std::string& base, TensorPtr data) {
 }
 
 Value* TfBuilder::int64s(const std::string& base, const std::vector<int64_t>& v) {
-  const int64_t n = static_cast<int64_t>(v.size());
-  return constant(base, std::make_shared<const Tensor>(Tensor::fromVector(DType::Int64, {n}, v)));
+  return constant(base, int64Vector(v));
 }
 
 Value* TfBuilder::scalarFloat(const std::string& base, float v) {
-  return constant(base, std::make_shared<const Tensor>(
-                            Tensor::fromVector(DType::Float32, {}, std::vector<float>{v})));
+  return constant(base, nnport::scalarFloat(v));
 }
 
 Expected<Value*> TfBuilder::op(const std::string& type, const std::vector<Value*>& inputs,
                                const std::string& base, std::vector<Attribute> attrs) {
   const std::string name = freshName(base);
   nodeNames_.insert(name);
-  Node* n = graph().addNode(type, "", inputs, {name}, name);
-  for (auto& a : attrs) n->attrs.set(std::move(a));
+  Node* n = addNodeWith(graph(), type, inputs, {name}, name, std::move(attrs));
   Status inferred = infer(n);
   if (!inferred.isOk()) return converting_.empty() ? inferred : inferred.withContext(converting_);
   return n->output();

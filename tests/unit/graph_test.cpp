@@ -3,6 +3,7 @@
 
 #include "tests/unit/test_graphs.h"
 
+#include "ir/constant.h"
 #include "ir/graph.h"
 #include "ir/ops/registry.h"
 #include "ir/shape_inference.h"
@@ -101,4 +102,30 @@ TEST_CASE("attribute reads take the op record's default and refuse what it does 
   CHECK(custom->schema() == nullptr);
   CHECK(custom->attrInt("anything", 3) == 3);
   CHECK(custom->attrString("mode") == "");
+}
+
+TEST_CASE("constant operands: initializers and Constant nodes, read one way", "[ir]") {
+  Graph g;
+  Value* i32 = g.addInitializer("i32", std::make_shared<const Tensor>(Tensor::fromVector(
+                                           DType::Int32, {2}, std::vector<int32_t>{3, -4})));
+  Value* f = g.addInitializer("f", std::make_shared<const Tensor>(Tensor::fromVector(
+                                       DType::Float32, {1}, std::vector<float>{0.5f})));
+  Node* ints = g.addNode("Constant", "", {}, {"ints"}, "c1");
+  ints->attrs.set(Attribute::ofInts("value_ints", {1, 2, 3}));
+  Node* one = g.addNode("Constant", "", {}, {"one"}, "c2");
+  one->attrs.set(Attribute::ofInt("value_int", 7));
+  Node* custom = g.addNode("Constant", "com.example", {}, {"custom"}, "c3");
+  custom->attrs.set(Attribute::ofInt("value_int", 7));
+  Value* in = g.addInput("x", TensorType{DType::Int64, Shape::ofSizes({2})});
+
+  CHECK(constantInts(i32) == std::vector<int64_t>{3, -4});
+  CHECK(constantInts(ints->output(0)) == std::vector<int64_t>{1, 2, 3});
+  CHECK(constantInts(one->output(0)) == std::vector<int64_t>{7});
+  REQUIRE(constantTensor(one->output(0)));
+  CHECK(constantTensor(one->output(0))->dims().empty());
+  CHECK_FALSE(constantInts(f));  // a float constant has no integers
+  REQUIRE(constantTensor(f));
+  CHECK_FALSE(constantInts(custom->output(0)));  // not the ONNX Constant
+  CHECK_FALSE(constantInts(in));
+  CHECK_FALSE(constantInts(nullptr));
 }
