@@ -17,7 +17,9 @@ TensorPtr realTensor(DType dtype, std::vector<int64_t> dims, const std::vector<d
   return floatTensor(std::move(dims), std::vector<float>(v.begin(), v.end()));
 }
 
-TensorPtr scalarFloat(float v) { return floatTensor({}, {v}); }
+TensorPtr scalarFloat(float v) {
+  return floatTensor({}, {v});
+}
 
 TensorPtr int64Vector(const std::vector<int64_t>& v) {
   return int64Tensor({static_cast<int64_t>(v.size())}, v);

@@ -43,40 +43,20 @@ inline int64_t product(const std::vector<int64_t>& v, size_t from = 0) {
 // the pads.
 inline Status readWindow(const KernelContext& ctx, WindowGeometry& g) {
   const size_t rank = g.rank();
-  const Node& node = ctx.node();
-  auto orDefault = [&](const char* name, size_t n, int64_t v) {
-    std::vector<int64_t> a = node.declaresAttr(name) ? node.attrInts(name) : std::vector<int64_t>{};
-    if (a.empty()) a.assign(n, v);
-    return a;
-  };
-  g.strides = orDefault("strides", rank, 1);
-  g.dilations = orDefault("dilations", rank, 1);  // MaxUnpool has none
-  std::vector<int64_t> pads = orDefault("pads", 2 * rank, 0);
-  g.autoPad = node.declaresAttr("auto_pad") ? node.attrString("auto_pad") : "NOTSET";
   if (g.kernel.size() != rank)
     return ctx.error("kernel has {} dims for {} spatial dims", g.kernel.size(), rank);
-  if (g.strides.size() != rank)
-    return ctx.error("strides has {} values for {} spatial dims", g.strides.size(), rank);
-  if (g.dilations.size() != rank)
-    return ctx.error("dilations has {} values for {} spatial dims", g.dilations.size(), rank);
-  if (pads.size() != 2 * rank)
-    return ctx.error("pads has {} values, expected {}", pads.size(), 2 * rank);
-  auto inRange = [](int64_t v) { return v > 0 && v <= kMaxWindowAttr; };
-  for (size_t i = 0; i < rank; ++i) {
-    if (!inRange(g.kernel[i])) return ctx.error("kernel size {} is out of range", g.kernel[i]);
-    if (!inRange(g.strides[i])) return ctx.error("stride {} is out of range", g.strides[i]);
-    if (!inRange(g.dilations[i])) return ctx.error("dilation {} is out of range", g.dilations[i]);
+  WindowAttrs w;
+  w.kernel = g.kernel;
+  const Status s = readWindowOperands(ctx.node(), rank, w);
+  if (!s.isOk()) return ctx.error("{}", s.message());
+  for (size_t i = 0; i < rank; ++i)
     if (g.in[i] > kMaxWindowDim)
       return ctx.error("spatial dim {} of size {} is too large", i, g.in[i]);
-  }
-  for (int64_t p : pads)
-    if (p < 0 || p > kMaxWindowAttr) return ctx.error("pad {} is out of range", p);
-  if (g.autoPad != "NOTSET" && g.autoPad != "SAME_UPPER" && g.autoPad != "SAME_LOWER" &&
-      g.autoPad != "VALID")
-    return ctx.error("unknown auto_pad '{}'", g.autoPad);
-  if (g.autoPad == "VALID") std::fill(pads.begin(), pads.end(), 0);
-  g.padBegin.assign(pads.begin(), pads.begin() + static_cast<std::ptrdiff_t>(rank));
-  g.padEnd.assign(pads.begin() + static_cast<std::ptrdiff_t>(rank), pads.end());
+  g.strides = std::move(w.strides);
+  g.dilations = std::move(w.dilations);
+  g.autoPad = std::move(w.autoPad);
+  g.padBegin.assign(w.pads.begin(), w.pads.begin() + static_cast<std::ptrdiff_t>(rank));
+  g.padEnd.assign(w.pads.begin() + static_cast<std::ptrdiff_t>(rank), w.pads.end());
   return Status::ok();
 }
 

@@ -146,8 +146,7 @@ void forwardShapeValue(InferenceContext& ctx) {
   if (auto v = ctx.shapeValue(0)) ctx.setOutputShapeValue(0, std::move(*v));
 }
 
-Status readWindowAttrs(const InferenceContext& ctx, size_t rank, WindowAttrs& w) {
-  const Node& node = ctx.node();
+Status readWindowOperands(const Node& node, size_t rank, WindowAttrs& w) {
   auto orDefault = [&](const char* name, size_t n, int64_t v) {
     std::vector<int64_t> a = node.declaresAttr(name) ? node.attrInts(name) : std::vector<int64_t>{};
     if (a.empty()) a.assign(n, v);
@@ -158,25 +157,31 @@ Status readWindowAttrs(const InferenceContext& ctx, size_t rank, WindowAttrs& w)
   w.pads = orDefault("pads", 2 * rank, 0);
   w.autoPad = node.declaresAttr("auto_pad") ? node.attrString("auto_pad") : "NOTSET";
   if (w.strides.size() != rank)
-    return ctx.error("strides has {} values for {} spatial dims", w.strides.size(), rank);
+    return Status::invalid("strides has {} values for {} spatial dims", w.strides.size(), rank);
   if (w.dilations.size() != rank)
-    return ctx.error("dilations has {} values for {} spatial dims", w.dilations.size(), rank);
+    return Status::invalid("dilations has {} values for {} spatial dims", w.dilations.size(), rank);
   if (w.pads.size() != 2 * rank)
-    return ctx.error("pads has {} values, expected {}", w.pads.size(), 2 * rank);
+    return Status::invalid("pads has {} values, expected {}", w.pads.size(), 2 * rank);
   auto inRange = [](int64_t v) { return v > 0 && v <= kMaxWindowAttr; };
   for (size_t i = 0; i < rank; ++i) {
     if (!w.kernel.empty() && !inRange(w.kernel[i]))
-      return ctx.error("kernel size {} is out of range", w.kernel[i]);
-    if (!inRange(w.strides[i])) return ctx.error("stride {} is out of range", w.strides[i]);
-    if (!inRange(w.dilations[i])) return ctx.error("dilation {} is out of range", w.dilations[i]);
+      return Status::invalid("kernel size {} is out of range", w.kernel[i]);
+    if (!inRange(w.strides[i])) return Status::invalid("stride {} is out of range", w.strides[i]);
+    if (!inRange(w.dilations[i]))
+      return Status::invalid("dilation {} is out of range", w.dilations[i]);
   }
   for (int64_t p : w.pads)
-    if (p < 0 || p > kMaxWindowAttr) return ctx.error("pad {} is out of range", p);
+    if (p < 0 || p > kMaxWindowAttr) return Status::invalid("pad {} is out of range", p);
   if (w.autoPad != "NOTSET" && w.autoPad != "SAME_UPPER" && w.autoPad != "SAME_LOWER" &&
       w.autoPad != "VALID")
-    return ctx.error("unknown auto_pad '{}'", w.autoPad);
+    return Status::invalid("unknown auto_pad '{}'", w.autoPad);
   if (w.autoPad == "VALID") std::fill(w.pads.begin(), w.pads.end(), 0);
   return Status::ok();
+}
+
+Status readWindowAttrs(const InferenceContext& ctx, size_t rank, WindowAttrs& w) {
+  const Status s = readWindowOperands(ctx.node(), rank, w);
+  return s.isOk() ? s : ctx.error("{}", s.message());
 }
 
 Expected<Dim> windowOutDim(const InferenceContext& ctx, const WindowAttrs& w, size_t i,

@@ -114,6 +114,9 @@ struct WindowAttrs {
 // into `w` and checks their lengths and ranges; VALID zeroes the pads. A
 // kernel already in `w` (rank entries) is range-checked along with them.
 Status readWindowAttrs(const InferenceContext& ctx, size_t rank, WindowAttrs& w);
+// The same from the node alone (the interpreter's kernels read windows
+// through it); the error names no node.
+Status readWindowOperands(const Node& node, size_t rank, WindowAttrs& w);
 
 // Output size of spatial dim i of a forward window; SAME_* pads so that
 // out = ceil(in / stride). `window` names the extent in errors.
