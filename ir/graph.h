@@ -264,6 +264,16 @@ struct Model {
   std::vector<std::string> opaqueFunctions, opaqueTrainingInfo, opaqueQuantAnnotations,
       opaqueSparseInitializers, opaqueValueInfo;
 
+  // The opaque parts by their text-form names ("functions",
+  // "training_info", ...), in that order.
+  std::vector<std::pair<const char*, const std::vector<std::string>*>> opaqueParts() const {
+    return {{"functions", &opaqueFunctions},
+            {"training_info", &opaqueTrainingInfo},
+            {"quant_annotations", &opaqueQuantAnnotations},
+            {"sparse_initializers", &opaqueSparseInitializers},
+            {"value_info", &opaqueValueInfo}};
+  }
+
   int64_t opsetFor(const std::string& domain) const;  // 0 when not imported
   std::unordered_map<std::string, int64_t> opsetMap() const;
 };

@@ -314,13 +314,7 @@ std::string printModel(const Model& m, const PrintOptions& options) {
            join(m.metadata,
                 [](const auto& kv) { return quoted(kv.first) + "=" + quoted(kv.second); }) +
            "}";
-  const std::pair<const char*, const std::vector<std::string>*> opaque[] = {
-      {"functions", &m.opaqueFunctions},
-      {"training_info", &m.opaqueTrainingInfo},
-      {"quant_annotations", &m.opaqueQuantAnnotations},
-      {"sparse_initializers", &m.opaqueSparseInitializers},
-      {"value_info", &m.opaqueValueInfo}};
-  for (const auto& [name, blobs] : opaque)
+  for (const auto& [name, blobs] : m.opaqueParts())
     if (!blobs->empty()) out += fmt::format(" {}=<{} opaque>", name, blobs->size());
   return out + "\n" + printGraph(m.graph, options);
 }

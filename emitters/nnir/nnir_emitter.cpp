@@ -41,13 +41,7 @@ Status refuse(const std::string& path, const std::string& what) {
 }
 
 Status checkModelParts(const Model& m, const std::string& path) {
-  const std::pair<const char*, const std::vector<std::string>*> parts[] = {
-      {"functions", &m.opaqueFunctions},
-      {"training info", &m.opaqueTrainingInfo},
-      {"quantization annotations", &m.opaqueQuantAnnotations},
-      {"sparse initializers", &m.opaqueSparseInitializers},
-      {"value infos", &m.opaqueValueInfo}};
-  for (const auto& [what, blobs] : parts)
+  for (const auto& [what, blobs] : m.opaqueParts())
     if (!blobs->empty())
       return refuse(path, fmt::format("the model's {} ({})", what, blobs->size()));
   return Status::ok();
