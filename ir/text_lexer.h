@@ -33,9 +33,14 @@ class Lexer {
       if (std::isspace(static_cast<unsigned char>(c))) {
         ++pos_;
       } else if (c == '#') {
-        comment = trim(s_.substr(pos_ + 1));
-        if (comment.size() > 1 && comment.front() == '"')
-          comment = comment.substr(1, comment.size() - 2);
+        // The printer quotes (and escapes) names that are not bare.
+        ++pos_;
+        while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+        if (pos_ < s_.size() && s_[pos_] == '"') {
+          NNP_ASSIGN_OR_RETURN(comment, quoted());
+        } else {
+          comment = trim(s_.substr(pos_));
+        }
         break;
       } else if (c == '"') {
         NNP_ASSIGN_OR_RETURN(std::string str, quoted());
@@ -74,6 +79,12 @@ class Lexer {
     if (at == pos_) return Status::invalid("line {}: a name must follow '%'", line_);
     return s_.substr(at, pos_ - at);
   }
+  static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
   Expected<std::string> quoted() {
     std::string out;
     for (++pos_; pos_ < s_.size(); ++pos_) {
@@ -90,8 +101,9 @@ class Lexer {
           c = '\t';
         else if (c == 'r')
           c = '\r';
-        else if (c == 'x' && pos_ + 2 < s_.size()) {
-          c = static_cast<char>(std::stoi(s_.substr(pos_ + 1, 2), nullptr, 16));
+        else if (c == 'x' && pos_ + 2 < s_.size() && hexDigit(s_[pos_ + 1]) >= 0 &&
+                 hexDigit(s_[pos_ + 2]) >= 0) {
+          c = static_cast<char>(hexDigit(s_[pos_ + 1]) * 16 + hexDigit(s_[pos_ + 2]));
           pos_ += 2;
         }
       }

@@ -70,6 +70,25 @@ TEST_CASE("text IR integer constants read exactly, bad numbers are errors", "[ir
   CHECK(bad.status().message().find("1.5x") != std::string::npos);
 }
 
+TEST_CASE("node names with control bytes and quotes read back unescaped", "[ir][text]") {
+  // fuzz_nnir: a name printed as an escaped quoted comment came back with
+  // its escapes still in it, so the round trip changed the model.
+  auto m = parseModelText("graph g (%x: f32[2]) -> (%y) {\n  %y = Relu(%x)\n}\n");
+  REQUIRE(m);
+  Node* relu = (*m)->graph.nodes().front();
+  const std::string name = std::string("\x10t1 \"q\" \\ end\n");
+  relu->setName(name);
+  const std::string text = printModel(**m);
+  auto back = parseModelText(text);
+  if (!back) FAIL(back.status().message());
+  CHECK((*back)->graph.nodes().front()->name() == name);
+  CHECK(printModel(**back) == text);
+  CHECK_FALSE(parseModelText("graph g (%x: f32[2]) -> (%y) {\n  %y = Relu(%x)  # \"open\n}\n"));
+  auto badHex = parseModelText("graph g (%x: f32[2]) -> (%y) {\n  %y = Relu(%x)  # \"\\xZZ\"\n}\n");
+  REQUIRE(badHex);
+  CHECK((*badHex)->graph.nodes().front()->name() == "xZZ");
+}
+
 TEST_CASE(".nnir: a model written as text reads back with every value", "[ir][text]") {
   auto m = loadModelFile(NNPORT_SOURCE_DIR "/samples/tiny_cnn.onnx");
   REQUIRE(m);
