@@ -217,7 +217,8 @@ TEST_CASE("a node without its required output is invalid input", "[hostile]") {
   m.mutable_graph()->mutable_node(0)->clear_output();
   addNode(m, "Relu", "r", {"X"}, {"Y"});
   const fs::path model = writeModel(ws, m);
-  checkConvertFails(ws, model, {kInvalid, {model.string(), "node 'c' (Conv)", "required output 'Y'"}});
+  checkConvertFails(ws, model,
+                    {kInvalid, {model.string(), "node 'c' (Conv)", "required output 'Y'"}});
 }
 
 TEST_CASE("names that are not UTF-8 or hold control bytes", "[hostile]") {
