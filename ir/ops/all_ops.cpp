@@ -11,6 +11,7 @@ void registerNormalizationOps(OpRegistry& r);
 void registerMatMulOps(OpRegistry& r);
 void registerQuantOps(OpRegistry& r);
 void registerReduceOps(OpRegistry& r);
+void registerReshapeOps(OpRegistry& r);
 void registerShapeOps(OpRegistry& r);
 void registerConstantOps(OpRegistry& r);
 void registerDataMovementOps(OpRegistry& r);
@@ -27,6 +28,7 @@ void registerAllOps(OpRegistry& r) {
   registerMatMulOps(r);
   registerQuantOps(r);
   registerReduceOps(r);
+  registerReshapeOps(r);
   registerShapeOps(r);
   registerConstantOps(r);
   registerDataMovementOps(r);
