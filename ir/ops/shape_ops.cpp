@@ -17,7 +17,6 @@ Dim dimAsShapeValue(const Dim& d) {
   return Dim::symbolic("?");
 }
 
-
 Status inferTranspose(InferenceContext& ctx) {
   const TensorType* in = ctx.inputType(0);
   if (!in) return Status::ok();
