@@ -3,6 +3,7 @@
 #include "ir/text_parser.h"
 
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
@@ -109,8 +110,8 @@ class Parser {
       const size_t colon = item.rfind(':');
       if (colon == std::string::npos) return fail("expected domain:version");
       const std::string domain = item.substr(0, colon);
-      model_->opsets.push_back(
-          {domain == "ai.onnx" ? "" : domain, std::stoll(item.substr(colon + 1))});
+      NNP_ASSIGN_OR_RETURN(int64_t version, intText(item.substr(colon + 1)));
+      model_->opsets.push_back({domain == "ai.onnx" ? "" : domain, version});
       accept(",");
     }
     return Status::ok();
@@ -149,11 +150,23 @@ class Parser {
 
   Expected<int64_t> integer() {
     if (peek().kind != Token::Word) return fail("expected an integer");
-    const std::string t = next().text;
+    return intText(next().text);
+  }
+
+  // Whole-token numbers; out of range is an error, not a saturated value.
+  Expected<int64_t> intText(const std::string& t) const {
     char* end = nullptr;
+    errno = 0;
     const long long v = std::strtoll(t.c_str(), &end, 10);
-    if (*end) return fail("'" + t + "' is not an integer");
+    if (end == t.c_str() || *end) return fail("'" + t + "' is not an integer");
+    if (errno == ERANGE) return fail("'" + t + "' is out of the int64 range");
     return static_cast<int64_t>(v);
+  }
+  Expected<float> floatText(const std::string& t) const {
+    char* end = nullptr;
+    const float v = std::strtof(t.c_str(), &end);
+    if (end == t.c_str() || *end) return fail("'" + t + "' is not a number");
+    return v;
   }
 
   Expected<TensorType> tensorType() {
@@ -171,9 +184,10 @@ class Parser {
       if (accept("?"))
         dims.emplace_back(Dim::symbolic(""));
       else if (peek().kind == Token::Word &&
-               std::isdigit(static_cast<unsigned char>(peek().text[0])))
-        dims.emplace_back(std::stoll(next().text));
-      else if (peek().kind == Token::Word || peek().kind == Token::Str)
+               std::isdigit(static_cast<unsigned char>(peek().text[0]))) {
+        NNP_ASSIGN_OR_RETURN(int64_t d, intText(next().text));
+        dims.emplace_back(d);
+      } else if (peek().kind == Token::Word || peek().kind == Token::Str)
         dims.push_back(Dim::symbolic(next().text));
       else
         return fail("expected a dim");
@@ -288,14 +302,25 @@ class Parser {
         return a;
       }
       Attribute a = floats ? Attribute::ofFloats(name, {}) : Attribute::ofInts(name, {});
-      for (const auto& i : items)
-        floats ? a.floats.push_back(std::stof(i)) : a.ints.push_back(std::stoll(i));
+      for (const auto& i : items) {
+        if (floats) {
+          NNP_ASSIGN_OR_RETURN(float f, floatText(i));
+          a.floats.push_back(f);
+        } else {
+          NNP_ASSIGN_OR_RETURN(int64_t v, intText(i));
+          a.ints.push_back(v);
+        }
+      }
       return a;
     }
     if (peek().kind != Token::Word) return fail("expected an attribute value");
     const std::string t = next().text;
-    if (isFloatText(t)) return Attribute::ofFloat(name, std::stof(t));
-    return Attribute::ofInt(name, std::stoll(t));
+    if (isFloatText(t)) {
+      NNP_ASSIGN_OR_RETURN(float f, floatText(t));
+      return Attribute::ofFloat(name, f);
+    }
+    NNP_ASSIGN_OR_RETURN(int64_t v, intText(t));
+    return Attribute::ofInt(name, v);
   }
 
   // TYPE [values]? ; without values: deterministic values from the name.

@@ -89,6 +89,20 @@ TEST_CASE("node names with control bytes and quotes read back unescaped", "[ir][
   CHECK((*badHex)->graph.nodes().front()->name() == "xZZ");
 }
 
+TEST_CASE("text IR numbers out of range are errors, not exceptions", "[ir][text]") {
+  // fuzz_nnir: an int attribute past int64 reached std::stoll and threw.
+  for (const char* text :
+       {"graph g (%x: f32[2]) -> (%y) {\n  %y = Relu(%x) {n=99999999999999999999}\n}\n",
+        "graph g (%x: f32[2]) -> (%y) {\n  %y = Relu(%x) {n=[1, 99999999999999999999]}\n}\n",
+        "graph g (%x: f32[2]) -> (%y) {\n  %y = Relu(%x) {f=[1.5, 2.x]}\n}\n",
+        "model opsets=[ai.onnx:99999999999999999999]\ngraph g (%x: f32[2]) -> (%x) {\n}\n",
+        "graph g (%x: f32[99999999999999999999]) -> (%x) {\n}\n"}) {
+    auto m = parseModelText(text);
+    REQUIRE_FALSE(m);
+    CHECK(m.status().message().find("line") != std::string::npos);
+  }
+}
+
 TEST_CASE(".nnir: a model written as text reads back with every value", "[ir][text]") {
   auto m = loadModelFile(NNPORT_SOURCE_DIR "/samples/tiny_cnn.onnx");
   REQUIRE(m);
