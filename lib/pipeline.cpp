@@ -3,6 +3,7 @@
 
 #include "ir/shape_inference.h"
 #include "ir/verifier.h"
+#include "support/atomic_file.h"
 
 namespace nnport {
 namespace {
@@ -103,7 +104,20 @@ Expected<ConvertReport> convertModel(const ConvertOptions& o) {
                     pr.stoppedAfter.empty() ? "" : ", stopped after " + pr.stoppedAfter));
     r.passes = std::move(pr);
   }
+  if (o.quantize) {
+    NNP_ASSIGN_OR_RETURN(QuantizeOutcome q, quantizeInPlace(*m, *o.quantize));
+    r.steps.push_back(fmt::format(
+        "quantized ({}): {} nodes, {} weights, {} nodes kept float; calibrated on {} samples",
+        o.quantize->format, q.result.nodes.size(), q.result.weights, q.result.kept.size(),
+        q.samples));
+    r.quantization = std::move(q);
+  }
   NNP_RETURN_IF_ERROR(saveModel(*m, o.dstFormat, o.output, o.emit));
+  if (o.quantize && !o.quantize->reportPath.empty()) {
+    NNP_RETURN_IF_ERROR(
+        writeWholeFile(o.quantize->reportPath, quantizeReportJson(*r.quantization, *o.quantize)));
+    r.steps.push_back(fmt::format("wrote the quantization report {}", o.quantize->reportPath));
+  }
   const Emitter* e = o.dstFormat.empty() ? EmitterRegistry::instance().forPath(o.output)
                                          : EmitterRegistry::instance().find(o.dstFormat);
   r.dstFormat = e->name;

@@ -12,6 +12,7 @@
 #include "emitters/registry.h"
 #include "ir/graph.h"
 #include "lib/graph_edit.h"
+#include "lib/quantize.h"
 #include "parsers/registry.h"
 #include "passes/pass_manager.h"
 
@@ -36,6 +37,7 @@ struct ConvertOptions {
   std::vector<std::string> inNodes, outNodes;
   std::string passes;  // a pipeline string (passes/pass_manager.h); empty: none
   PassManagerOptions passOptions;
+  std::optional<QuantizeSpec> quantize;  // after the passes
   EmitOptions emit;
 };
 
@@ -45,6 +47,7 @@ struct ConvertReport {
   std::map<std::string, size_t> opsOut;
   std::vector<std::string> steps;  // what was done, in order
   std::optional<PassReport> passes;
+  std::optional<QuantizeOutcome> quantization;
 };
 
 Expected<ConvertReport> convertModel(const ConvertOptions& opts);

@@ -80,14 +80,16 @@ OpSchemaBuilder unaryAlpha(OpRegistry& r, const char* name, float alpha, uint32_
 }  // namespace
 
 void registerActivationOps(OpRegistry& r) {
-  unary(r, "Relu", kQuantizable).fusableActivation();
-  unary(r, "Sigmoid", kQuantizable).fusableActivation();
+  unary(r, "Relu").fusableActivation().quantization(activationQuantization());
+  unary(r, "Sigmoid").fusableActivation().quantization(activationQuantization());
   unary(r, "Tanh").fusableActivation();
   unary(r, "Softplus");
   unary(r, "Softsign");
   unary(r, "HardSwish").since(14).fusableActivation();
 
-  unaryAlpha(r, "LeakyRelu", 0.01f, kQuantizable).fusableActivation({"alpha"});
+  unaryAlpha(r, "LeakyRelu", 0.01f)
+      .fusableActivation({"alpha"})
+      .quantization(activationQuantization());
   unaryAlpha(r, "Elu", 1.0f).fusableActivation({"alpha"});
   unaryAlpha(r, "ThresholdedRelu", 1.0f).since(10);
   unaryAlpha(r, "Celu", 1.0f).since(12);
@@ -124,9 +126,10 @@ void registerActivationOps(OpRegistry& r) {
       .output("output")
       .attr("min", -FLT_MAX)
       .attr("max", FLT_MAX)
-      .traits(kElementwise | kQuantizable)
+      .traits(kElementwise)
       .transposeRule(TransposeRule::Unary)
       .fusableActivation({"min", "max"})
+      .quantization(activationQuantization())
       .infer(inferClip);
 
   for (const char* op : {"Softmax", "LogSoftmax"})

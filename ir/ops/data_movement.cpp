@@ -321,6 +321,7 @@ void registerDataMovementOps(OpRegistry& r) {
       .output("concat_result")
       .requiredAttr("axis", AttrKind::Int)
       .traits(kShapeOp)
+      .quantization(allInputsQuantization())
       .transposeRule(TransposeRule::Concat)
       .infer(inferConcat);
   r.add("Split")

@@ -61,7 +61,8 @@ void registerElementwiseOps(OpRegistry& r) {
         .input("A")
         .input("B")
         .output("C")
-        .traits(kElementwise | kCommutative | kQuantizable)
+        .traits(kElementwise | kCommutative)
+        .quantization(activationQuantization({0, 1}))
         .transposeRule(TransposeRule::Broadcast)
         .infer([](InferenceContext& c) { return inferBroadcast(c); });
   for (const char* op : {"Sub", "Div", "Pow", "BitwiseAnd", "BitwiseOr", "BitwiseXor"})

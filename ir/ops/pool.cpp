@@ -166,7 +166,7 @@ void registerPoolOps(OpRegistry& r) {
       .optionalAttr("pads", AttrKind::Ints).range(0, W)
       .attr("storage_order", int64_t{0})
       .optionalAttr("strides", AttrKind::Ints).range(1, W)
-      .traits(kLayoutSensitive | kQuantizable).infer(inferWindowPool);
+      .traits(kLayoutSensitive).quantization(activationQuantization()).infer(inferWindowPool);
   r.add("AveragePool").input("X").output("Y")
       .attr("auto_pad", "NOTSET")
       .attr("ceil_mode", int64_t{0})
@@ -175,7 +175,7 @@ void registerPoolOps(OpRegistry& r) {
       .requiredAttr("kernel_shape", AttrKind::Ints).range(1, W)
       .optionalAttr("pads", AttrKind::Ints).range(0, W)
       .optionalAttr("strides", AttrKind::Ints).range(1, W)
-      .traits(kLayoutSensitive | kQuantizable).infer(inferWindowPool);
+      .traits(kLayoutSensitive).quantization(activationQuantization()).infer(inferWindowPool);
   r.add("LpPool").input("X").output("Y")
       .attr("auto_pad", "NOTSET")
       .attr("ceil_mode", int64_t{0})                           // since opset 18
@@ -187,9 +187,9 @@ void registerPoolOps(OpRegistry& r) {
       .traits(kLayoutSensitive).infer(inferWindowPool);
 
   r.add("GlobalAveragePool").input("X").output("Y")
-      .traits(kLayoutSensitive | kQuantizable).infer(inferGlobalPool);
+      .traits(kLayoutSensitive).quantization(activationQuantization()).infer(inferGlobalPool);
   r.add("GlobalMaxPool").input("X").output("Y")
-      .traits(kLayoutSensitive | kQuantizable).infer(inferGlobalPool);
+      .traits(kLayoutSensitive).quantization(activationQuantization()).infer(inferGlobalPool);
   r.add("GlobalLpPool").since(2).input("X").output("Y")
       .attr("p", int64_t{2}).range(1)
       .traits(kLayoutSensitive).infer(inferGlobalPool);

@@ -112,6 +112,18 @@ QuantizationRule weightedQuantization(int weight, int bias,
   return q;
 }
 
+QuantizationRule activationQuantization(std::vector<int> inputs) {
+  QuantizationRule q;
+  q.activations = std::move(inputs);
+  return q;
+}
+
+QuantizationRule allInputsQuantization() {
+  QuantizationRule q;
+  q.allInputs = true;
+  return q;
+}
+
 OpSchemaBuilder& OpSchemaBuilder::transposeRule(TransposeRule r) {
   s_.transposeRule = r;
   return *this;
@@ -124,6 +136,7 @@ OpSchemaBuilder& OpSchemaBuilder::fusableActivation(std::vector<std::string> par
 
 OpSchemaBuilder& OpSchemaBuilder::quantization(QuantizationRule q) {
   s_.quantization = std::move(q);
+  s_.traits |= kQuantizable;
   return *this;
 }
 

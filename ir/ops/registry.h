@@ -60,6 +60,7 @@ struct FusedActivationRule {
 // scale = input scale x weight scale). -1: none.
 struct QuantizationRule {
   std::vector<int> activations{0};
+  bool allInputs = false;  // every input is an activation (Concat)
   int weight = -1;
   int bias = -1;
   // The weight's output-channel axis; a function of the node where an
@@ -71,6 +72,10 @@ struct QuantizationRule {
 // per channel along axis(node), `bias` (or -1).
 QuantizationRule weightedQuantization(int weight, int bias,
                                       std::function<int64_t(const Node&)> axis);
+// The rule of an op without a weight: these inputs carry activations.
+QuantizationRule activationQuantization(std::vector<int> inputs = {0});
+// Every input is an activation (variadic ops).
+QuantizationRule allInputsQuantization();
 
 struct OperandSpec {
   std::string name;

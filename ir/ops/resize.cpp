@@ -147,6 +147,7 @@ void registerResizeOps(OpRegistry& r) {
       .attr("antialias", int64_t{0})
       .attr("keep_aspect_ratio_policy", "stretch")  // opset 18
       .optionalAttr("axes", AttrKind::Ints)
+      .quantization(activationQuantization())
       .traits(kLayoutSensitive)
       .infer(inferResize);
   r.add("Upsample")

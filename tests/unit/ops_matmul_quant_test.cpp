@@ -215,5 +215,12 @@ TEST_CASE("the quantization rule on the record names the weight, bias and channe
   CHECK(rule(convT).weightAxis(*convT) == 1);
   Node* relu = op(g, "Relu", "r", {x});
   CHECK(relu->schema()->has(kQuantizable));
-  CHECK_FALSE(relu->schema()->quantization);  // no weight: every float input is an activation
+  CHECK(rule(relu).weight == -1);  // activations only
+  CHECK(rule(relu).activations == std::vector<int>{0});
+  Node* add = op(g, "Add", "add", {x, x});
+  CHECK(rule(add).activations == std::vector<int>{0, 1});
+  Node* cat = op(g, "Concat", "cat", {x, x, x}, {Attribute::ofInt("axis", 0)});
+  CHECK(rule(cat).allInputs);
+  Node* tanh = op(g, "Tanh", "t", {x});
+  CHECK_FALSE(tanh->schema()->quantization);  // no quantized form: stays float
 }

@@ -43,6 +43,7 @@ void addCompare(CLI::App& app, Action& action);
 void addBench(CLI::App& app, Action& action);
 void addOptimize(CLI::App& app, Action& action);
 void addPasses(CLI::App& app, Action& action);
+void addQuantize(CLI::App& app, Action& action);
 
 // Splits "a,b" lists given as one option value.
 std::vector<std::string> splitList(const std::vector<std::string>& values);

@@ -7,6 +7,7 @@
 
 #include "lib/pipeline.h"
 #include "tools/nnport/cli.h"
+#include "tools/nnport/quantize_args.h"
 
 namespace nnport::cli {
 namespace {
@@ -21,6 +22,7 @@ struct ConvertArgs {
   std::vector<std::string> printAfter;
   std::string stopAfter;
   bool verifyEach = false, stats = false;
+  QuantizeArgs quantize;
 };
 
 void addPassOptions(CLI::App* c, ConvertArgs& a) {
@@ -120,6 +122,7 @@ Expected<ConvertOptions> toOptions(const ConvertArgs& a) {
                          PassRegistry::instance().namesList());
   o.passOptions.stopAfter = a.stopAfter;
   o.passOptions.verifyEach = a.verifyEach;
+  NNP_ASSIGN_OR_RETURN(o.quantize, quantizeSpecOf(a.quantize));
   return o;
 }
 
@@ -139,6 +142,7 @@ int run(const ConvertArgs& a, const ConvertOptions& o) {
     for (const auto& s : report->steps) std::cout << s << "\n";
   }
   if (a.stats && report->passes) std::cerr << report->passes->str();
+  if (report->quantization) printQuantizeSummary(*report->quantization, a.quantize.quiet);
   return kExitOk;
 }
 
@@ -152,6 +156,7 @@ void addConvert(CLI::App& app, Action& action) {
   addSourceOptions(c, *args);
   addDestinationOptions(c, *args);
   addPassOptions(c, *args);
+  addQuantizeOptions(c, args->quantize);
   c->add_option("--outputModel", args->output, "Output model file (-om)");
   c->footer(
       "Examples:\n"
@@ -237,6 +242,34 @@ void addFromIr(CLI::App& app, Action& action) {
       if (!o) return reportError(o.status());
       o->srcFormat = "ir";
       return run(*args, *o);
+    };
+  });
+}
+
+void addQuantize(CLI::App& app, Action& action) {
+  auto args = std::make_shared<ConvertArgs>();
+  CLI::App* c = app.add_subcommand(
+      "quantize", "INT8 post-training quantization of a float model (runs -O2 first)");
+  c->add_option("input", args->positionalIn, "Input float model")->required();
+  c->add_option("-o,--output", args->output, "Output quantized model")->required();
+  addQuantizeOptions(c, args->quantize);
+  c->get_option("--calib")->required();
+  addPassOptions(c, *args);
+  addDestinationOptions(c, *args);
+  c->add_flag("--json", args->json, "Print the report as JSON");
+  c->footer(
+      "Examples:\n"
+      "  nnport quantize model.onnx -o model_int8.onnx --calib calib_npy/\n"
+      "  nnport quantize model.onnx -o q.onnx --calib calib/ --target tensorrt --report r.json\n"
+      "  nnport quantize model.onnx -o q.onnx --calib calib/ --scheme sym --per-tensor "
+      "--calib-method percentile --percentile 99.99 --exclude /head/Conv");
+  c->callback([&action, args] {
+    action = [args] {
+      ConvertArgs a = *args;
+      if (a.optLevel.empty() && a.passes.empty()) a.optLevel = "2";
+      auto o = toOptions(a);
+      if (!o) return reportError(o.status());
+      return run(a, *o);
     };
   });
 }

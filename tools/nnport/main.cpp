@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   addBench(app, action);
   addOptimize(app, action);
   addPasses(app, action);
+  addQuantize(app, action);
 
   std::vector<std::string> args = rewriteMmdnnFlags(argc, argv);
   std::vector<char*> cargs;

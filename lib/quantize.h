@@ -1,0 +1,39 @@
+// Post-training quantization as a library step (what `nnport quantize` and
+// `nnport convert --calib` run): calibrate the float model on a data
+// directory, rewrite it to QDQ, score the layers against the float model,
+// and write the report.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "quantize/layer_compare.h"
+#include "quantize/qdq.h"
+
+namespace nnport {
+
+struct QuantizeSpec {
+  std::string calib;  // a directory (lib/calib_data.h)
+  quant::QuantizeOptions options;
+  size_t calibCount = 0;      // 0: every sample
+  size_t compareSamples = 4;  // samples the per-layer scores run on
+  std::string format = "qdq";
+  std::string reportPath;  // JSON; empty: none
+  std::function<void(size_t done, size_t total)> progress;
+};
+
+struct QuantizeOutcome {
+  quant::QuantizeResult result;
+  std::vector<quant::LayerScore> layers;  // worst first
+  size_t samples = 0;
+};
+
+// Quantizes `m` in place (a float model; one already quantized is an error).
+Expected<QuantizeOutcome> quantizeInPlace(Model& m, const QuantizeSpec& spec);
+
+// The report as JSON text, and a readable table of the worst layers.
+std::string quantizeReportJson(const QuantizeOutcome& o, const QuantizeSpec& spec);
+std::string quantizeReportTable(const QuantizeOutcome& o, size_t rows);
+
+}  // namespace nnport
