@@ -33,7 +33,8 @@ class GraphCloner {
     g_.name = s.name;
     g_.docString = s.docString;
     g_.valueInfoOrder = s.valueInfoOrder;
-    for (const Value* v : s.initializers()) map_[v] = g_.addInitializer(v->name(), v->initializer());
+    for (const Value* v : s.initializers())
+      map_[v] = g_.addInitializer(v->name(), v->initializer());
     for (const Value* v : s.inputs()) g_.markGraphInput(map(v));
     NNP_ASSIGN_OR_RETURN(std::vector<Node*> order, s.topologicalOrder());
     for (const Node* n : order) copyNode(*n);

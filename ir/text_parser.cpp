@@ -105,6 +105,15 @@ class Parser {
   Status opsets() {
     NNP_RETURN_IF_ERROR(expect("["));
     while (!accept("]")) {
+      // A domain that is not a bare word prints quoted: "dom+x":1.
+      if (peek().kind == Token::Str) {
+        const std::string domain = next().text;
+        NNP_RETURN_IF_ERROR(expect(":"));
+        NNP_ASSIGN_OR_RETURN(int64_t version, integer());
+        model_->opsets.push_back({domain, version});
+        accept(",");
+        continue;
+      }
       if (peek().kind != Token::Word) return fail("expected domain:version");
       const std::string item = next().text;
       const size_t colon = item.rfind(':');
@@ -221,7 +230,11 @@ class Parser {
 
   Status nodeCall(const std::vector<std::string>& lhs) {
     if (peek().kind != Token::Word && peek().kind != Token::Str) return fail("expected an op name");
-    std::string op = next().text, domain;
+    // domain::Op, either part quoted when it is not a bare word.
+    std::string op, domain;
+    while (peek().kind == Token::Word || peek().kind == Token::Str ||
+           (peek().kind == Token::Punct && peek().text == ":"))
+      op += next().text;
     const size_t sep = op.rfind("::");
     if (sep != std::string::npos) {
       domain = op.substr(0, sep);
@@ -261,7 +274,8 @@ class Parser {
 
   Status attributes(AttributeMap& attrs) {
     while (!accept("}")) {
-      if (peek().kind != Token::Word) return fail("expected an attribute name");
+      if (peek().kind != Token::Word && peek().kind != Token::Str)
+        return fail("expected an attribute name");
       const std::string name = next().text;
       NNP_RETURN_IF_ERROR(expect("="));
       NNP_ASSIGN_OR_RETURN(Attribute a, attribute(name));

@@ -24,8 +24,7 @@ std::vector<const Value*> modelInputs(const Model& m) {
 Expected<std::vector<std::string>> npyFiles(const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
-    return Status::invalid("{}: calibration data must be a directory of .npy files",
-                           dir.string());
+    return Status::invalid("{}: calibration data must be a directory of .npy files", dir.string());
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(dir, ec))
     if (e.path().extension() == ".npy" && !fs::is_directory(e.path(), ec))

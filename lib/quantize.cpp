@@ -43,8 +43,9 @@ Expected<QuantizeOutcome> quantizeInPlace(Model& m, const QuantizeSpec& spec) {
   if (spec.format != "qdq")
     return Status::unsupported("--format {}: only qdq is written so far", spec.format);
   if (quant::isQuantized(m.graph))
-    return Status::invalid("the model already holds quantized ops (QuantizeLinear, QLinear*); "
-                           "nnport quantizes float models");
+    return Status::invalid(
+        "the model already holds quantized ops (QuantizeLinear, QLinear*); "
+        "nnport quantizes float models");
   // The plan reads value types: infer them (leniently: a node inference
   // cannot type stays float, with that reason).
   NNP_RETURN_IF_ERROR(inferShapes(m).status());
@@ -56,8 +57,7 @@ Expected<QuantizeOutcome> quantizeInPlace(Model& m, const QuantizeSpec& spec) {
   co.maxSamples = spec.calibCount;
   const size_t total = spec.calibCount ? std::min(spec.calibCount, files) : files;
   if (spec.progress) co.progress = [&](size_t done) { spec.progress(done, total); };
-  NNP_ASSIGN_OR_RETURN(quant::Calibration cal,
-                       quant::calibrate(m, plan.tensors, source, co));
+  NNP_ASSIGN_OR_RETURN(quant::Calibration cal, quant::calibrate(m, plan.tensors, source, co));
   NNP_ASSIGN_OR_RETURN(std::unique_ptr<Model> original, cloneModel(m));
   QuantizeOutcome out;
   out.samples = cal.samples;
@@ -116,8 +116,8 @@ std::string quantizeReportJson(const QuantizeOutcome& o, const QuantizeSpec& spe
 }
 
 std::string quantizeReportTable(const QuantizeOutcome& o, size_t rows) {
-  std::string out = fmt::format("{:<40} {:<18} {:>9} {:>8}\n", "layer (worst first)", "op",
-                                "SQNR dB", "cosine");
+  std::string out =
+      fmt::format("{:<40} {:<18} {:>9} {:>8}\n", "layer (worst first)", "op", "SQNR dB", "cosine");
   for (size_t i = 0; i < o.layers.size() && i < rows; ++i) {
     const auto& l = o.layers[i];
     out += fmt::format("{:<40} {:<18} {:>9.2f} {:>8.5f}{}\n", l.node.empty() ? l.tensor : l.node,

@@ -17,18 +17,16 @@ Expected<Calibration> calibrate(const Model& m, const std::set<std::string>& nam
   Calibration c;
   for (const auto& n : names) c.tensors[n];
   NNP_ASSIGN_OR_RETURN(auto executor, exec::Executor::create(m, o.exec));
-  executor->setObserver([&c, &o](const Value& v, const exec::RtTensor& t) {
-    observe(c, v.name(), t, o.histograms);
-  });
+  executor->setObserver(
+      [&c, &o](const Value& v, const exec::RtTensor& t) { observe(c, v.name(), t, o.histograms); });
   while (o.maxSamples == 0 || c.samples < o.maxSamples) {
     NNP_ASSIGN_OR_RETURN(std::optional<Sample> sample, next());
     if (!sample) break;
     for (const auto& [name, t] : *sample) observe(c, name, t, o.histograms);
     auto outs = executor->run(*sample);
     if (!outs)
-      return Status(outs.status().code(),
-                    fmt::format("calibration sample {}: {}", c.samples + 1,
-                                outs.status().message()));
+      return Status(outs.status().code(), fmt::format("calibration sample {}: {}", c.samples + 1,
+                                                      outs.status().message()));
     ++c.samples;
     if (o.progress) o.progress(c.samples);
   }

@@ -51,9 +51,9 @@ void Histogram::add(const float* x, size_t n, float lo, float hi) {
   if (n == 0 || !(lo <= hi)) return;
   if (counts_.empty()) {
     // Start with the first sample's range in half the bins, leaving room.
-    const double span = std::max(static_cast<double>(hi) - lo,
-                                 std::max(std::fabs(static_cast<double>(lo)),
-                                          std::fabs(static_cast<double>(hi))) * 1e-3);
+    const double span = std::max(
+        static_cast<double>(hi) - lo,
+        std::max(std::fabs(static_cast<double>(lo)), std::fabs(static_cast<double>(hi))) * 1e-3);
     width_ = span > 0 ? span / static_cast<double>(kMaxBins / 2) : 1e-6;
     first_ = binOf(lo);
     counts_.assign(1, 0);

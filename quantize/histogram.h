@@ -41,11 +41,11 @@ class Histogram {
 constexpr double kEmaConstant = 0.01;
 
 struct TensorStats {
-  float min = 0, max = 0;        // over everything seen (finite values)
+  float min = 0, max = 0;         // over everything seen (finite values)
   double emaMin = 0, emaMax = 0;  // per-sample ranges, averaged
   uint64_t samples = 0, values = 0, nonFinite = 0;
   uint64_t zeros = 0;  // exact zeros (ReLU outputs, padding): exact in every scheme
-  Histogram hist;  // kept when the method needs it
+  Histogram hist;      // kept when the method needs it
 
   void add(const float* x, size_t n, bool withHistogram);
 };

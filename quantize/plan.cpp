@@ -5,7 +5,9 @@
 namespace nnport::quant {
 namespace {
 
-bool isFloat32(const Value* v) { return v && v->type.dtype == DType::Float32; }
+bool isFloat32(const Value* v) {
+  return v && v->type.dtype == DType::Float32;
+}
 
 bool excluded(const Node& n, const std::vector<std::string>& exclude) {
   return std::any_of(exclude.begin(), exclude.end(),
@@ -73,9 +75,9 @@ Expected<QuantPlan> planQuantization(const Model& m, const QuantizeOptions& o) {
 }
 
 bool isQuantized(const Graph& g) {
-  static const std::set<std::string> ops{"QuantizeLinear", "DequantizeLinear",
-                                         "DynamicQuantizeLinear", "QLinearConv",
-                                         "QLinearMatMul", "ConvInteger", "MatMulInteger"};
+  static const std::set<std::string> ops{
+      "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv",
+      "QLinearMatMul",  "ConvInteger",      "MatMulInteger"};
   for (const Node* n : g.nodes())
     if (ops.count(n->opType()) || n->opType().rfind("QLinear", 0) == 0) return true;
   return false;

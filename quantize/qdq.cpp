@@ -35,8 +35,8 @@ class QdqWriter {
     if (v->isGraphOutput()) g_.renameValue(v, g_.uniqueName(base + "_float"));
     const QType t = o_.scheme.activation.type;
     Value* scale = uniqueConstant(g_, base + "_scale", scalarFloat(a.scale));
-    Value* zero = uniqueConstant(g_, base + "_zero_point",
-                                 integerTensor(storageOf(t), {a.zeroPoint}, true));
+    Value* zero =
+        uniqueConstant(g_, base + "_zero_point", integerTensor(storageOf(t), {a.zeroPoint}, true));
     Node* q = g_.addNode("QuantizeLinear", "", {v, scale, zero},
                          {g_.uniqueName(base + "_quantized")}, g_.uniqueName(base + "_Quantize"));
     q->output()->quant = QuantParams{{a.scale}, {a.zeroPoint}, -1, storageOf(t)};
@@ -83,11 +83,13 @@ class QdqWriter {
     const bool scalar = axis < 0;
     std::vector<int64_t> dims;
     if (!scalar) dims.push_back(static_cast<int64_t>(scales.size()));
-    Value* scale = uniqueConstant(
-        g_, base + "_scale", std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, dims, scales)));
+    Value* scale =
+        uniqueConstant(g_, base + "_scale",
+                       std::make_shared<Tensor>(Tensor::fromVector(DType::Float32, dims, scales)));
     std::vector<Value*> ins{data, scale};
     if (!zeros.empty())
-      ins.push_back(uniqueConstant(g_, base + "_zero_point", integerTensor(storage, zeros, scalar)));
+      ins.push_back(
+          uniqueConstant(g_, base + "_zero_point", integerTensor(storage, zeros, scalar)));
     std::vector<Attribute> attrs;
     if (!scalar) attrs.push_back(Attribute::ofInt("axis", axis));
     Node* dq = addNodeWith(g_, "DequantizeLinear", ins, {g_.uniqueName(base + "_dequantized")},
@@ -129,9 +131,10 @@ struct NodeOperands {
 Expected<QuantizeResult> insertQdq(Model& m, const QuantPlan& plan, const Calibration& cal,
                                    const QuantizeOptions& o) {
   if (m.opsetFor("") < 10)
-    return Status::unsupported("quantization needs ONNX opset 10 or later (QuantizeLinear); the "
-                               "model imports opset {}",
-                               m.opsetFor(""));
+    return Status::unsupported(
+        "quantization needs ONNX opset 10 or later (QuantizeLinear); the "
+        "model imports opset {}",
+        m.opsetFor(""));
   QuantizeResult r;
   r.kept = plan.kept;
   const std::map<std::string, Affine> params = chooseParams(cal, o, r);
@@ -144,9 +147,10 @@ Expected<QuantizeResult> insertQdq(Model& m, const QuantPlan& plan, const Calibr
   }
   QdqWriter writer(m, o, r);
   if (o.scheme.perChannel && !writer.perAxis())
-    r.notes.push_back(fmt::format("weights quantized per tensor: per-channel needs opset 13, the "
-                                  "model imports {}",
-                                  m.opsetFor("")));
+    r.notes.push_back(
+        fmt::format("weights quantized per tensor: per-channel needs opset 13, the "
+                    "model imports {}",
+                    m.opsetFor("")));
   for (const NodeOperands& w : work) {
     Node* n = w.plan->node;
     auto paramsOf = [&](const Value* v) -> const Affine* {
@@ -159,8 +163,8 @@ Expected<QuantizeResult> insertQdq(Model& m, const QuantPlan& plan, const Calibr
         missing = w.values[k]->name();
     if (missing.empty() && !paramsOf(w.output)) missing = w.output->name();
     if (!missing.empty()) {
-      r.kept.push_back({n->name(), n->opType(),
-                        fmt::format("'{}' was not reached by calibration", missing)});
+      r.kept.push_back(
+          {n->name(), n->opType(), fmt::format("'{}' was not reached by calibration", missing)});
       continue;
     }
     const QuantizationRule& rule = *n->schema()->quantization;
@@ -178,7 +182,8 @@ Expected<QuantizeResult> insertQdq(Model& m, const QuantPlan& plan, const Calibr
           break;
         case OperandRole::Weight: {
           int64_t axis = -1;
-          if (o.scheme.perChannel && writer.perAxis() && rule.weightAxis) axis = rule.weightAxis(*n);
+          if (o.scheme.perChannel && writer.perAxis() && rule.weightAxis)
+            axis = rule.weightAxis(*n);
           if (axis >= static_cast<int64_t>(v->initializer()->dims().size())) axis = -1;
           n->setInput(idx, writer.constant(v, axis, o.scheme.weight, &weight));
           weightDone = true;

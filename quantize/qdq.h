@@ -19,16 +19,16 @@ struct TensorReport {
   std::string name;
   QType type = QType::Int8;
   Affine affine;
-  RealRange range;                 // the calibrated range quantized over
+  RealRange range;  // the calibrated range quantized over
   double observedMin = 0, observedMax = 0;
-  std::optional<double> clipped;   // fraction outside the range (histograms only)
+  std::optional<double> clipped;  // fraction outside the range (histograms only)
 };
 
 struct QuantizeResult {
   std::vector<TensorReport> tensors;
   std::vector<std::string> nodes;    // quantized, by name
   std::vector<std::string> outputs;  // their outputs' names in the float model
-  std::vector<FloatNode> kept;     // stayed float
+  std::vector<FloatNode> kept;       // stayed float
   size_t weights = 0;
   std::vector<std::string> notes;  // decisions taken (per-tensor fallback, ...)
 };

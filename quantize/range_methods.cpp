@@ -147,8 +147,8 @@ double histogramError(const Histogram& h, double lo, double hi, const TensorSche
   double err = 0;
   for (size_t k = 0; k < h.counts().size(); ++k) {
     if (h.counts()[k] == 0) continue;
-    const double c = (static_cast<double>(h.firstBin() + static_cast<int64_t>(k)) + 0.5) *
-                     h.width();
+    const double c =
+        (static_cast<double>(h.firstBin() + static_cast<int64_t>(k)) + 0.5) * h.width();
     const double d = c - dequantizeValue(quantizeValue(c, a, g), a);
     err += static_cast<double>(h.counts()[k]) * d * d;
   }

@@ -35,9 +35,13 @@ Affine affineFor(double rmin, double rmax, const TensorScheme& s) {
   return a;
 }
 
-DType storageOf(QType t) { return t == QType::Int8 ? DType::Int8 : DType::UInt8; }
+DType storageOf(QType t) {
+  return t == QType::Int8 ? DType::Int8 : DType::UInt8;
+}
 
-std::string qtypeName(QType t) { return t == QType::Int8 ? "int8" : "uint8"; }
+std::string qtypeName(QType t) {
+  return t == QType::Int8 ? "int8" : "uint8";
+}
 
 std::optional<QType> parseQType(const std::string& s) {
   if (s == "int8") return QType::Int8;
@@ -48,8 +52,8 @@ std::optional<QType> parseQType(const std::string& s) {
 int64_t quantizeValue(double x, const Affine& a, const GridRange& g) {
   if (std::isnan(x)) return std::clamp<int64_t>(a.zeroPoint, g.qmin, g.qmax);
   const double q = std::nearbyint(x / a.scale) + static_cast<double>(a.zeroPoint);
-  return static_cast<int64_t>(std::clamp(q, static_cast<double>(g.qmin),
-                                         static_cast<double>(g.qmax)));
+  return static_cast<int64_t>(
+      std::clamp(q, static_cast<double>(g.qmin), static_cast<double>(g.qmax)));
 }
 
 namespace {

@@ -75,10 +75,9 @@ TensorPtr quantizeBias(const Tensor& b, float inputScale, const std::vector<floa
     const double s = static_cast<double>(inputScale) *
                      weightScales[weightScales.size() == 1 ? 0 : i % weightScales.size()];
     const double q = s > 0 ? std::nearbyint(static_cast<double>(x[i]) / s) : 0.0;
-    out[i] = static_cast<int32_t>(
-        std::clamp(std::isnan(q) ? 0.0 : q,
-                   static_cast<double>(std::numeric_limits<int32_t>::min()),
-                   static_cast<double>(std::numeric_limits<int32_t>::max())));
+    out[i] = static_cast<int32_t>(std::clamp(
+        std::isnan(q) ? 0.0 : q, static_cast<double>(std::numeric_limits<int32_t>::min()),
+        static_cast<double>(std::numeric_limits<int32_t>::max())));
   }
   return std::make_shared<Tensor>(Tensor::fromVector(DType::Int32, b.dims(), out));
 }

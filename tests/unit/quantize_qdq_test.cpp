@@ -89,9 +89,9 @@ TEST_CASE("every scheme keeps the output close to float", "[quantize]") {
   for (const char* act : {"int8", "uint8"})
     for (bool sym : {false, true})
       for (bool perChannel : {true, false})
-        for (auto method : {quant::CalibMethod::MinMax, quant::CalibMethod::Percentile,
-                            quant::CalibMethod::Entropy, quant::CalibMethod::Mse,
-                            quant::CalibMethod::Ema}) {
+        for (auto method :
+             {quant::CalibMethod::MinMax, quant::CalibMethod::Percentile,
+              quant::CalibMethod::Entropy, quant::CalibMethod::Mse, quant::CalibMethod::Ema}) {
           auto m = smallCnn();
           QuantizeSpec s = specFor(dir);
           s.compareSamples = 0;

@@ -37,8 +37,8 @@ TEST_CASE("affine maps: symmetric, asymmetric, reduced range", "[quantize]") {
 TEST_CASE("quantizeValue rounds half to even and saturates", "[quantize]") {
   const Affine a{0.5f, 0};
   const GridRange g{-128, 127};
-  CHECK(quantizeValue(0.25, a, g) == 0);   // 0.5 -> 0
-  CHECK(quantizeValue(0.75, a, g) == 2);   // 1.5 -> 2
+  CHECK(quantizeValue(0.25, a, g) == 0);  // 0.5 -> 0
+  CHECK(quantizeValue(0.75, a, g) == 2);  // 1.5 -> 2
   CHECK(quantizeValue(1000.0, a, g) == 127);
   CHECK(quantizeValue(-1000.0, a, g) == -128);
   CHECK(quantizeValue(std::nan(""), a, g) == 0);

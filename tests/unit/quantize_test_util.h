@@ -41,9 +41,9 @@ inline std::unique_ptr<Model> smallCnn(int64_t opset = 13) {
   Node* c1 = addNodeWith(g, "Conv", {x, w1, b1}, {"c1"}, "conv1",
                          {Attribute::ofInts("pads", {1, 1, 1, 1})});
   Node* r = addNodeWith(g, "Relu", {c1->output()}, {"r1"}, "relu1", {});
-  Node* p = addNodeWith(g, "MaxPool", {r->output()}, {"p1"}, "pool1",
-                        {Attribute::ofInts("kernel_shape", {2, 2}),
-                         Attribute::ofInts("strides", {2, 2})});
+  Node* p = addNodeWith(
+      g, "MaxPool", {r->output()}, {"p1"}, "pool1",
+      {Attribute::ofInts("kernel_shape", {2, 2}), Attribute::ofInts("strides", {2, 2})});
   Node* c2 = addNodeWith(g, "Conv", {p->output(), w2, b2}, {"c2"}, "conv2", {});
   Node* c3 = addNodeWith(g, "Conv", {p->output(), w3}, {"c3"}, "skip", {});
   Node* add = addNodeWith(g, "Add", {c2->output(), c3->output()}, {"y"}, "add", {});
@@ -70,8 +70,7 @@ inline std::string calibDir(const std::string& name, size_t n, std::vector<int64
   for (size_t i = 0; i < n; ++i) {
     char file[16];
     std::snprintf(file, sizeof file, "%03zu.npy", i);
-    REQUIRE(writeNpy(sampleTensor(dims, seed + static_cast<uint32_t>(i)),
-                     (dir / file).string()));
+    REQUIRE(writeNpy(sampleTensor(dims, seed + static_cast<uint32_t>(i)), (dir / file).string()));
   }
   return dir.string();
 }

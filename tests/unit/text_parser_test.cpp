@@ -89,6 +89,30 @@ TEST_CASE("node names with control bytes and quotes read back unescaped", "[ir][
   CHECK((*badHex)->graph.nodes().front()->name() == "xZZ");
 }
 
+TEST_CASE("an opset domain that prints quoted reads back", "[ir][text]") {
+  // fuzz_nnir: "a+.onnx" prints as "a+.onnx":13, which did not read back.
+  auto m = parseModelText("model opsets=[a+.onnx:13]\ngraph g (%x: f32[2]) -> (%x) {\n}\n");
+  REQUIRE(m);
+  const std::string text = printModel(**m);
+  CHECK(text.find("\"a+.onnx\":13") != std::string::npos);
+  auto back = parseModelText(text);
+  if (!back) FAIL(back.status().message());
+  CHECK((*back)->opsetFor("a+.onnx") == 13);
+  CHECK(printModel(**back) == text);
+  // So do quoted op domains, op types and attribute names.
+  auto odd = parseModelText(
+      "graph g (%x: f32[2]) -> (%y) {\n  %y = \"my+dom\"::\"Op x\"(%x) {\"a b\"=1}\n}\n");
+  if (!odd) FAIL(odd.status().message());
+  const Node* n = (*odd)->graph.nodes().front();
+  CHECK(n->domain() == "my+dom");
+  CHECK(n->opType() == "Op x");
+  CHECK(n->attrs.find("a b"));
+  const std::string oddText = printModel(**odd);
+  auto oddBack = parseModelText(oddText);
+  if (!oddBack) FAIL(oddBack.status().message());
+  CHECK(printModel(**oddBack) == oddText);
+}
+
 TEST_CASE("text IR numbers out of range are errors, not exceptions", "[ir][text]") {
   // fuzz_nnir: an int attribute past int64 reached std::stoll and threw.
   for (const char* text :

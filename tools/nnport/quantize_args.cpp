@@ -41,8 +41,8 @@ Status applyExplicit(const QuantizeArgs& a, quant::Scheme& s) {
       return Status::usage("--scheme '{}': expected sym or asym", a.scheme);
     s.activation.symmetric = a.scheme == "sym";
   }
-  for (auto [text, scheme] : {std::pair{&a.activationType, &s.activation},
-                              std::pair{&a.weightType, &s.weight}}) {
+  for (auto [text, scheme] :
+       {std::pair{&a.activationType, &s.activation}, std::pair{&a.weightType, &s.weight}}) {
     if (text->empty()) continue;
     auto t = quant::parseQType(*text);
     if (!t) return Status::usage("type '{}': expected int8 or uint8", *text);
