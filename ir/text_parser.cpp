@@ -7,8 +7,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <sstream>
+#include <type_traits>
 
 #include "ir/text_lexer.h"
 #include "support/checked_math.h"
@@ -364,7 +366,7 @@ class Parser {
         if (end && (end == t.c_str() || *end)) return fail(fmt::format("'{}' is not a number", t));
         v.push_back(d);
         const long long i = std::strtoll(t.c_str(), &end, 10);
-        ints.push_back(end && *end == 0 && end != t.c_str() ? i : static_cast<int64_t>(d));
+        ints.push_back(end && *end == 0 && end != t.c_str() ? i : saturatingCast<int64_t>(d));
         accept(",");
       }
       if (static_cast<int64_t>(v.size()) != n)
@@ -383,8 +385,23 @@ class Parser {
 
   Expected<TensorPtr> makeTensor(DType d, std::vector<int64_t> dims, const std::vector<double>& v) {
     auto as = [&](auto zero) -> TensorPtr {
+      // Literals past the element type's range saturate (integers) or
+      // become infinities (float32) instead of casting out of range.
       using T = decltype(zero);
-      std::vector<T> out(v.begin(), v.end());
+      std::vector<T> out;
+      out.reserve(v.size());
+      for (double x : v) {
+        if constexpr (std::is_integral_v<T>) {
+          out.push_back(saturatingCast<T>(x));
+        } else if constexpr (std::is_same_v<T, float>) {
+          const bool past = std::isfinite(x) && std::fabs(x) > std::numeric_limits<float>::max();
+          out.push_back(past ? std::copysign(std::numeric_limits<float>::infinity(),
+                                             static_cast<float>(x > 0 ? 1 : -1))
+                             : static_cast<float>(x));
+        } else {
+          out.push_back(static_cast<T>(x));
+        }
+      }
       return std::make_shared<Tensor>(Tensor::fromVector(d, std::move(dims), out));
     };
     switch (d) {

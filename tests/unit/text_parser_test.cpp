@@ -3,6 +3,7 @@
 // its refusals.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 
@@ -111,6 +112,23 @@ TEST_CASE("an opset domain that prints quoted reads back", "[ir][text]") {
   auto oddBack = parseModelText(oddText);
   if (!oddBack) FAIL(oddBack.status().message());
   CHECK(printModel(**oddBack) == oddText);
+}
+
+TEST_CASE("constant literals past their type's range saturate", "[ir][text]") {
+  // fuzz_nnir (UBSan): 6e93 was cast to int64 out of range.
+  auto m = parseModelText(
+      "graph g (%x: f32[2]) -> (%x) {\n  %a = const i8[3] [1000, -1e300, 5]\n"
+      "  %b = const f32[2] [6e93, -6e93]\n  %c = const i64[1] [6e93]\n}\n");
+  if (!m) FAIL(m.status().message());
+  const Graph& g = (*m)->graph;
+  const int8_t* a = g.findValue("a")->initializer()->data<int8_t>();
+  CHECK(a[0] == 127);
+  CHECK(a[1] == -128);
+  CHECK(a[2] == 5);
+  const float* b = g.findValue("b")->initializer()->data<float>();
+  CHECK(std::isinf(b[0]));
+  CHECK(b[1] < 0);
+  CHECK(g.findValue("c")->initializer()->data<int64_t>()[0] == INT64_MAX);
 }
 
 TEST_CASE("text IR numbers out of range are errors, not exceptions", "[ir][text]") {
