@@ -2,6 +2,7 @@
 // building the Model as it goes.
 #include "ir/text_parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -136,6 +137,7 @@ class Parser {
     NNP_RETURN_IF_ERROR(expect("("));
     while (!accept(")")) {
       if (peek().kind != Token::Ref) return fail("expected %input");
+      if (find(peek().text)) return fail("%" + peek().text + " is defined twice");
       const std::string name = next().text;
       NNP_RETURN_IF_ERROR(expect(":"));
       NNP_ASSIGN_OR_RETURN(TensorType type, tensorType());
@@ -219,6 +221,11 @@ class Parser {
       else
         return fail("expected %name");
     } while (accept(","));
+    // Single assignment: a name defined twice would shadow the first.
+    for (size_t i = 0; i < lhs.size(); ++i)
+      if (!lhs[i].empty() &&
+          (find(lhs[i]) || std::find(lhs.begin(), lhs.begin() + i, lhs[i]) != lhs.begin() + i))
+        return fail("%" + lhs[i] + " is defined twice");
     NNP_RETURN_IF_ERROR(expect("="));
     if (peek().kind == Token::Word && peek().text == "const") {
       next();

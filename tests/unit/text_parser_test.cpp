@@ -131,6 +131,20 @@ TEST_CASE("constant literals past their type's range saturate", "[ir][text]") {
   CHECK(g.findValue("c")->initializer()->data<int64_t>()[0] == INT64_MAX);
 }
 
+TEST_CASE("a value defined twice is an error", "[ir][text]") {
+  // fuzz_nnir: a second definition shadowed the first, and the printed
+  // model read back differently.
+  for (const char* text :
+       {"graph g (%x: f32[2]) -> (%x) {\n  %a = const f32[1] [1]\n  %a = Relu(%x)\n}\n",
+        "graph g (%x: f32[2]) -> (%x) {\n  %x = Relu(%x)\n}\n",
+        "graph g (%x: f32[2], %x: f32[2]) -> (%x) {\n}\n",
+        "graph g (%x: f32[2]) -> (%x) {\n  %a, %a = Split(%x)\n}\n"}) {
+    auto m = parseModelText(text);
+    REQUIRE_FALSE(m);
+    CHECK(m.status().message().find("defined twice") != std::string::npos);
+  }
+}
+
 TEST_CASE("text IR numbers out of range are errors, not exceptions", "[ir][text]") {
   // fuzz_nnir: an int attribute past int64 reached std::stoll and threw.
   for (const char* text :
