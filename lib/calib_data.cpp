@@ -149,4 +149,11 @@ Expected<size_t> countCalibrationFiles(const std::string& dir, const Model& m) {
   return files.front().size();
 }
 
+Expected<std::vector<std::string>> calibrationFiles(const std::string& dir, const Model& m) {
+  NNP_ASSIGN_OR_RETURN(auto perInput, filesPerInput(dir, m));
+  std::vector<std::string> out;
+  for (auto& files : perInput) out.insert(out.end(), files.begin(), files.end());
+  return out;
+}
+
 }  // namespace nnport

@@ -24,4 +24,8 @@ Expected<quant::SampleSource> npyCalibrationSource(const std::string& dir, const
 // the number of files, a lower bound when files hold batches.
 Expected<size_t> countCalibrationFiles(const std::string& dir, const Model& m);
 
+// Every file the source reads, input by input (what the calibration cache
+// key hashes).
+Expected<std::vector<std::string>> calibrationFiles(const std::string& dir, const Model& m);
+
 }  // namespace nnport

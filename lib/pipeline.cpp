@@ -107,9 +107,12 @@ Expected<ConvertReport> convertModel(const ConvertOptions& o) {
   if (o.quantize) {
     NNP_ASSIGN_OR_RETURN(QuantizeOutcome q, quantizeInPlace(*m, *o.quantize));
     r.steps.push_back(fmt::format(
-        "quantized ({}): {} nodes, {} weights, {} nodes kept float; calibrated on {} samples",
+        "quantized ({}): {} nodes, {} weights, {} nodes kept float; {} {} samples{}",
         o.quantize->format, q.result.nodes.size(), q.result.weights, q.result.kept.size(),
-        q.samples));
+        q.fromCache ? "calibration of" : "calibrated on", q.samples,
+        q.cacheFile.empty()
+            ? ""
+            : fmt::format(" ({} {})", q.fromCache ? "from" : "cached in", q.cacheFile)));
     r.quantization = std::move(q);
   }
   NNP_RETURN_IF_ERROR(saveModel(*m, o.dstFormat, o.output, o.emit));

@@ -2,10 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cmath>
 
 #include "ir/clone.h"
 #include "ir/shape_inference.h"
+#include "lib/calib_cache.h"
 #include "lib/calib_data.h"
 #include "quantize/plan.h"
 
@@ -33,6 +35,35 @@ std::string hintFor(const quant::LayerScore& l, const QuantizeSpec& spec) {
   return fmt::format("try --exclude {}", l.node.empty() ? l.tensor : l.node);
 }
 
+Expected<quant::Calibration> runCalibration(const Model& m, const quant::QuantPlan& plan,
+                                            const QuantizeSpec& spec, bool histograms) {
+  NNP_ASSIGN_OR_RETURN(size_t files, countCalibrationFiles(spec.calib, m));
+  NNP_ASSIGN_OR_RETURN(quant::SampleSource source, npyCalibrationSource(spec.calib, m));
+  quant::CalibrationOptions co;
+  co.histograms = histograms;
+  co.maxSamples = spec.calibCount;
+  const size_t total = spec.calibCount ? std::min(spec.calibCount, files) : files;
+  if (spec.progress) co.progress = [&](size_t done) { spec.progress(done, total); };
+  return quant::calibrate(m, plan.tensors, source, co);
+}
+
+// With a cache, every method must be servable later: histograms are kept.
+Expected<quant::Calibration> calibrateOrLoad(const Model& m, const quant::QuantPlan& plan,
+                                             const QuantizeSpec& spec, QuantizeOutcome& out) {
+  if (spec.cacheDir.empty())
+    return runCalibration(m, plan, spec, quant::needsHistogram(spec.options.method));
+  NNP_ASSIGN_OR_RETURN(out.cacheFile,
+                       calibCachePath(spec.cacheDir, m, spec.calib, spec.calibCount));
+  NNP_ASSIGN_OR_RETURN(auto cached, loadCalibCache(out.cacheFile, plan.tensors));
+  if (cached) {
+    out.fromCache = true;
+    return std::move(*cached);
+  }
+  NNP_ASSIGN_OR_RETURN(quant::Calibration cal, runCalibration(m, plan, spec, true));
+  NNP_RETURN_IF_ERROR(saveCalibCache(out.cacheFile, cal));
+  return cal;
+}
+
 nlohmann::json number(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(v > 0 ? "inf" : "-inf");
 }
@@ -40,8 +71,8 @@ nlohmann::json number(double v) {
 }  // namespace
 
 Expected<QuantizeOutcome> quantizeInPlace(Model& m, const QuantizeSpec& spec) {
-  if (spec.format != "qdq")
-    return Status::unsupported("--format {}: only qdq is written so far", spec.format);
+  if (spec.format != "qdq" && spec.format != "qoperator")
+    return Status::usage("--format '{}': expected qdq or qoperator", spec.format);
   if (quant::isQuantized(m.graph))
     return Status::invalid(
         "the model already holds quantized ops (QuantizeLinear, QLinear*); "
@@ -50,22 +81,23 @@ Expected<QuantizeOutcome> quantizeInPlace(Model& m, const QuantizeSpec& spec) {
   // cannot type stays float, with that reason).
   NNP_RETURN_IF_ERROR(inferShapes(m).status());
   NNP_ASSIGN_OR_RETURN(quant::QuantPlan plan, quant::planQuantization(m, spec.options));
-  NNP_ASSIGN_OR_RETURN(size_t files, countCalibrationFiles(spec.calib, m));
-  NNP_ASSIGN_OR_RETURN(quant::SampleSource source, npyCalibrationSource(spec.calib, m));
-  quant::CalibrationOptions co;
-  co.histograms = quant::needsHistogram(spec.options.method);
-  co.maxSamples = spec.calibCount;
-  const size_t total = spec.calibCount ? std::min(spec.calibCount, files) : files;
-  if (spec.progress) co.progress = [&](size_t done) { spec.progress(done, total); };
-  NNP_ASSIGN_OR_RETURN(quant::Calibration cal, quant::calibrate(m, plan.tensors, source, co));
-  NNP_ASSIGN_OR_RETURN(std::unique_ptr<Model> original, cloneModel(m));
   QuantizeOutcome out;
+  const auto start = std::chrono::steady_clock::now();
+  NNP_ASSIGN_OR_RETURN(quant::Calibration cal, calibrateOrLoad(m, plan, spec, out));
+  out.calibrationMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  NNP_ASSIGN_OR_RETURN(std::unique_ptr<Model> original, cloneModel(m));
   out.samples = cal.samples;
   NNP_ASSIGN_OR_RETURN(out.result, quant::insertQdq(m, plan, cal, spec.options));
   if (spec.compareSamples > 0) {
     NNP_ASSIGN_OR_RETURN(quant::SampleSource again, npyCalibrationSource(spec.calib, *original));
     NNP_ASSIGN_OR_RETURN(out.layers, quant::compareLayers(*original, m, targetsOf(m, out.result),
                                                           again, spec.compareSamples));
+  }
+  // The layer scores come from the QDQ form (each op's float output next to
+  // its twin); the integer ops then replace the patterns they match.
+  if (spec.format == "qoperator") {
+    NNP_ASSIGN_OR_RETURN(out.qoperator, quant::toQOperator(m));
   }
   return out;
 }
@@ -85,6 +117,10 @@ std::string quantizeReportJson(const QuantizeOutcome& o, const QuantizeSpec& spe
   if (spec.options.method == quant::CalibMethod::Percentile)
     j["scheme"]["percentile"] = spec.options.percentile;
   j["samples"] = o.samples;
+  j["calibration_ms"] = o.calibrationMs;
+  j["calibration_cache"] = o.cacheFile.empty()
+                               ? nlohmann::json(nullptr)
+                               : nlohmann::json{{"file", o.cacheFile}, {"hit", o.fromCache}};
   j["quantized_nodes"] = o.result.nodes;
   j["weights"] = o.result.weights;
   j["float_nodes"] = json::array();
@@ -112,6 +148,11 @@ std::string quantizeReportJson(const QuantizeOutcome& o, const QuantizeSpec& spe
                            {"max_abs_error", number(l.maxAbsError)},
                            {"hint", hintFor(l, spec)}});
   j["notes"] = o.result.notes;
+  if (spec.format == "qoperator") {
+    j["qoperator"] = {{"converted", o.qoperator.converted}, {"kept_qdq", json::array()}};
+    for (const auto& k : o.qoperator.kept)
+      j["qoperator"]["kept_qdq"].push_back({{"node", k.node}, {"op", k.op}, {"reason", k.reason}});
+  }
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 

@@ -10,23 +10,29 @@
 
 #include "quantize/layer_compare.h"
 #include "quantize/qdq.h"
+#include "quantize/qoperator.h"
 
 namespace nnport {
 
 struct QuantizeSpec {
   std::string calib;  // a directory (lib/calib_data.h)
   quant::QuantizeOptions options;
-  size_t calibCount = 0;      // 0: every sample
-  size_t compareSamples = 4;  // samples the per-layer scores run on
-  std::string format = "qdq";
-  std::string reportPath;  // JSON; empty: none
+  size_t calibCount = 0;       // 0: every sample
+  size_t compareSamples = 4;   // samples the per-layer scores run on
+  std::string format = "qdq";  // or "qoperator"
+  std::string reportPath;      // JSON; empty: none
+  std::string cacheDir;        // --calib-cache (lib/calib_cache.h); empty: none
   std::function<void(size_t done, size_t total)> progress;
 };
 
 struct QuantizeOutcome {
   quant::QuantizeResult result;
   std::vector<quant::LayerScore> layers;  // worst first
+  quant::QOperatorResult qoperator;       // --format qoperator
   size_t samples = 0;
+  double calibrationMs = 0;  // the forward passes (or reading the cache)
+  std::string cacheFile;     // the cache entry used or written
+  bool fromCache = false;
 };
 
 // Quantizes `m` in place (a float model; one already quantized is an error).

@@ -17,6 +17,7 @@ void registerSliceKernels(KernelRegistry& r);
 void registerCastKernels(KernelRegistry& r);
 void registerQuantKernels(KernelRegistry& r);
 void registerQLinearKernels(KernelRegistry& r);
+void registerQLinearContribKernels(KernelRegistry& r);
 void registerResizeKernels(KernelRegistry& r);
 void registerEinsumKernels(KernelRegistry& r);
 void registerTopKKernels(KernelRegistry& r);
@@ -36,6 +37,7 @@ void registerAllKernels(KernelRegistry& r) {
   registerCastKernels(r);
   registerQuantKernels(r);
   registerQLinearKernels(r);
+  registerQLinearContribKernels(r);
   registerResizeKernels(r);
   registerEinsumKernels(r);
   registerTopKKernels(r);

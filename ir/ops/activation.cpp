@@ -81,7 +81,9 @@ OpSchemaBuilder unaryAlpha(OpRegistry& r, const char* name, float alpha, uint32_
 
 void registerActivationOps(OpRegistry& r) {
   unary(r, "Relu").fusableActivation().quantization(activationQuantization());
-  unary(r, "Sigmoid").fusableActivation().quantization(activationQuantization());
+  unary(r, "Sigmoid")
+      .fusableActivation()
+      .quantization(activationQuantization().integerForm("QLinearSigmoid", kMicrosoftDomain));
   unary(r, "Tanh").fusableActivation();
   unary(r, "Softplus");
   unary(r, "Softsign");
@@ -89,7 +91,7 @@ void registerActivationOps(OpRegistry& r) {
 
   unaryAlpha(r, "LeakyRelu", 0.01f)
       .fusableActivation({"alpha"})
-      .quantization(activationQuantization());
+      .quantization(activationQuantization().integerForm("QLinearLeakyRelu", kMicrosoftDomain));
   unaryAlpha(r, "Elu", 1.0f).fusableActivation({"alpha"});
   unaryAlpha(r, "ThresholdedRelu", 1.0f).since(10);
   unaryAlpha(r, "Celu", 1.0f).since(12);

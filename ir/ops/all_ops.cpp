@@ -10,6 +10,7 @@ void registerPoolOps(OpRegistry& r);
 void registerNormalizationOps(OpRegistry& r);
 void registerMatMulOps(OpRegistry& r);
 void registerQuantOps(OpRegistry& r);
+void registerQLinearContribOps(OpRegistry& r);
 void registerReduceOps(OpRegistry& r);
 void registerReshapeOps(OpRegistry& r);
 void registerShapeOps(OpRegistry& r);
@@ -27,6 +28,7 @@ void registerAllOps(OpRegistry& r) {
   registerNormalizationOps(r);
   registerMatMulOps(r);
   registerQuantOps(r);
+  registerQLinearContribOps(r);
   registerReduceOps(r);
   registerReshapeOps(r);
   registerShapeOps(r);

@@ -212,7 +212,9 @@ void registerConvOps(OpRegistry& r) {
   conv.input("X").input("W").optionalInput("B").output("Y")
       .traits(kLayoutSensitive | kQuantizable | kFusedActivation)
       // W is [M, C/group, k...]: one scale per output channel M.
-      .quantization(weightedQuantization(1, 2, [](const Node&) { return int64_t{0}; }))
+      .quantization(weightedQuantization(1, 2, [](const Node&) {
+                      return int64_t{0};
+                    }).integerForm("QLinearConv"))
       .infer(inferConvFloat).macs(convMacs(1));
   addWindowAttrs(conv);
 

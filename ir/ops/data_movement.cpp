@@ -13,9 +13,17 @@ namespace {
 constexpr int64_t kSliceToEnd = INT32_MAX;
 
 Status inferConcat(InferenceContext& ctx) {
-  if (ctx.numInputs() == 0) return ctx.error("needs at least one input");
+  std::vector<size_t> all(ctx.numInputs());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  return inferConcatOf(ctx, all);
+}
+
+}  // namespace
+
+Status inferConcatOf(InferenceContext& ctx, const std::vector<size_t>& inputs) {
+  if (inputs.empty()) return ctx.error("needs at least one input");
   std::vector<const TensorType*> ins;
-  for (size_t i = 0; i < ctx.numInputs(); ++i) {
+  for (size_t i : inputs) {
     const TensorType* t = ctx.inputType(i);
     if (!t) return Status::ok();
     if (!ins.empty() && t->dtype != ins[0]->dtype)
@@ -61,7 +69,7 @@ Status inferConcat(InferenceContext& ctx) {
   if (rank == 1) {  // concatenated shape values
     std::vector<Dim> value;
     for (size_t i = 0; i < ins.size(); ++i) {
-      auto v = ctx.shapeValue(i);
+      auto v = ctx.shapeValue(inputs[i]);
       if (!v) break;
       value.insert(value.end(), v->begin(), v->end());
       if (i + 1 == ins.size()) ctx.setOutputShapeValue(0, std::move(value));
@@ -70,6 +78,8 @@ Status inferConcat(InferenceContext& ctx) {
   ctx.setOutput(0, ins[0]->dtype, Shape(std::move(out)));
   return Status::ok();
 }
+
+namespace {
 
 Status inferSplit(InferenceContext& ctx) {
   const TensorType* in = ctx.inputType(0);
@@ -321,7 +331,7 @@ void registerDataMovementOps(OpRegistry& r) {
       .output("concat_result")
       .requiredAttr("axis", AttrKind::Int)
       .traits(kShapeOp)
-      .quantization(allInputsQuantization())
+      .quantization(allInputsQuantization().integerForm("QLinearConcat", kMicrosoftDomain, true))
       .transposeRule(TransposeRule::Concat)
       .infer(inferConcat);
   r.add("Split")

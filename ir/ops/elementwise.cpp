@@ -62,7 +62,8 @@ void registerElementwiseOps(OpRegistry& r) {
         .input("B")
         .output("C")
         .traits(kElementwise | kCommutative)
-        .quantization(activationQuantization({0, 1}))
+        .quantization(activationQuantization({0, 1}).integerForm(std::string("QLinear") + op,
+                                                                 kMicrosoftDomain))
         .transposeRule(TransposeRule::Broadcast)
         .infer([](InferenceContext& c) { return inferBroadcast(c); });
   for (const char* op : {"Sub", "Div", "Pow", "BitwiseAnd", "BitwiseOr", "BitwiseXor"})

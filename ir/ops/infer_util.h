@@ -53,6 +53,10 @@ Expected<std::vector<bool>> axisMask(const InferenceContext& ctx, const std::vec
 Expected<Shape> broadcastShapes(const InferenceContext& ctx,
                                 const std::vector<const Shape*>& shapes);
 
+// Output 0 is the concatenation of `inputs` along the axis attribute
+// (Concat, and QLinearConcat's data operands).
+Status inferConcatOf(InferenceContext& ctx, const std::vector<size_t>& inputs);
+
 // Output 0 has input 0's type (unary elementwise ops).
 Status inferSameAsInput0(InferenceContext& ctx);
 // Output 0 has the broadcast of all present inputs' shapes; dtype of input 0

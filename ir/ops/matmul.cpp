@@ -253,7 +253,8 @@ void registerMatMulOps(OpRegistry& r) {
                                                       ? static_cast<int64_t>(b->type.shape.rank()) -
                                                             1
                                                       : int64_t{-1};
-                                         }))
+                                         })
+                        .integerForm("QLinearMatMul"))
       .infer([](InferenceContext& c) { return inferMatMulShapes(c, 0, 1, c.inputDType(0)); })
       .macs(matMulMacs(0));
   r.add("Gemm")

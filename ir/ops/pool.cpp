@@ -187,7 +187,10 @@ void registerPoolOps(OpRegistry& r) {
       .traits(kLayoutSensitive).infer(inferWindowPool);
 
   r.add("GlobalAveragePool").input("X").output("Y")
-      .traits(kLayoutSensitive).quantization(activationQuantization()).infer(inferGlobalPool);
+      .traits(kLayoutSensitive)
+      .quantization(activationQuantization().integerForm("QLinearGlobalAveragePool",
+                                                         kMicrosoftDomain))
+      .infer(inferGlobalPool);
   r.add("GlobalMaxPool").input("X").output("Y")
       .traits(kLayoutSensitive).quantization(activationQuantization()).infer(inferGlobalPool);
   r.add("GlobalLpPool").since(2).input("X").output("Y")

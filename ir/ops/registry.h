@@ -66,7 +66,25 @@ struct QuantizationRule {
   // The weight's output-channel axis; a function of the node where an
   // attribute moves it (Gemm's transB), else the fixed axis.
   std::function<int64_t(const Node&)> weightAxis;
+  // The QOperator form (`--format qoperator`): the integer op that replaces
+  // DequantizeLinear -> op -> QuantizeLinear, with the float op's attributes.
+  // Its operands: (x, x_scale, x_zero_point) for every quantized input in
+  // order, then the output's (y_scale, y_zero_point), then the int32 bias;
+  // with `outputParamsFirst` the output's pair comes first (QLinearConcat).
+  // Empty op: the op stays in QDQ form.
+  std::string integerOp, integerDomain;
+  bool outputParamsFirst = false;
+
+  QuantizationRule& integerForm(std::string op, std::string domain = "", bool outputFirst = false) {
+    integerOp = std::move(op);
+    integerDomain = std::move(domain);
+    outputParamsFirst = outputFirst;
+    return *this;
+  }
 };
+
+// The domain of ONNX Runtime's contrib ops (QLinearAdd, QLinearConcat, ...).
+inline constexpr const char* kMicrosoftDomain = "com.microsoft";
 
 // The rule of an op with a weight: activation input 0, `weight` quantized
 // per channel along axis(node), `bias` (or -1).

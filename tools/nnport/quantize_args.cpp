@@ -22,9 +22,14 @@ void addQuantizeOptions(CLI::App* c, QuantizeArgs& a) {
   c->add_option("--calib-method", a.method, "minmax (default), ema, percentile, entropy, mse");
   c->add_option("--percentile", a.percentile, "Percentile for --calib-method percentile (99.999)");
   c->add_option("--calib-count", a.calibCount, "Use at most N calibration samples");
-  c->add_option("--format", a.format, "Quantized form: qdq (default)");
+  c->add_option("--format", a.format,
+                "Quantized form: qdq (default) or qoperator (QLinearConv, QLinearMatMul, "
+                "com.microsoft QLinear ops)");
   c->add_option("--exclude", a.exclude, "Keep these nodes or op types float: NAME_OR_OP,...");
   c->add_option("--report", a.report, "Write the per-tensor and per-layer report (JSON)");
+  c->add_option("--calib-cache", a.cacheDir,
+                "Keep calibration statistics in DIR; a re-run on the same model and data "
+                "(any scheme) skips the forward passes");
   c->add_option("--compare-samples", a.compareSamples,
                 "Samples the per-layer float-vs-quantized scores run on (default 4; 0: none)");
   c->add_flag("--quiet", a.quiet, "No progress bar or summary table");
@@ -58,6 +63,7 @@ Expected<std::optional<QuantizeSpec>> quantizeSpecOf(const QuantizeArgs& a) {
   if (a.calib.empty()) return std::optional<QuantizeSpec>();
   QuantizeSpec spec;
   spec.calib = a.calib;
+  spec.cacheDir = a.cacheDir;
   if (!a.target.empty()) {
     NNP_ASSIGN_OR_RETURN(spec.options.scheme, quant::targetScheme(a.target));
   }

@@ -15,7 +15,7 @@ namespace nnport::cli {
 
 struct QuantizeArgs {
   std::string calib, target, scheme, activationType, weightType, method = "minmax", format = "qdq";
-  std::string report;
+  std::string report, cacheDir;
   double percentile = 99.999;
   size_t calibCount = 0, compareSamples = 4;
   bool perChannel = false, perTensor = false, reduceRange = false, quiet = false;

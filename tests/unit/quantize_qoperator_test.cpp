@@ -1,0 +1,204 @@
+// `--format qoperator`: the QDQ patterns become QLinearConv, QLinearMatMul
+// and com.microsoft QLinear ops that the interpreter runs on integer
+// kernels; what does not fit stays QDQ and is listed. The contrib kernels
+// are checked against the dequantize -> float op -> quantize definition.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <map>
+
+#include "lib/pipeline.h"
+#include "quantize/qoperator.h"
+#include "tests/unit/quantize_test_util.h"
+
+using namespace nnport;
+using namespace nnport::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::map<std::string, int> opCounts(const Model& m) {
+  std::map<std::string, int> c;
+  for (const Node* n : m.graph.nodes()) ++c[n->opType()];
+  return c;
+}
+
+QuantizeSpec qoperatorSpec(const std::string& dir) {
+  QuantizeSpec s;
+  s.calib = dir;
+  s.format = "qoperator";
+  return s;
+}
+
+Value* u8Constant(Graph& g, const std::string& name, std::vector<uint8_t> v,
+                  std::vector<int64_t> dims) {
+  return g.addInitializer(
+      name, std::make_shared<Tensor>(Tensor::fromVector(DType::UInt8, std::move(dims), v)));
+}
+
+Value* scalar(Graph& g, const std::string& name, float v) {
+  return g.addInitializer(name, std::make_shared<Tensor>(Tensor::fromVector(
+                                    DType::Float32, std::vector<int64_t>{}, std::vector{v})));
+}
+
+Value* zero(Graph& g, const std::string& name, uint8_t v) {
+  return u8Constant(g, name, {v}, {});
+}
+
+// Runs a one-node model of a com.microsoft QLinear op on constant inputs.
+std::vector<uint8_t> runContrib(const std::string& op, const std::vector<std::string>& inputs,
+                                Model& m, std::vector<Attribute> attrs = {}) {
+  m.opsets = {{"", 13}, {kMicrosoftDomain, 1}};
+  Graph& g = m.graph;
+  std::vector<Value*> ins;
+  for (const auto& n : inputs) ins.push_back(g.findValue(n));
+  Node* n = g.addNode(op, kMicrosoftDomain, ins, {"y"}, "node");
+  for (auto& a : attrs) n->attrs.set(std::move(a));
+  g.addOutput(n->output());
+  REQUIRE(inferShapes(m));
+  auto e = exec::Executor::create(m);
+  if (!e) FAIL(e.status().message());
+  auto out = (*e)->run({});
+  if (!out) FAIL(out.status().message());
+  const exec::RtTensor& y = out->front().second;
+  REQUIRE(y.dtype() == DType::UInt8);
+  return {y.data<uint8_t>(), y.data<uint8_t>() + y.numElements()};
+}
+
+uint8_t quantizeU8(double v, double scale, int zp) {
+  return static_cast<uint8_t>(std::clamp(std::nearbyint(v / scale) + zp, 0.0, 255.0));
+}
+
+}  // namespace
+
+TEST_CASE("QOperator: convolutions and the residual Add become integer ops", "[quantize]") {
+  const std::string dir = calibDir("qoperator", 8, {1, 3, 8, 8});
+  auto m = smallCnn();
+  auto qdq = smallCnn();
+  auto out = quantizeInPlace(*m, qoperatorSpec(dir));
+  if (!out) FAIL(out.status().message());
+  QuantizeSpec plain = qoperatorSpec(dir);
+  plain.format = "qdq";
+  REQUIRE(quantizeInPlace(*qdq, plain));
+  const auto ops = opCounts(*m);
+  CHECK(ops.at("QLinearConv") == 3);
+  CHECK(ops.at("QLinearAdd") == 1);
+  CHECK(ops.count("Conv") == 0);
+  CHECK(ops.at("QuantizeLinear") == 3);    // x, and Relu's and MaxPool's outputs
+  CHECK(ops.at("DequantizeLinear") == 3);  // before Relu and MaxPool, and the output
+  CHECK(out->qoperator.converted.at("QLinearConv") == 3);
+  CHECK(m->opsetFor(kMicrosoftDomain) == 1);
+  bool reluKept = false;
+  for (const auto& k : out->qoperator.kept) reluKept = reluKept || k.op == "Relu";
+  CHECK_FALSE(reluKept);  // Relu has no integer form: not a candidate, not listed
+  CHECK(m->graph.outputs().front()->name() == "y");
+  // Integer kernels against the QDQ model's float emulation: the same grid.
+  const exec::RtTensor probe = sampleTensor({1, 3, 8, 8}, 77);
+  const exec::RtTensor a = runOne(*m, probe), b = runOne(*qdq, probe);
+  const float step = out->result.tensors.back().affine.scale;
+  float worst = 0;
+  for (int64_t i = 0; i < a.numElements(); ++i)
+    worst = std::max(worst, std::fabs(a.data<float>()[i] - b.data<float>()[i]));
+  CHECK(worst <= 1.001f * step);
+  const exec::RtTensor ref = runOne(*smallCnn(), probe);
+  CHECK(sqnrDb(ref, a) > 25);
+}
+
+TEST_CASE("QOperator models round-trip through ONNX", "[quantize]") {
+  const std::string dir = calibDir("qoperator_onnx", 4, {1, 3, 8, 8});
+  const fs::path in = fs::temp_directory_path() / "nnport_qop_in.onnx";
+  const fs::path outPath = fs::temp_directory_path() / "nnport_qop_out.onnx";
+  REQUIRE(saveModel(*smallCnn(), "", in.string(), {}));
+  ConvertOptions o;
+  o.input.weights = in.string();
+  o.output = outPath.string();
+  o.quantize = qoperatorSpec(dir);
+  auto r = convertModel(o);
+  if (!r) FAIL(r.status().message());
+  auto back = loadModelFile(outPath.string());
+  REQUIRE(back);
+  CHECK(opCounts(**back).at("QLinearAdd") == 1);
+  auto again = smallCnn();
+  REQUIRE(quantizeInPlace(*again, qoperatorSpec(dir)));
+  const exec::RtTensor probe = sampleTensor({1, 3, 8, 8}, 6);
+  const exec::RtTensor a = runOne(**back, probe), b = runOne(*again, probe);
+  for (int64_t i = 0; i < a.numElements(); ++i) CHECK(a.data<float>()[i] == b.data<float>()[i]);
+}
+
+TEST_CASE("QOperator keeps a node in QDQ form when its pattern does not fit", "[quantize]") {
+  const std::string dir = calibDir("qoperator_excl", 4, {1, 3, 8, 8});
+  auto m = smallCnn();
+  QuantizeSpec s = qoperatorSpec(dir);
+  s.options.exclude = {"add"};  // the Add stays float: conv2 and skip feed a float op
+  auto out = quantizeInPlace(*m, s);
+  REQUIRE(out);
+  const auto ops = opCounts(*m);
+  CHECK(ops.at("QLinearConv") == 3);
+  CHECK(ops.at("Add") == 1);
+  CHECK(ops.count("QLinearAdd") == 0);
+}
+
+TEST_CASE("contrib QLinear kernels follow dequantize, op, quantize", "[quantize]") {
+  SECTION("QLinearAdd and QLinearMul broadcast") {
+    for (const char* op : {"QLinearAdd", "QLinearMul"}) {
+      Model m;
+      Graph& g = m.graph;
+      u8Constant(g, "a", {0, 10, 128, 250}, {2, 2});
+      u8Constant(g, "b", {100, 200}, {2});
+      scalar(g, "as", 0.05f), zero(g, "az", 128);
+      scalar(g, "bs", 0.02f), zero(g, "bz", 150);
+      scalar(g, "cs", 0.1f), zero(g, "cz", 100);
+      const auto y = runContrib(op, {"a", "as", "az", "b", "bs", "bz", "cs", "cz"}, m);
+      const std::vector<int> a{0, 10, 128, 250}, b{100, 200};
+      for (size_t i = 0; i < 4; ++i) {
+        const double va = 0.05 * (a[i] - 128), vb = 0.02 * (b[i % 2] - 150);
+        const double want = std::string(op) == "QLinearAdd" ? va + vb : va * vb;
+        CHECK(y[i] == quantizeU8(want, 0.1, 100));
+      }
+    }
+  }
+  SECTION("QLinearConcat requantizes each input to the output's grid") {
+    Model m;
+    Graph& g = m.graph;
+    u8Constant(g, "x1", {0, 50, 100, 254}, {1, 2, 2});
+    u8Constant(g, "x2", {10, 20}, {1, 1, 2});
+    scalar(g, "ys", 0.2f), zero(g, "yz", 10);
+    scalar(g, "s1", 0.1f), zero(g, "z1", 0);
+    scalar(g, "s2", 0.4f), zero(g, "z2", 5);
+    const auto y = runContrib("QLinearConcat", {"ys", "yz", "x1", "s1", "z1", "x2", "s2", "z2"},
+                              m, {Attribute::ofInt("axis", 1)});
+    REQUIRE(y.size() == 6);
+    CHECK(y[0] == 10);
+    CHECK(y[1] == quantizeU8(5.0, 0.2, 10));
+    CHECK(y[3] == quantizeU8(25.4, 0.2, 10));
+    CHECK(y[4] == quantizeU8(0.4 * 5, 0.2, 10));
+    CHECK(y[5] == quantizeU8(0.4 * 15, 0.2, 10));
+  }
+  SECTION("QLinearGlobalAveragePool, QLinearSigmoid and QLinearLeakyRelu") {
+    Model m;
+    Graph& g = m.graph;
+    u8Constant(g, "x", {0, 40, 80, 121, 200, 255, 128, 128}, {1, 2, 2, 2});
+    scalar(g, "xs", 0.05f), zero(g, "xz", 128);
+    scalar(g, "ys", 0.01f), zero(g, "yz", 0);
+    const auto avg = runContrib("QLinearGlobalAveragePool", {"x", "xs", "xz", "ys", "yz"}, m);
+    REQUIRE(avg.size() == 2);
+    CHECK(avg[0] == 0);  // mean (0+40+80+121)/4 - 128 < 0 saturates at 0
+    CHECK(avg[1] == quantizeU8(0.05 * ((200 + 255 + 128 + 128) / 4.0 - 128), 0.01, 0));
+    Model s;
+    u8Constant(s.graph, "x", {0, 128, 255}, {3});
+    scalar(s.graph, "xs", 0.05f), zero(s.graph, "xz", 128);
+    scalar(s.graph, "ys", 1.0f / 256), zero(s.graph, "yz", 0);
+    const auto sig = runContrib("QLinearSigmoid", {"x", "xs", "xz", "ys", "yz"}, s);
+    for (size_t i = 0; i < 3; ++i) {
+      const double v = 0.05 * (std::vector<int>{0, 128, 255}[i] - 128);
+      CHECK(sig[i] == quantizeU8(1 / (1 + std::exp(-v)), 1.0 / 256, 0));
+    }
+    Model l;
+    u8Constant(l.graph, "x", {0, 128, 255}, {3});
+    scalar(l.graph, "xs", 0.05f), zero(l.graph, "xz", 128);
+    scalar(l.graph, "ys", 0.05f), zero(l.graph, "yz", 128);
+    const auto leaky = runContrib("QLinearLeakyRelu", {"x", "xs", "xz", "ys", "yz"}, l,
+                                  {Attribute::ofFloat("alpha", 0.5f)});
+    CHECK(leaky == std::vector<uint8_t>{64, 128, 255});
+  }
+}
