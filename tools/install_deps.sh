@@ -8,7 +8,7 @@ set -euo pipefail
 mode=${1:---build}
 build_pkgs=(build-essential cmake libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev
             nlohmann-json3-dev libfmt-dev catch2 libdnnl-dev)
-test_pkgs=(libonnx-testdata python3-onnx python3-numpy python3-torch python3-torchvision
+test_pkgs=(libonnx-testdata python3-onnx python3-numpy python3-torch python3-torchvision python3-sklearn
            clang clang-format libclang-rt-14-dev nodejs npm darknet python3-opencv python3-protobuf
            opencv-doc)
 pkgs=("${build_pkgs[@]}")
