@@ -8,10 +8,14 @@ namespace {
 constexpr int kVersion = 1;
 
 nlohmann::json statsJson(const TensorStats& s) {
-  nlohmann::json j = {{"min", s.min},         {"max", s.max},
-                      {"ema_min", s.emaMin},  {"ema_max", s.emaMax},
-                      {"samples", s.samples}, {"values", s.values},
-                      {"non_finite", s.nonFinite}, {"zeros", s.zeros}};
+  nlohmann::json j = {{"min", s.min},
+                      {"max", s.max},
+                      {"ema_min", s.emaMin},
+                      {"ema_max", s.emaMax},
+                      {"samples", s.samples},
+                      {"values", s.values},
+                      {"non_finite", s.nonFinite},
+                      {"zeros", s.zeros}};
   if (!s.hist.empty())
     j["histogram"] = {
         {"width", s.hist.width()}, {"first", s.hist.firstBin()}, {"counts", s.hist.counts()}};

@@ -1,9 +1,11 @@
 #include "quantize/qdq.h"
 
+#include <algorithm>
 #include <map>
 
 #include "ir/builder.h"
 #include "ir/shape_inference.h"
+#include "quantize/fuse_relu.h"
 #include "quantize/weights.h"
 
 namespace nnport::quant {
@@ -203,6 +205,12 @@ Expected<QuantizeResult> insertQdq(Model& m, const QuantPlan& plan, const Calibr
     r.outputs.push_back(w.output->name());  // before a graph output's rename
     writer.activation(w.output, *paramsOf(w.output));
     r.nodes.push_back(n->name());
+  }
+  // A fused Relu's input is no longer quantized: drop it from the report.
+  for (const std::string& name : fuseRelus(m.graph)) {
+    auto& t = r.tensors;
+    t.erase(std::remove_if(t.begin(), t.end(), [&](const auto& e) { return e.name == name; }),
+            t.end());
   }
   m.graph.removeUnusedValues(false);
   NNP_RETURN_IF_ERROR(inferShapes(m).status());

@@ -6,6 +6,7 @@
 
 #include "ir/builder.h"
 #include "ir/shape_inference.h"
+#include "quantize/fuse_relu.h"
 #include "quantize/weights.h"
 
 namespace nnport::quant {
@@ -37,16 +38,6 @@ std::optional<Dequantized> dequantizedFrom(const Value* v) {
   return d;
 }
 
-// The one QuantizeLinear that reads `v`, when nothing else does.
-Node* soleQuantizer(const Value* v) {
-  if (!v || v->isGraphOutput() || v->uses().size() != 1 || v->uses()[0].capture) return nullptr;
-  Node* q = v->uses()[0].user;
-  if (!isOp(q, "QuantizeLinear") || v->uses()[0].index != 0 || !q->input(1)) return nullptr;
-  if (!q->input(1)->isConstant() || q->input(1)->initializer()->numElements() != 1) return nullptr;
-  if (q->input(2) && !q->input(2)->isConstant()) return nullptr;
-  return q;
-}
-
 // The operands the rule quantizes, in input order; the bias is apart.
 std::vector<size_t> quantizedOperands(const Node& n, const QuantizationRule& r) {
   std::vector<size_t> out;
@@ -69,7 +60,10 @@ class Converter {
     if (!target) return "no record for " + rule.integerOp;
     for (const Attribute& a : n->attrs.all())
       if (!target->attr(a.name)) return fmt::format("{} takes no '{}'", rule.integerOp, a.name);
-    Node* q = soleQuantizer(n->output(0));
+    // A Relu left between the op and its QuantizeLinear (quantize/fuse_relu.h)
+    // is folded in: the output's grid starts at 0.
+    Node* relu = reluOnGrid(n->output(0));
+    Node* q = soleQuantizer(relu ? relu->output() : n->output(0));
     if (!q || n->numOutputs() != 1) return "its output is not quantized by one QuantizeLinear";
     std::vector<Value*> triples;
     Dequantized first, weight;
@@ -93,7 +87,7 @@ class Converter {
       if (!b) return "its bias is not int32 with scale x_scale * w_scale";
       ins.push_back(b);
     }
-    replace(n, q, rule, ins);
+    replace(n, q, relu, rule, ins);
     return "";
   }
 
@@ -142,7 +136,8 @@ class Converter {
     return d->data;
   }
 
-  void replace(Node* n, Node* q, const QuantizationRule& rule, const std::vector<Value*>& ins) {
+  void replace(Node* n, Node* q, Node* relu, const QuantizationRule& rule,
+               const std::vector<Value*>& ins) {
     Value* result = q->output();
     const std::string name = result->name(), nodeName = n->name();
     const AttributeMap attrs = n->attrs;
@@ -153,6 +148,7 @@ class Converter {
     k->output()->quant = result->quant;
     g_.replaceAllUsesWith(result, k->output());
     g_.eraseNode(q);
+    if (relu) g_.eraseNode(relu);
     g_.eraseNode(n);
     contrib_ = contrib_ || !rule.integerDomain.empty();
   }

@@ -54,9 +54,12 @@ TEST_CASE("QDQ: activations, per-channel weights and int32 biases", "[quantize]"
   auto out = quantizeInPlace(*m, specFor(dir));
   if (!out) FAIL(out.status().message());
   const auto ops = opCounts(*m);
-  // Q/DQ pairs on x, c1, r1, p1, c2, c3, y; DQ for 3 weights and 2 biases.
-  CHECK(ops.at("QuantizeLinear") == 7);
-  CHECK(ops.at("DequantizeLinear") == 12);
+  // Q/DQ pairs on x, r1, p1, c2, c3, y (c1's is dropped: conv1 -> relu1
+  // fuses, the asymmetric grid of r1 starts at 0); DQ for 3 weights and 2
+  // biases.
+  CHECK(ops.at("QuantizeLinear") == 6);
+  CHECK(ops.at("DequantizeLinear") == 11);
+  CHECK(m->graph.findNode("relu1")->input(0)->producer()->opType() == "Conv");
   CHECK(out->result.nodes.size() == 6);
   CHECK(out->result.weights == 3);
   const Graph& g = m->graph;
@@ -127,7 +130,7 @@ TEST_CASE("quantized models round-trip through ONNX and run the same", "[quantiz
   REQUIRE(r->quantization);
   auto back = loadModelFile(outPath.string());
   REQUIRE(back);
-  CHECK(opCounts(**back).at("QuantizeLinear") == 7);
+  CHECK(opCounts(**back).at("QuantizeLinear") == 6);
   auto again = smallCnn();
   REQUIRE(quantizeInPlace(*again, [&] {
     QuantizeSpec s = specFor(dir);
@@ -142,9 +145,18 @@ TEST_CASE("quantized models round-trip through ONNX and run the same", "[quantiz
   const auto j = nlohmann::json::parse(*text);
   CHECK(j["scheme"]["calib_method"] == "percentile");
   CHECK(j["samples"] == 4);
-  CHECK(j["tensors"].size() == 7);
+  CHECK(j["tensors"].size() == 6);  // c1 is fused into relu1's grid
   CHECK(j["layers"].size() == 6);
   CHECK(j["tensors"][0]["clipped_fraction"].is_number());
+}
+
+TEST_CASE("a symmetric scheme keeps the Q/DQ pair between a Conv and its Relu", "[quantize]") {
+  auto m = smallCnn();
+  QuantizeSpec s = specFor(calibDir("sym_relu", 4, {1, 3, 8, 8}));
+  s.options.scheme.activation.symmetric = true;
+  REQUIRE(quantizeInPlace(*m, s));
+  CHECK(opCounts(*m).at("QuantizeLinear") == 7);
+  CHECK(m->graph.findNode("relu1")->input(0)->producer()->opType() == "DequantizeLinear");
 }
 
 TEST_CASE("excluding a layer keeps it float and is reported", "[quantize]") {

@@ -84,8 +84,10 @@ TEST_CASE("QOperator: convolutions and the residual Add become integer ops", "[q
   CHECK(ops.at("QLinearConv") == 3);
   CHECK(ops.at("QLinearAdd") == 1);
   CHECK(ops.count("Conv") == 0);
-  CHECK(ops.at("QuantizeLinear") == 3);    // x, and Relu's and MaxPool's outputs
-  CHECK(ops.at("DequantizeLinear") == 3);  // before Relu and MaxPool, and the output
+  // conv1 takes relu1 in; MaxPool stays DQ -> MaxPool -> Q.
+  CHECK(ops.at("QuantizeLinear") == 2);    // x and MaxPool's output
+  CHECK(ops.at("DequantizeLinear") == 2);  // before MaxPool, and the output
+  CHECK(ops.count("Relu") == 0);
   CHECK(out->qoperator.converted.at("QLinearConv") == 3);
   CHECK(m->opsetFor(kMicrosoftDomain) == 1);
   bool reluKept = false;
@@ -165,8 +167,8 @@ TEST_CASE("contrib QLinear kernels follow dequantize, op, quantize", "[quantize]
     scalar(g, "ys", 0.2f), zero(g, "yz", 10);
     scalar(g, "s1", 0.1f), zero(g, "z1", 0);
     scalar(g, "s2", 0.4f), zero(g, "z2", 5);
-    const auto y = runContrib("QLinearConcat", {"ys", "yz", "x1", "s1", "z1", "x2", "s2", "z2"},
-                              m, {Attribute::ofInt("axis", 1)});
+    const auto y = runContrib("QLinearConcat", {"ys", "yz", "x1", "s1", "z1", "x2", "s2", "z2"}, m,
+                              {Attribute::ofInt("axis", 1)});
     REQUIRE(y.size() == 6);
     CHECK(y[0] == 10);
     CHECK(y[1] == quantizeU8(5.0, 0.2, 10));
