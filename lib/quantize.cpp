@@ -102,6 +102,11 @@ Expected<QuantizeOutcome> quantizeInPlace(Model& m, const QuantizeSpec& spec) {
   return out;
 }
 
+Expected<quant::QOperatorResult> prepareIntegerExecution(Model& m) {
+  if (!quant::isQuantized(m.graph)) return quant::QOperatorResult{};
+  return quant::toQOperator(m);
+}
+
 std::string quantizeReportJson(const QuantizeOutcome& o, const QuantizeSpec& spec) {
   using nlohmann::json;
   const quant::Scheme& s = spec.options.scheme;

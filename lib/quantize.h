@@ -38,6 +38,11 @@ struct QuantizeOutcome {
 // Quantizes `m` in place (a float model; one already quantized is an error).
 Expected<QuantizeOutcome> quantizeInPlace(Model& m, const QuantizeSpec& spec);
 
+// The Q/DQ patterns of a quantized model become integer ops in memory (the
+// QOperator rewrite), so the interpreter runs them on integer kernels as
+// ONNX Runtime does when it creates a session. A float model is unchanged.
+Expected<quant::QOperatorResult> prepareIntegerExecution(Model& m);
+
 // The report as JSON text, and a readable table of the worst layers.
 std::string quantizeReportJson(const QuantizeOutcome& o, const QuantizeSpec& spec);
 std::string quantizeReportTable(const QuantizeOutcome& o, size_t rows);

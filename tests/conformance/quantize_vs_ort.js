@@ -12,8 +12,9 @@
 //   - ONNX Runtime runs the float and the quantized model on the held-out
 //     set X (one batch); accuracy = argmax of the first output vs Y. A scheme
 //     fails when it loses more than --max-loss points against the float model;
-//   - nnport's interpreter (`nnport run`: QLinear ops on integer kernels,
-//     Q/DQ as written) runs the quantized model on X; it
+//   - nnport's interpreter runs the quantized model on X twice: `nnport run`
+//     (Q/DQ patterns as QLinear ops on integer kernels) and `--qdq float`
+//     (the graph as written, Q/DQ emulated in float); it
 //     fails when any output element differs from ONNX Runtime's by more than
 //     --max-steps quantization steps (the output's scale, from the report).
 // Prints one table row per scheme and a closing line
@@ -100,12 +101,15 @@ async function checkScheme(a, s, x, y, floatAcc, outName) {
   const ortOut = await runOrt(model, x);
   const acc = accuracy(ortOut, y);
   const outDir = `${base}.run`;
-  fs.rmSync(outDir, { recursive: true, force: true });
-  const run = JSON.parse(nnport(a, ['run', model, '--input', `${a.inputName}=${a.testX}`, '--json', '--output-dir', outDir]));
-  const mine = readNpy(run.outputs.find((o) => o.name === outName).file);
   const step = outputStep(report, outName);
   let steps = 0;
-  for (let i = 0; i < ortOut.data.length; i++) steps = Math.max(steps, Math.abs(mine.data[i] - ortOut.data[i]) / step);
+  for (const qdq of ['integer', 'float']) {
+    const dir = `${outDir}.${qdq}`;
+    fs.rmSync(dir, { recursive: true, force: true });
+    const run = JSON.parse(nnport(a, ['run', model, '--input', `${a.inputName}=${a.testX}`, '--qdq', qdq, '--json', '--output-dir', dir]));
+    const mine = readNpy(run.outputs.find((o) => o.name === outName).file);
+    for (let i = 0; i < ortOut.data.length; i++) steps = Math.max(steps, Math.abs(mine.data[i] - ortOut.data[i]) / step);
+  }
   const layer = report.layers.find((l) => l.graph_output) || {};
   const why = [];
   if (floatAcc - acc > a.maxLoss) why.push(`loses ${(floatAcc - acc).toFixed(2)} points`);

@@ -8,6 +8,7 @@
 #include "exec/executor.h"
 #include "lib/npy.h"
 #include "lib/pipeline.h"
+#include "lib/quantize.h"
 #include "tools/nnport/cli.h"
 #include "tools/nnport/run_inputs.h"
 
@@ -15,7 +16,7 @@ namespace nnport::cli {
 namespace {
 
 struct RunArgs {
-  std::string model, outputDir, kernels = "fast";
+  std::string model, outputDir, kernels = "fast", qdq = "integer";
   InputArgs in;
   int threads = 1;
   bool json = false;
@@ -32,6 +33,9 @@ std::string fileNameFor(const std::string& tensor) {
 int runModel(const RunArgs& a) {
   auto m = loadModelFile(a.model);
   if (!m) return reportError(m.status());
+  if (a.qdq == "integer")
+    if (auto r = prepareIntegerExecution(**m); !r)
+      return reportError(r.status().withContext(a.model));
   exec::ExecOptions opts;
   opts.kernels = a.kernels == "reference" ? exec::KernelSet::Reference : exec::KernelSet::Fast;
   opts.threads = a.threads;
@@ -75,6 +79,10 @@ void addRun(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"fast", "reference"}));
   c->add_option("--threads", args->threads, "Threads (default 1)")->check(CLI::Range(1, 256));
   c->add_flag("--json", args->json, "Print the outputs as JSON");
+  c->add_option("--qdq", args->qdq,
+                "Quantized models: integer (default: Q/DQ patterns run as QLinear ops on integer "
+                "kernels, as ONNX Runtime does) or float (the graph as written, Q/DQ emulated)")
+      ->check(CLI::IsMember({"integer", "float"}));
   c->footer(
       "Examples:\n"
       "  nnport run model.onnx --input input=x.npy --output-dir out/\n"
