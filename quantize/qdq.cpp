@@ -5,7 +5,7 @@
 
 #include "ir/builder.h"
 #include "ir/shape_inference.h"
-#include "quantize/fuse_relu.h"
+#include "quantize/fuse_activation.h"
 #include "quantize/weights.h"
 
 namespace nnport::quant {
@@ -206,8 +206,8 @@ Expected<QuantizeResult> insertQdq(Model& m, const QuantPlan& plan, const Calibr
     writer.activation(w.output, *paramsOf(w.output));
     r.nodes.push_back(n->name());
   }
-  // A fused Relu's input is no longer quantized: drop it from the report.
-  for (const std::string& name : fuseRelus(m.graph)) {
+  // A fused activation's input is no longer quantized: drop it from the report.
+  for (const std::string& name : fuseActivations(m.graph)) {
     auto& t = r.tensors;
     t.erase(std::remove_if(t.begin(), t.end(), [&](const auto& e) { return e.name == name; }),
             t.end());

@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <unordered_set>
 
 #include "ir/builder.h"
 #include "ir/shape_inference.h"
-#include "quantize/fuse_relu.h"
+#include "quantize/fuse_activation.h"
 #include "quantize/weights.h"
 
 namespace nnport::quant {
@@ -60,10 +61,10 @@ class Converter {
     if (!target) return "no record for " + rule.integerOp;
     for (const Attribute& a : n->attrs.all())
       if (!target->attr(a.name)) return fmt::format("{} takes no '{}'", rule.integerOp, a.name);
-    // A Relu left between the op and its QuantizeLinear (quantize/fuse_relu.h)
-    // is folded in: the output's grid starts at 0.
-    Node* relu = reluOnGrid(n->output(0));
-    Node* q = soleQuantizer(relu ? relu->output() : n->output(0));
+    // A Relu or Relu6 left between the op and its QuantizeLinear
+    // (quantize/fuse_activation.h) is folded in: the output's grid does it.
+    Node* act = activationOnGrid(n->output(0));
+    Node* q = soleQuantizer(act ? act->output() : n->output(0));
     if (!q || n->numOutputs() != 1) return "its output is not quantized by one QuantizeLinear";
     std::vector<Value*> triples;
     Dequantized first, weight;
@@ -87,11 +88,12 @@ class Converter {
       if (!b) return "its bias is not int32 with scale x_scale * w_scale";
       ins.push_back(b);
     }
-    replace(n, q, relu, rule, ins);
+    replace(n, q, act, rule, ins);
     return "";
   }
 
   bool usedContribOps() const { return contrib_; }
+  bool erased(const Node* n) const { return erased_.count(n) != 0; }
 
  private:
   bool weightAxisFits(const Node& n, const QuantizationRule& r, const Dequantized& d) {
@@ -136,7 +138,7 @@ class Converter {
     return d->data;
   }
 
-  void replace(Node* n, Node* q, Node* relu, const QuantizationRule& rule,
+  void replace(Node* n, Node* q, Node* act, const QuantizationRule& rule,
                const std::vector<Value*>& ins) {
     Value* result = q->output();
     const std::string name = result->name(), nodeName = n->name();
@@ -147,14 +149,17 @@ class Converter {
     k->output()->type = result->type;
     k->output()->quant = result->quant;
     g_.replaceAllUsesWith(result, k->output());
-    g_.eraseNode(q);
-    if (relu) g_.eraseNode(relu);
-    g_.eraseNode(n);
+    for (Node* gone : {q, act, n})
+      if (gone) {
+        erased_.insert(gone);
+        g_.eraseNode(gone);
+      }
     contrib_ = contrib_ || !rule.integerDomain.empty();
   }
 
   Graph& g_;
   bool contrib_ = false;
+  std::unordered_set<const Node*> erased_;  // freed: never dereferenced again
 };
 
 }  // namespace
@@ -164,6 +169,7 @@ Expected<QOperatorResult> toQOperator(Model& m) {
   NNP_ASSIGN_OR_RETURN(std::vector<Node*> order, m.graph.topologicalOrder());
   Converter c(m.graph);
   for (Node* n : order) {
+    if (c.erased(n)) continue;
     const OpSchema* s = n->schema();
     if (!s || !s->quantization || s->quantization->integerOp.empty()) continue;
     if (!n->domain().empty() && n->domain() != "ai.onnx") continue;
