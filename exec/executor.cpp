@@ -258,7 +258,7 @@ Status Executor::runStep(size_t k, std::vector<RtTensor>& slots, const RunMode& 
       o.fresh = requested[i] && !o.viewOfSlot;
       arena.record(o);
     }
-    if (observer_) observer_(*v, toPlain(outs[i]));
+    if (observer_) observer_(*v, observeBlocked_ ? outs[i] : toPlain(outs[i]));
     slots[s] = std::move(outs[i]);
   }
   return Status::ok();

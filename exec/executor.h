@@ -58,7 +58,13 @@ class Executor {
   // Runs on inputs keyed by graph input name; returns the graph outputs in
   // order. Missing, unknown or mistyped inputs are errors naming the input.
   Expected<NamedTensors> run(const std::map<std::string, RtTensor>& inputs);
-  void setObserver(Observer o) { observer_ = std::move(o); }
+  // `blockedOk`: the observer takes channel-blocked tensors as they are
+  // (RtTensor::block(); padding channels included when C is not a multiple
+  // of the block) and is spared the conversion to the plain layout.
+  void setObserver(Observer o, bool blockedOk = false) {
+    observer_ = std::move(o);
+    observeBlocked_ = blockedOk;
+  }
 
   // Non-constant graph inputs, in order.
   const std::vector<const Value*>& inputs() const { return inputs_; }
@@ -105,6 +111,7 @@ class Executor {
   std::unique_ptr<Plan> plan_;
   std::vector<NodeProfile> profile_;
   Observer observer_;
+  bool observeBlocked_ = false;
 };
 
 }  // namespace nnport::exec

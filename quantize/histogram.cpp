@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace nnport::quant {
 
@@ -66,28 +67,100 @@ void Histogram::add(const float* x, size_t n, float lo, float hi) {
   // Multiplying by the inverse can land one bin off the division at the
   // edges; the clamp keeps such a value in the outermost bin.
   const int64_t last = static_cast<int64_t>(counts_.size()) - 1;
-  const double inv = 1.0 / width_;
-  for (size_t i = 0; i < n; ++i) {
-    const float v = x[i];
-    if (!std::isfinite(v)) continue;
-    const auto b = static_cast<int64_t>(std::floor(static_cast<double>(v) * inv)) - first_;
-    ++counts_[static_cast<size_t>(std::clamp<int64_t>(b, 0, last))];
+  // The bins cover [lo, hi], so t stays within [-1, last + 1]; floor(v*inv)
+  // - first == floor(t), and truncation equals floor wherever the clamp
+  // does not decide (t >= 0), without a call to floor.
+  // Four interleaved count arrays: runs of one bin (the zeros after a Relu)
+  // would otherwise chain every increment on the one before.
+  const double inv = 1.0 / width_, first = static_cast<double>(first_);
+  const size_t bins = counts_.size();
+  constexpr size_t kWays = 4;
+  constexpr size_t kChunk = size_t{1} << 30;  // keeps the uint32 counts from wrapping
+  std::vector<uint32_t> part(kWays * bins);
+  for (size_t start = 0; start < n; start += kChunk) {
+    const size_t end = std::min(n, start + kChunk);
+    for (size_t i = start; i < end; ++i) {
+      const float v = x[i];
+      if (!std::isfinite(v)) continue;
+      const auto b = static_cast<int64_t>(static_cast<double>(v) * inv - first);
+      ++part[(i % kWays) * bins + static_cast<size_t>(std::clamp<int64_t>(b, 0, last))];
+    }
+    for (size_t w = 0; w < kWays; ++w)
+      for (size_t b = 0; b < bins; ++b) counts_[b] += std::exchange(part[w * bins + b], 0u);
   }
 }
 
-void TensorStats::add(const float* x, size_t n, bool withHistogram) {
-  float lo = std::numeric_limits<float>::infinity(), hi = -lo;
-  uint64_t bad = 0, zero = 0;
+namespace {
+
+struct Scan {
+  float lo, hi;
+  uint64_t zeros = 0, nonFinite = 0;
+};
+
+// Range and zero count in independent lanes, so the compiler can keep them
+// in vector registers (the calibration's hot loop). NaN compares false and
+// leaves lo/hi alone; infinities show in lo/hi and send the caller to the
+// careful scan.
+Scan fastScan(const float* x, size_t n) {
+  constexpr size_t kLanes = 16;
+  float lo[kLanes], hi[kLanes];
+  uint32_t zeros[kLanes] = {}, nans[kLanes] = {};
+  std::fill(lo, lo + kLanes, std::numeric_limits<float>::infinity());
+  std::fill(hi, hi + kLanes, -std::numeric_limits<float>::infinity());
+  Scan s{lo[0], hi[0]};
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (size_t l = 0; l < kLanes; ++l) {
+      const float v = x[i + l];
+      lo[l] = v < lo[l] ? v : lo[l];
+      hi[l] = v > hi[l] ? v : hi[l];
+      zeros[l] += v == 0.0f;
+      nans[l] += v != v;
+    }
+    if ((i / kLanes) % (1u << 20) == (1u << 20) - 1)  // keep the lane counters from wrapping
+      for (size_t l = 0; l < kLanes; ++l) {
+        s.zeros += std::exchange(zeros[l], 0u);
+        s.nonFinite += std::exchange(nans[l], 0u);
+      }
+  }
+  for (; i < n; ++i) {
+    const float v = x[i];
+    lo[0] = v < lo[0] ? v : lo[0];
+    hi[0] = v > hi[0] ? v : hi[0];
+    zeros[0] += v == 0.0f;
+    nans[0] += v != v;
+  }
+  for (size_t l = 0; l < kLanes; ++l) {
+    s.lo = std::min(s.lo, lo[l]);
+    s.hi = std::max(s.hi, hi[l]);
+    s.zeros += zeros[l];
+    s.nonFinite += nans[l];
+  }
+  return s;
+}
+
+Scan carefulScan(const float* x, size_t n) {
+  Scan s{std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity()};
   for (size_t i = 0; i < n; ++i) {
     const float v = x[i];
     if (!std::isfinite(v)) {
-      ++bad;
+      ++s.nonFinite;
       continue;
     }
-    zero += v == 0.0f ? 1 : 0;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
+    s.zeros += v == 0.0f ? 1 : 0;
+    s.lo = std::min(s.lo, v);
+    s.hi = std::max(s.hi, v);
   }
+  return s;
+}
+
+}  // namespace
+
+void TensorStats::add(const float* x, size_t n, bool withHistogram) {
+  Scan s = fastScan(x, n);
+  if (std::isinf(s.lo) || std::isinf(s.hi)) s = carefulScan(x, n);  // infinities, or all NaN
+  const float lo = s.lo, hi = s.hi;
+  const uint64_t bad = s.nonFinite, zero = s.zeros;
   nonFinite += bad;
   zeros += zero;
   values += n;

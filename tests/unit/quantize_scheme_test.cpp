@@ -93,6 +93,28 @@ TEST_CASE("non-finite values are counted, not binned", "[quantize]") {
   CHECK(st.hist.total() == 2);
 }
 
+TEST_CASE("the vectorized scan agrees with the careful one", "[quantize]") {
+  // 37 values (two 16-lane blocks and a tail): NaN only (fast path), then
+  // an infinity too (careful path); extremes in the tail and in lane 15.
+  std::vector<float> v(37);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i % 5) - 1.0f;
+  v[15] = -7.5f, v[36] = 9.25f, v[20] = NAN;
+  for (bool inf : {false, true}) {
+    if (inf) v[3] = -INFINITY;
+    TensorStats st;
+    st.add(v.data(), v.size(), false);
+    CHECK(st.min == -7.5f);
+    CHECK(st.max == 9.25f);
+    CHECK(st.nonFinite == (inf ? 2u : 1u));
+    CHECK(st.zeros == 7u);  // i % 5 == 1 for eight i below 37; v[36] is overwritten
+  }
+  TensorStats empty;
+  const float nan[] = {NAN, NAN};
+  empty.add(nan, 2, true);
+  CHECK(empty.samples == 0);
+  CHECK(empty.nonFinite == 2);
+}
+
 TEST_CASE("calibration methods clip outliers that minmax keeps", "[quantize]") {
   std::mt19937 gen(11);
   std::normal_distribution<float> d(0.0f, 1.0f);
