@@ -48,7 +48,7 @@ void Histogram::cover(int64_t lo, int64_t hi) {
   first_ = newFirst;
 }
 
-void Histogram::add(const float* x, size_t n, float lo, float hi) {
+void Histogram::add(const float* x, size_t n, float lo, float hi, bool allFinite) {
   if (n == 0 || !(lo <= hi)) return;
   if (counts_.empty()) {
     // Start with the first sample's range in half the bins, leaving room.
@@ -70,20 +70,32 @@ void Histogram::add(const float* x, size_t n, float lo, float hi) {
   // The bins cover [lo, hi], so t stays within [-1, last + 1]; floor(v*inv)
   // - first == floor(t), and truncation equals floor wherever the clamp
   // does not decide (t >= 0), without a call to floor.
-  // Four interleaved count arrays: runs of one bin (the zeros after a Relu)
-  // would otherwise chain every increment on the one before.
+  // Bin indices are computed a block at a time (a loop the compiler
+  // vectorizes; clamping before truncation gives the same bins), then
+  // counted into four interleaved arrays: runs of one bin (the zeros after a
+  // Relu) would otherwise chain every increment on the one before.
   const double inv = 1.0 / width_, first = static_cast<double>(first_);
+  const double top = static_cast<double>(last);
   const size_t bins = counts_.size();
-  constexpr size_t kWays = 4;
+  constexpr size_t kWays = 4, kBlock = 256;
   constexpr size_t kChunk = size_t{1} << 30;  // keeps the uint32 counts from wrapping
   std::vector<uint32_t> part(kWays * bins);
+  uint32_t idx[kBlock];
   for (size_t start = 0; start < n; start += kChunk) {
     const size_t end = std::min(n, start + kChunk);
-    for (size_t i = start; i < end; ++i) {
-      const float v = x[i];
-      if (!std::isfinite(v)) continue;
-      const auto b = static_cast<int64_t>(static_cast<double>(v) * inv - first);
-      ++part[(i % kWays) * bins + static_cast<size_t>(std::clamp<int64_t>(b, 0, last))];
+    for (size_t b0 = start; b0 < end; b0 += kBlock) {
+      const size_t m = std::min(kBlock, end - b0);
+      for (size_t j = 0; j < m; ++j) {
+        double t = static_cast<double>(x[b0 + j]) * inv - first;
+        t = t > 0 ? t : 0;  // NaN lands at 0 here and is dropped below
+        idx[j] = static_cast<uint32_t>(t < top ? t : top);
+      }
+      if (allFinite) {
+        for (size_t j = 0; j < m; ++j) ++part[(j % kWays) * bins + idx[j]];
+      } else {
+        for (size_t j = 0; j < m; ++j)
+          if (std::isfinite(x[b0 + j])) ++part[(j % kWays) * bins + idx[j]];
+      }
     }
     for (size_t w = 0; w < kWays; ++w)
       for (size_t b = 0; b < bins; ++b) counts_[b] += std::exchange(part[w * bins + b], 0u);
@@ -173,7 +185,7 @@ void TensorStats::add(const float* x, size_t n, bool withHistogram) {
     emaMax += kEmaConstant * (hi - emaMax);
   }
   ++samples;
-  if (withHistogram) hist.add(x, n, lo, hi);
+  if (withHistogram) hist.add(x, n, lo, hi, bad == 0);
 }
 
 }  // namespace nnport::quant

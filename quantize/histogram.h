@@ -19,7 +19,8 @@ class Histogram {
  public:
   static constexpr int64_t kMaxBins = 2048;
 
-  void add(const float* x, size_t n, float lo, float hi);  // lo/hi: the finite min/max of x
+  // lo/hi: the finite min/max of x; allFinite: x holds no NaN or infinity.
+  void add(const float* x, size_t n, float lo, float hi, bool allFinite = false);
   bool empty() const { return counts_.empty(); }
   double width() const { return width_; }
   int64_t firstBin() const { return first_; }

@@ -71,6 +71,9 @@ class Converter {
     for (size_t i : quantizedOperands(*n, rule)) {
       auto d = dequantizedFrom(n->input(i));
       if (!d) return fmt::format("operand {} is not read through a DequantizeLinear", i);
+      const DType t = d->data->type.dtype;
+      if (t != DType::Int8 && t != DType::UInt8)
+        return fmt::format("operand {} is {}, not int8 or uint8", i, dtypeName(t));
       const bool isWeight = static_cast<int>(i) == rule.weight;
       if (d->axis >= 0 && (!isWeight || !weightAxisFits(*n, rule, *d)))
         return fmt::format("operand {} is quantized per axis {}", i, d->axis);

@@ -31,6 +31,12 @@ Expected<Scalar> scalarParams(const KernelContext& ctx, size_t si, size_t zi) {
   return Scalar{s->floatAt(0), z ? static_cast<double>(z->intAt(0)) : 0.0};
 }
 
+// Input i, or an error when it was omitted.
+Expected<const RtTensor*> required(const KernelContext& ctx, size_t i) {
+  if (!ctx.input(i)) return ctx.error("input {} is missing", i);
+  return ctx.input(i);
+}
+
 template <typename Q>
 Q requantize(double real, const Scalar& y) {
   return saturateTo<Q>(roundHalfEven(real / y.scale) + y.zero);
@@ -38,7 +44,8 @@ Q requantize(double real, const Scalar& y) {
 
 template <bool kMul>
 Status qlinearBinary(KernelContext& ctx) {
-  const RtTensor& a = *ctx.input(0);
+  NNP_ASSIGN_OR_RETURN(const RtTensor* pa0, required(ctx, 0));
+  const RtTensor& a = *pa0;
   const RtTensor* b = ctx.input(3);
   if (!b || b->dtype() != a.dtype()) return ctx.error("A and B must have one quantized type");
   NNP_ASSIGN_OR_RETURN(Scalar pa, scalarParams(ctx, 1, 2));
@@ -64,7 +71,8 @@ Status qlinearBinary(KernelContext& ctx) {
 }
 
 Status qlinearGlobalAveragePool(KernelContext& ctx) {
-  const RtTensor& x = *ctx.input(0);
+  NNP_ASSIGN_OR_RETURN(const RtTensor* px0, required(ctx, 0));
+  const RtTensor& x = *px0;
   if (x.rank() < 3) return ctx.error("input rank {} is below 3", x.rank());
   NNP_ASSIGN_OR_RETURN(Scalar px, scalarParams(ctx, 1, 2));
   NNP_ASSIGN_OR_RETURN(Scalar py, scalarParams(ctx, 3, 4));
@@ -97,6 +105,8 @@ Status qlinearConcat(KernelContext& ctx) {
   if (ctx.numInputs() < 5 || (ctx.numInputs() - 2) % 3 != 0)
     return ctx.error("expects Y_scale, Y_zero_point and (X, scale, zero point) triples");
   NNP_ASSIGN_OR_RETURN(Scalar py, scalarParams(ctx, 0, 1));
+  for (size_t i = 2; i < ctx.numInputs(); i += 3)
+    if (!ctx.input(i)) return ctx.error("input {} is missing", i);
   const RtTensor& first = *ctx.input(2);
   const auto rank = static_cast<int64_t>(first.rank());
   auto axis = normalizedAxis(ctx.attrInt("axis"), rank);
@@ -139,7 +149,8 @@ Status qlinearConcat(KernelContext& ctx) {
 
 template <typename F>
 Status qlinearUnary(KernelContext& ctx, F f) {
-  const RtTensor& x = *ctx.input(0);
+  NNP_ASSIGN_OR_RETURN(const RtTensor* px0, required(ctx, 0));
+  const RtTensor& x = *px0;
   NNP_ASSIGN_OR_RETURN(Scalar px, scalarParams(ctx, 1, 2));
   NNP_ASSIGN_OR_RETURN(Scalar py, scalarParams(ctx, 3, 4));
   RtTensor& y = ctx.allocateOutput(0, x.dtype(), x.dims(), false);

@@ -16,6 +16,7 @@ void registerReshapeOps(OpRegistry& r);
 void registerShapeOps(OpRegistry& r);
 void registerConstantOps(OpRegistry& r);
 void registerDataMovementOps(OpRegistry& r);
+void registerConcatOps(OpRegistry& r);
 void registerGatherScatterOps(OpRegistry& r);
 void registerResizeOps(OpRegistry& r);
 void registerMiscOps(OpRegistry& r);
@@ -34,6 +35,7 @@ void registerAllOps(OpRegistry& r) {
   registerShapeOps(r);
   registerConstantOps(r);
   registerDataMovementOps(r);
+  registerConcatOps(r);
   registerGatherScatterOps(r);
   registerResizeOps(r);
   registerMiscOps(r);

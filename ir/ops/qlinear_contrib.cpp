@@ -41,9 +41,10 @@ Status inferQLinearGlobalPool(InferenceContext& ctx) {
 // The data operands are inputs 2, 5, 8, ... (after Y_scale, Y_zero_point).
 Status inferQLinearConcat(InferenceContext& ctx) {
   if (ctx.numInputs() < 5 || (ctx.numInputs() - 2) % 3 != 0)
-    return ctx.error("takes Y_scale, Y_zero_point and (X, X_scale, X_zero_point) triples, not {} "
-                     "inputs",
-                     ctx.numInputs());
+    return ctx.error(
+        "takes Y_scale, Y_zero_point and (X, X_scale, X_zero_point) triples, not {} "
+        "inputs",
+        ctx.numInputs());
   std::vector<size_t> data;
   for (size_t i = 2; i < ctx.numInputs(); i += 3) data.push_back(i);
   return inferConcatOf(ctx, data);

@@ -10,6 +10,7 @@
 #include "lib/pipeline.h"
 #include "quantize/plan.h"
 #include "support/atomic_file.h"
+#include "tests/unit/pass_test_util.h"
 #include "tests/unit/quantize_test_util.h"
 
 using namespace nnport;
@@ -17,12 +18,6 @@ using namespace nnport::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::map<std::string, int> opCounts(const Model& m) {
-  std::map<std::string, int> c;
-  for (const Node* n : m.graph.nodes()) ++c[n->opType()];
-  return c;
-}
 
 QuantizeSpec specFor(const std::string& dir) {
   QuantizeSpec s;

@@ -9,6 +9,7 @@
 
 #include "lib/pipeline.h"
 #include "quantize/qoperator.h"
+#include "tests/unit/pass_test_util.h"
 #include "tests/unit/quantize_test_util.h"
 
 using namespace nnport;
@@ -16,12 +17,6 @@ using namespace nnport::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::map<std::string, int> opCounts(const Model& m) {
-  std::map<std::string, int> c;
-  for (const Node* n : m.graph.nodes()) ++c[n->opType()];
-  return c;
-}
 
 QuantizeSpec qoperatorSpec(const std::string& dir) {
   QuantizeSpec s;
