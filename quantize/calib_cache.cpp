@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
 namespace nnport::quant {
 namespace {
 
@@ -22,24 +26,58 @@ nlohmann::json statsJson(const TensorStats& s) {
   return j;
 }
 
-TensorStats statsOf(const nlohmann::json& j) {
-  TensorStats s;
-  s.min = j.at("min").get<float>();
-  s.max = j.at("max").get<float>();
-  s.emaMin = j.at("ema_min").get<double>();
-  s.emaMax = j.at("ema_max").get<double>();
-  s.samples = j.at("samples").get<uint64_t>();
-  s.values = j.at("values").get<uint64_t>();
-  s.nonFinite = j.at("non_finite").get<uint64_t>();
-  s.zeros = j.at("zeros").get<uint64_t>();
-  if (j.contains("histogram")) {
-    const auto& h = j.at("histogram");
-    auto counts = h.at("counts").get<std::vector<uint64_t>>();
-    const double width = h.at("width").get<double>();
-    if (!(width > 0) || counts.empty() || counts.size() > Histogram::kMaxBins)
-      throw std::invalid_argument("a histogram has no width or a bad bin count");
-    s.hist.assign(width, h.at("first").get<int64_t>(), std::move(counts));
+using nlohmann::json;
+
+[[noreturn]] void bad(const std::string& what) {
+  throw std::invalid_argument(what);
+}
+
+// A finite number within float range (every statistic is a float32 value or
+// an average of them).
+double real(const json& j, const char* key) {
+  const json& v = j.at(key);
+  if (!v.is_number()) bad(fmt::format("'{}' is not a number", key));
+  const double d = v.get<double>();
+  if (!std::isfinite(d) || std::fabs(d) > std::numeric_limits<float>::max())
+    bad(fmt::format("'{}' is out of range", key));
+  return d;
+}
+
+uint64_t count(const json& j, const char* key) {
+  const json& v = j.at(key);
+  if (!v.is_number_unsigned()) bad(fmt::format("'{}' is not a count", key));
+  return v.get<uint64_t>();
+}
+
+void readHistogram(const json& h, Histogram& out) {
+  const double width = real(h, "width");
+  const json& first = h.at("first");
+  if (!(width > 0) || !first.is_number_integer() || std::fabs(first.get<double>()) > 0x1p40)
+    bad("a histogram has a bad width or first bin");
+  std::vector<uint64_t> counts;
+  uint64_t total = 0;
+  for (const json& c : h.at("counts")) {
+    if (!c.is_number_unsigned()) bad("a histogram count is not a count");
+    counts.push_back(c.get<uint64_t>());
+    total += counts.back();
   }
+  if (counts.empty() || counts.size() > Histogram::kMaxBins || total == 0)
+    bad("a histogram has no bins, too many, or no values");
+  out.assign(width, first.get<int64_t>(), std::move(counts));
+}
+
+TensorStats statsOf(const json& j) {
+  TensorStats s;
+  s.min = static_cast<float>(real(j, "min"));
+  s.max = static_cast<float>(real(j, "max"));
+  s.emaMin = real(j, "ema_min");
+  s.emaMax = real(j, "ema_max");
+  s.samples = count(j, "samples");
+  s.values = count(j, "values");
+  s.nonFinite = count(j, "non_finite");
+  s.zeros = count(j, "zeros");
+  if (s.samples > 0 && !(s.min <= s.max)) bad("min is above max");
+  if (j.contains("histogram")) readHistogram(j.at("histogram"), s.hist);
   return s;
 }
 
@@ -69,7 +107,7 @@ Expected<Calibration> calibrationFromJson(const std::string& text) {
     if (j.value("nnport_calibration", 0) != kVersion)
       return Status::invalid("not an nnport calibration cache of version {}", kVersion);
     Calibration c;
-    c.samples = j.at("samples").get<size_t>();
+    c.samples = count(j, "samples");
     for (const auto& [name, stats] : j.at("tensors").items()) c.tensors[name] = statsOf(stats);
     return c;
   } catch (const std::exception& e) {

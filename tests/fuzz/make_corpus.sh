@@ -40,7 +40,7 @@ frame() {
 }
 
 mkdir -p "$corpus/onnx" "$corpus/ir" "$corpus/npy" "$corpus/nnir" "$corpus/darknet" "$corpus/caffe" \
-  "$corpus/tensorflow"
+  "$corpus/tensorflow" "$corpus/calib_cache"
 copied=0
 for t in "${tests[@]}"; do
   if [[ -f $nodes/$t/model.onnx ]]; then
@@ -62,6 +62,12 @@ echo "onnx seeds: $copied from $data"
 if /usr/bin/python3 "$(dirname "$0")/../hostile/onnx_seeds.py" "$corpus/onnx"; then
   echo "onnx seeds: $(ls "$corpus/onnx" | grep -c '^seed_') from tests/hostile/onnx_seeds.py"
 fi
+
+# Calibration cache seeds: entries as `--calib-cache` writes them.
+cat > "$corpus/calib_cache/two_tensors.json" <<'JSON'
+{"nnport_calibration":1,"samples":2,"tensors":{"x":{"ema_max":1.5,"ema_min":-1.0,"histogram":{"counts":[3,0,5,1],"first":-2,"width":0.5},"max":1.5,"min":-1.0,"non_finite":0,"samples":2,"values":9,"zeros":2},"y":{"ema_max":0.0,"ema_min":0.0,"max":0.0,"min":0.0,"non_finite":0,"samples":0,"values":0,"zeros":0}}}
+JSON
+echo "calib_cache seeds: 1"
 
 # .npy seeds: a few dtypes, ranks and header versions.
 /usr/bin/python3 - "$corpus/npy" <<'PY'

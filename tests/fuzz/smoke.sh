@@ -51,6 +51,7 @@ run fuzz_onnx_reader "$corpus/onnx"
 run fuzz_run_model "$corpus/onnx"
 run fuzz_ir_reader "$corpus/ir" -dict="$here/ir.dict"
 run fuzz_npy "$corpus/npy"
+run fuzz_calib_cache "$corpus/calib_cache" -max_len=65536
 run fuzz_nnir "$corpus/nnir" -max_len=65536
 run fuzz_darknet "$corpus/darknet" -max_len=65536
 run fuzz_caffe "$corpus/caffe" -max_len=65536
