@@ -59,8 +59,17 @@ class Converter {
     const QuantizationRule& rule = *n->schema()->quantization;
     const OpSchema* target = OpRegistry::instance().find(rule.integerDomain, rule.integerOp);
     if (!target) return "no record for " + rule.integerOp;
-    for (const Attribute& a : n->attrs.all())
-      if (!target->attr(a.name)) return fmt::format("{} takes no '{}'", rule.integerOp, a.name);
+    AttributeMap attrs;
+    for (const Attribute& a : n->attrs.all()) {
+      const AttrSpec* own = n->schema()->attr(a.name);
+      if (target->attr(a.name))
+        attrs.set(a);
+      else if (!own || !own->defaultValue || !(*own->defaultValue == a))
+        return fmt::format("{} takes no '{}'", rule.integerOp, a.name);
+    }
+    if (n->opType() == "Gemm" &&
+        (n->attrFloat("alpha") != 1 || n->attrFloat("beta") != 1 || n->attrInt("transA") != 0))
+      return "QGemm is written for alpha = beta = 1 and an untransposed A";
     // A Relu or Relu6 left between the op and its QuantizeLinear
     // (quantize/fuse_activation.h) is folded in: the output's grid does it.
     Node* act = activationOnGrid(n->output(0));
@@ -81,17 +90,22 @@ class Converter {
       if (i == 0) first = *d;
       triples.insert(triples.end(), {d->data, d->scale, zeroOf(*d)});
     }
-    std::vector<Value*> ins;
-    const std::vector<Value*> out{q->input(1), zeroOrDefault(q)};
-    if (rule.outputParamsFirst) ins = out;
-    ins.insert(ins.end(), triples.begin(), triples.end());
-    if (!rule.outputParamsFirst) ins.insert(ins.end(), out.begin(), out.end());
+    std::vector<Value*> bias;
     if (rule.bias >= 0 && n->input(static_cast<size_t>(rule.bias))) {
       Value* b = integerBias(n->input(static_cast<size_t>(rule.bias)), first, weight);
       if (!b) return "its bias is not int32 with scale x_scale * w_scale";
-      ins.push_back(b);
+      bias.push_back(b);
     }
-    replace(n, q, act, rule, ins);
+    const std::vector<Value*> out{q->input(1), zeroOrDefault(q)};
+    std::vector<Value*> ins;
+    using Layout = QuantizationRule::IntegerLayout;
+    const Layout layout = rule.integerLayout;
+    if (layout == Layout::OutputFirst) ins = out;
+    ins.insert(ins.end(), triples.begin(), triples.end());
+    if (layout == Layout::BiasThenOutput) ins.insert(ins.end(), bias.begin(), bias.end());
+    if (layout != Layout::OutputFirst) ins.insert(ins.end(), out.begin(), out.end());
+    if (layout != Layout::BiasThenOutput) ins.insert(ins.end(), bias.begin(), bias.end());
+    replace(n, q, act, rule, ins, attrs);
     return "";
   }
 
@@ -142,10 +156,9 @@ class Converter {
   }
 
   void replace(Node* n, Node* q, Node* act, const QuantizationRule& rule,
-               const std::vector<Value*>& ins) {
+               const std::vector<Value*>& ins, const AttributeMap& attrs) {
     Value* result = q->output();
     const std::string name = result->name(), nodeName = n->name();
-    const AttributeMap attrs = n->attrs;
     g_.renameValue(result, g_.uniqueName(name + "_replaced"));
     Node* k = g_.addNode(rule.integerOp, rule.integerDomain, ins, {name}, nodeName);
     k->attrs = attrs;

@@ -1,4 +1,4 @@
-// ONNX Runtime's quantized contrib ops (com.microsoft): QLinearAdd,
+// ONNX Runtime's quantized contrib ops (com.microsoft): QGemm, QLinearAdd,
 // QLinearMul, QLinearGlobalAveragePool, QLinearConcat, QLinearSigmoid and
 // QLinearLeakyRelu. Each dequantizes its operands exactly (integer minus
 // zero point, times scale), applies the op and requantizes to the output's
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "exec/kernels/broadcast.h"
+#include "exec/kernels/integer_ops.h"
 #include "exec/kernels/quant_util.h"
 #include "ir/ops/registry.h"
 
@@ -67,6 +68,66 @@ Status qlinearBinary(KernelContext& ctx) {
     }
   });
   if (!ok) return ctx.unsupported("no kernel for {}", dtypeName(a.dtype()));
+  return Status::ok();
+}
+
+// A 2-D 8-bit tensor transposed (QGemm's transA/transB).
+RtTensor transposed8(const RtTensor& t) {
+  RtTensor out = RtTensor::allocate(t.dtype(), {t.dim(1), t.dim(0)});
+  const uint8_t* in = t.raw();
+  uint8_t* o = out.raw();
+  for (int64_t r = 0; r < t.dim(0); ++r)
+    for (int64_t c = 0; c < t.dim(1); ++c) o[c * t.dim(0) + r] = in[r * t.dim(1) + c];
+  return out;
+}
+
+// QGemm: Y = alpha * a_scale * b_scale[n] * ((A - a_zero_point)' (B - b_zero_point)' + C)
+// with C int32 in the accumulator's scale; requantized to y_scale and
+// y_zero_point when y_scale is given, else float32. b's scale and zero
+// point are per tensor or per output column n.
+Status qGemm(KernelContext& ctx) {
+  for (size_t i : {0, 1, 2, 3, 4})
+    if (!ctx.input(i)) return ctx.error("input {} is missing", i);
+  const RtTensor &a = *ctx.input(0), &b = *ctx.input(3);
+  const auto is8bit = [](const RtTensor& t) {
+    return t.rank() == 2 && (t.dtype() == DType::UInt8 || t.dtype() == DType::Int8);
+  };
+  if (!is8bit(a) || !is8bit(b)) return ctx.error("A and B must be 2-D int8 or uint8");
+  const RtTensor at = ctx.attrInt("transA") ? transposed8(a) : a;
+  const RtTensor bt = ctx.attrInt("transB") ? transposed8(b) : b;
+  NNP_ASSIGN_OR_RETURN(RtTensor acc, integerMatMul(ctx, at, ctx.input(2), bt, ctx.input(5)));
+  const int64_t m = acc.dim(0), n = acc.dim(1);
+  NNP_ASSIGN_OR_RETURN(Scalar pa, scalarParams(ctx, 1, 2));
+  const RtTensor& bs = *ctx.input(4);
+  const RtTensor* c = ctx.input(6);
+  if (bs.numElements() != 1 && bs.numElements() != n)
+    return ctx.error("b_scale has {} values for {} columns", bs.numElements(), n);
+  if (c && (c->dtype() != DType::Int32 ||
+            (c->numElements() != 1 && c->numElements() != n && c->numElements() != m * n)))
+    return ctx.error("C must be int32 with 1, {} or {} values", n, m * n);
+  const double alpha = ctx.attrFloat("alpha");
+  std::vector<double> real(static_cast<size_t>(m * n));
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      const int64_t k = i * n + j;
+      double sum = acc.data<int32_t>()[k];
+      if (c) sum += c->data<int32_t>()[c->numElements() == 1 ? 0 : c->numElements() == n ? j : k];
+      real[static_cast<size_t>(k)] =
+          alpha * pa.scale * bs.floatAt(bs.numElements() == 1 ? 0 : j) * sum;
+    }
+  if (!ctx.input(7)) {
+    float* y = ctx.allocateOutput(0, DType::Float32, {m, n}, false).data<float>();
+    for (size_t k = 0; k < real.size(); ++k) y[k] = static_cast<float>(real[k]);
+    return Status::ok();
+  }
+  NNP_ASSIGN_OR_RETURN(Scalar py, scalarParams(ctx, 7, 8));
+  const DType out = ctx.input(8) ? ctx.input(8)->dtype() : DType::UInt8;
+  RtTensor& y = ctx.allocateOutput(0, out, {m, n}, false);
+  const bool ok = dispatchQuantized(out, [&](auto q) {
+    using Q = decltype(q);
+    for (size_t k = 0; k < real.size(); ++k) y.data<Q>()[k] = requantize<Q>(real[k], py);
+  });
+  if (!ok) return ctx.unsupported("no kernel for {} output", dtypeName(out));
   return Status::ok();
 }
 
@@ -186,6 +247,7 @@ Status qlinearLeakyRelu(KernelContext& ctx) {
 
 void registerQLinearContribKernels(KernelRegistry& r) {
   const KernelSet ref = KernelSet::Reference;
+  r.add("QGemm", qGemm, ref, kMicrosoftDomain);
   r.add("QLinearAdd", qlinearBinary<false>, ref, kMicrosoftDomain);
   r.add("QLinearMul", qlinearBinary<true>, ref, kMicrosoftDomain);
   r.add("QLinearGlobalAveragePool", qlinearGlobalAveragePool, ref, kMicrosoftDomain);

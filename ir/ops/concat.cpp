@@ -81,7 +81,8 @@ void registerConcatOps(OpRegistry& r) {
       .output("concat_result")
       .requiredAttr("axis", AttrKind::Int)
       .traits(kShapeOp)
-      .quantization(allInputsQuantization().integerForm("QLinearConcat", kMicrosoftDomain, true))
+      .quantization(allInputsQuantization().integerForm(
+          "QLinearConcat", kMicrosoftDomain, QuantizationRule::IntegerLayout::OutputFirst))
       .transposeRule(TransposeRule::Concat)
       .infer(inferConcat);
 }

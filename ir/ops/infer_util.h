@@ -53,6 +53,10 @@ Expected<std::vector<bool>> axisMask(const InferenceContext& ctx, const std::vec
 Expected<Shape> broadcastShapes(const InferenceContext& ctx,
                                 const std::vector<const Shape*>& shapes);
 
+// Output 0 is Gemm's [M, N] from A (input ai), B (bi) and the optional C
+// (ci), with the transA/transB attributes; typed outDType.
+Status inferGemmOf(InferenceContext& ctx, size_t ai, size_t bi, size_t ci, DType outDType);
+
 // Output 0 is the concatenation of `inputs` along the axis attribute
 // (Concat, and QLinearConcat's data operands).
 Status inferConcatOf(InferenceContext& ctx, const std::vector<size_t>& inputs);

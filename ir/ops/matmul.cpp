@@ -55,10 +55,17 @@ CostFn matMulMacs(size_t ai) {
 // broadcasts unidirectionally to [M, N].
 Status inferGemm(InferenceContext& ctx) {
   const TensorType* a = ctx.inputType(0);
-  const TensorType* b = ctx.inputType(1);
-  if (!a || !b) return Status::ok();
+  return inferGemmOf(ctx, 0, 1, 2, a ? a->dtype : DType::Undefined);
+}
+
+}  // namespace
+
+Status inferGemmOf(InferenceContext& ctx, size_t ai, size_t bi, size_t ci, DType outDType) {
+  const TensorType* a = ctx.inputType(ai);
+  const TensorType* b = ctx.inputType(bi);
+  if (!a || !b || outDType == DType::Undefined) return Status::ok();
   if (!a->shape.rankKnown() || !b->shape.rankKnown()) {
-    ctx.setOutput(0, a->dtype, Shape({Dim(), Dim()}));
+    ctx.setOutput(0, outDType, Shape({Dim(), Dim()}));
     return Status::ok();
   }
   if (a->shape.rank() != 2) return ctx.error("A must be 2-D, got shape {}", a->shape.str());
@@ -70,7 +77,7 @@ Status inferGemm(InferenceContext& ctx) {
   const Dim& n = b->shape[tb ? 0 : 1];
   if (ka.isStatic() && kb.isStatic() && ka.value != kb.value)
     return ctx.error("inner dimensions differ: {} vs {}", ka.value, kb.value);
-  if (const TensorType* c = ctx.inputType(2); c && c->shape.rankKnown()) {
+  if (const TensorType* c = ctx.inputType(ci); c && c->shape.rankKnown()) {
     if (c->shape.rank() > 2) return ctx.error("C must have rank <= 2, got {}", c->shape.rank());
     const Dim* target[2] = {&m, &n};
     const size_t off = 2 - c->shape.rank();
@@ -82,9 +89,11 @@ Status inferGemm(InferenceContext& ctx) {
                          n.str());
     }
   }
-  ctx.setOutput(0, a->dtype, Shape({m, n}));
+  ctx.setOutput(0, outDType, Shape({m, n}));
   return Status::ok();
 }
+
+namespace {
 
 int64_t gemmMacs(const Node& n) {
   const Value* a = n.input(0);
@@ -268,8 +277,11 @@ void registerMatMulOps(OpRegistry& r) {
       .attr("transB", int64_t{0})
       .traits(kQuantizable | kFusedActivation)
       // B is [K, N], or [N, K] with transB: the output features N.
-      .quantization(weightedQuantization(
-          1, 2, [](const Node& n) { return n.attrInt("transB") ? int64_t{0} : int64_t{1}; }))
+      .quantization(
+          weightedQuantization(
+              1, 2, [](const Node& n) { return n.attrInt("transB") ? int64_t{0} : int64_t{1}; })
+              .integerForm("QGemm", kMicrosoftDomain,
+                           QuantizationRule::IntegerLayout::BiasThenOutput))
       .infer(inferGemm)
       .macs(gemmMacs);
   r.add("MatMulInteger")

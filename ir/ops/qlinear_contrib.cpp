@@ -1,5 +1,5 @@
 // ONNX Runtime's quantized contrib ops (domain com.microsoft), the integer
-// forms of Add, Mul, GlobalAveragePool, Concat, Sigmoid and LeakyRelu that
+// forms of Gemm, Add, Mul, GlobalAveragePool, Concat, Sigmoid and LeakyRelu that
 // `nnport quantize --format qoperator` writes and ONNX Runtime runs. Each
 // takes its data operands as (x, x_scale, x_zero_point) triples and the
 // output's (y_scale, y_zero_point); the output has the data's type.
@@ -48,6 +48,14 @@ Status inferQLinearConcat(InferenceContext& ctx) {
   std::vector<size_t> data;
   for (size_t i = 2; i < ctx.numInputs(); i += 3) data.push_back(i);
   return inferConcatOf(ctx, data);
+}
+
+// [M, N] like Gemm (A input 0, B input 3, C input 6): the y zero point's
+// type, uint8 with a y scale alone, float32 without a y scale.
+Status inferQGemm(InferenceContext& ctx) {
+  DType out = DType::Float32;
+  if (ctx.hasInput(7)) out = ctx.hasInput(8) ? ctx.inputDType(8) : DType::UInt8;
+  return inferGemmOf(ctx, 0, 3, 6, out);
 }
 
 OpSchemaBuilder unaryQLinear(OpRegistry& r, const char* op) {
@@ -101,6 +109,23 @@ void registerQLinearContribOps(OpRegistry& r) {
       .requiredAttr("axis", AttrKind::Int)
       .traits(kQuantizable)
       .infer(inferQLinearConcat);
+  r.add("QGemm", kMicrosoftDomain)
+      .since(1)
+      .input("A")
+      .input("a_scale")
+      .input("a_zero_point")
+      .input("B")
+      .input("b_scale")
+      .input("b_zero_point")
+      .optionalInput("C")
+      .optionalInput("y_scale")
+      .optionalInput("y_zero_point")
+      .output("Y")
+      .attr("alpha", 1.0f)
+      .attr("transA", int64_t{0})
+      .attr("transB", int64_t{0})
+      .traits(kQuantizable)
+      .infer(inferQGemm);
   unaryQLinear(r, "QLinearSigmoid");
   unaryQLinear(r, "QLinearLeakyRelu").attr("alpha", 0.01f);
 }

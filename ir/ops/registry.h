@@ -67,18 +67,24 @@ struct QuantizationRule {
   // attribute moves it (Gemm's transB), else the fixed axis.
   std::function<int64_t(const Node&)> weightAxis;
   // The QOperator form (`--format qoperator`): the integer op that replaces
-  // DequantizeLinear -> op -> QuantizeLinear, with the float op's attributes.
-  // Its operands: (x, x_scale, x_zero_point) for every quantized input in
-  // order, then the output's (y_scale, y_zero_point), then the int32 bias;
-  // with `outputParamsFirst` the output's pair comes first (QLinearConcat).
-  // Empty op: the op stays in QDQ form.
+  // DequantizeLinear -> op -> QuantizeLinear, with the float op's attributes
+  // (those at their default may be dropped). Its operands: (x, x_scale,
+  // x_zero_point) for every quantized input in order, then, by `layout`,
+  // the output's (y_scale, y_zero_point) and the int32 bias. Empty op: the
+  // op stays in QDQ form.
+  enum class IntegerLayout {
+    OutputThenBias,  // QLinearConv, QLinearMatMul, QLinearAdd, ...
+    OutputFirst,     // QLinearConcat: the output's pair before the inputs
+    BiasThenOutput,  // QGemm: C before y_scale, y_zero_point
+  };
   std::string integerOp, integerDomain;
-  bool outputParamsFirst = false;
+  IntegerLayout integerLayout = IntegerLayout::OutputThenBias;
 
-  QuantizationRule& integerForm(std::string op, std::string domain = "", bool outputFirst = false) {
+  QuantizationRule& integerForm(std::string op, std::string domain = "",
+                                IntegerLayout layout = IntegerLayout::OutputThenBias) {
     integerOp = std::move(op);
     integerDomain = std::move(domain);
-    outputParamsFirst = outputFirst;
+    integerLayout = layout;
     return *this;
   }
 };

@@ -101,6 +101,45 @@ TEST_CASE("QOperator: convolutions and the residual Add become integer ops", "[q
   CHECK(sqnrDb(ref, a) > 25);
 }
 
+// x[2,4] -> Gemm(W[3,4], b[3], transB) -> Relu -> y[2,3].
+std::unique_ptr<Model> smallGemm() {
+  auto m = std::make_unique<Model>();
+  m->opsets = {{"", 13}};
+  Graph& g = m->graph;
+  Value* x = g.addInput("x", {DType::Float32, Shape({Dim(2), Dim(4)})});
+  Value* w = g.addInitializer("w", floatTensor({3, 4}, randomFloats(12, 11)));
+  Value* b = g.addInitializer("b", floatTensor({3}, randomFloats(3, 12, -0.1f, 0.1f)));
+  Node* gemm = addNodeWith(g, "Gemm", {x, w, b}, {"g"}, "fc",
+                           {Attribute::ofInt("transB", 1), Attribute::ofFloat("beta", 1.0f)});
+  Node* relu = addNodeWith(g, "Relu", {gemm->output()}, {"y"}, "relu", {});
+  g.addOutput(relu->output());
+  g.bindSchemas(m->opsetMap());
+  REQUIRE(inferShapes(*m));
+  return m;
+}
+
+TEST_CASE("QOperator: Gemm becomes com.microsoft QGemm with its Relu folded in", "[quantize]") {
+  const std::string dir = calibDir("qgemm", 8, {2, 4});
+  auto m = smallGemm(), qdq = smallGemm();
+  auto out = quantizeInPlace(*m, qoperatorSpec(dir));
+  if (!out) FAIL(out.status().message());
+  QuantizeSpec plain = qoperatorSpec(dir);
+  plain.format = "qdq";
+  REQUIRE(quantizeInPlace(*qdq, plain));
+  const auto ops = opCounts(*m);
+  CHECK(ops.at("QGemm") == 1);
+  CHECK(ops.count("Relu") == 0);
+  const Node* q = m->graph.findNode("fc");
+  REQUIRE(q);
+  CHECK_FALSE(q->attrs.find("beta"));  // at its default: dropped, QGemm has none
+  CHECK(q->attrInt("transB") == 1);
+  const exec::RtTensor probe = sampleTensor({2, 4}, 31);
+  const exec::RtTensor a = runOne(*m, probe), b = runOne(*qdq, probe);
+  const float step = out->result.tensors.back().affine.scale;
+  for (int64_t i = 0; i < a.numElements(); ++i)
+    CHECK(std::fabs(a.data<float>()[i] - b.data<float>()[i]) <= 1.001f * step);
+}
+
 TEST_CASE("QOperator models round-trip through ONNX", "[quantize]") {
   const std::string dir = calibDir("qoperator_onnx", 4, {1, 3, 8, 8});
   const fs::path in = fs::temp_directory_path() / "nnport_qop_in.onnx";
