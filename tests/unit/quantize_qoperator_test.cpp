@@ -60,6 +60,35 @@ std::vector<uint8_t> runContrib(const std::string& op, const std::vector<std::st
   return {y.data<uint8_t>(), y.data<uint8_t>() + y.numElements()};
 }
 
+// The same model quantized to QOperator and to QDQ form on the same data.
+struct BothForms {
+  std::unique_ptr<Model> qop, qdq;
+  QuantizeOutcome out;  // of the QOperator run
+};
+
+template <typename Make>
+BothForms quantizeBoth(Make make, const std::string& dir) {
+  BothForms f{make(), make(), {}};
+  auto out = quantizeInPlace(*f.qop, qoperatorSpec(dir));
+  if (!out) FAIL(out.status().message());
+  f.out = std::move(*out);
+  QuantizeSpec plain = qoperatorSpec(dir);
+  plain.format = "qdq";
+  REQUIRE(quantizeInPlace(*f.qdq, plain));
+  return f;
+}
+
+// The largest difference of the two forms' outputs on `probe`, in steps of
+// the output's scale.
+double stepsApart(const BothForms& f, const exec::RtTensor& probe) {
+  const exec::RtTensor a = runOne(*f.qop, probe), b = runOne(*f.qdq, probe);
+  const double step = f.out.result.tensors.back().affine.scale;
+  double worst = 0;
+  for (int64_t i = 0; i < a.numElements(); ++i)
+    worst = std::max(worst, std::fabs(a.data<float>()[i] - b.data<float>()[i]) / step);
+  return worst;
+}
+
 uint8_t quantizeU8(double v, double scale, int zp) {
   return static_cast<uint8_t>(std::clamp(std::nearbyint(v / scale) + zp, 0.0, 255.0));
 }
@@ -67,14 +96,10 @@ uint8_t quantizeU8(double v, double scale, int zp) {
 }  // namespace
 
 TEST_CASE("QOperator: convolutions and the residual Add become integer ops", "[quantize]") {
-  const std::string dir = calibDir("qoperator", 8, {1, 3, 8, 8});
-  auto m = smallCnn();
-  auto qdq = smallCnn();
-  auto out = quantizeInPlace(*m, qoperatorSpec(dir));
-  if (!out) FAIL(out.status().message());
-  QuantizeSpec plain = qoperatorSpec(dir);
-  plain.format = "qdq";
-  REQUIRE(quantizeInPlace(*qdq, plain));
+  const BothForms f =
+      quantizeBoth([] { return smallCnn(); }, calibDir("qoperator", 8, {1, 3, 8, 8}));
+  const Model* m = f.qop.get();
+  const QuantizeOutcome* out = &f.out;
   const auto ops = opCounts(*m);
   CHECK(ops.at("QLinearConv") == 3);
   CHECK(ops.at("QLinearAdd") == 1);
@@ -91,12 +116,8 @@ TEST_CASE("QOperator: convolutions and the residual Add become integer ops", "[q
   CHECK(m->graph.outputs().front()->name() == "y");
   // Integer kernels against the QDQ model's float emulation: the same grid.
   const exec::RtTensor probe = sampleTensor({1, 3, 8, 8}, 77);
-  const exec::RtTensor a = runOne(*m, probe), b = runOne(*qdq, probe);
-  const float step = out->result.tensors.back().affine.scale;
-  float worst = 0;
-  for (int64_t i = 0; i < a.numElements(); ++i)
-    worst = std::max(worst, std::fabs(a.data<float>()[i] - b.data<float>()[i]));
-  CHECK(worst <= 1.001f * step);
+  CHECK(stepsApart(f, probe) <= 1.001);
+  const exec::RtTensor a = runOne(*m, probe);
   const exec::RtTensor ref = runOne(*smallCnn(), probe);
   CHECK(sqnrDb(ref, a) > 25);
 }
@@ -119,25 +140,15 @@ std::unique_ptr<Model> smallGemm() {
 }
 
 TEST_CASE("QOperator: Gemm becomes com.microsoft QGemm with its Relu folded in", "[quantize]") {
-  const std::string dir = calibDir("qgemm", 8, {2, 4});
-  auto m = smallGemm(), qdq = smallGemm();
-  auto out = quantizeInPlace(*m, qoperatorSpec(dir));
-  if (!out) FAIL(out.status().message());
-  QuantizeSpec plain = qoperatorSpec(dir);
-  plain.format = "qdq";
-  REQUIRE(quantizeInPlace(*qdq, plain));
-  const auto ops = opCounts(*m);
+  const BothForms f = quantizeBoth(smallGemm, calibDir("qgemm", 8, {2, 4}));
+  const auto ops = opCounts(*f.qop);
   CHECK(ops.at("QGemm") == 1);
   CHECK(ops.count("Relu") == 0);
-  const Node* q = m->graph.findNode("fc");
+  const Node* q = f.qop->graph.findNode("fc");
   REQUIRE(q);
   CHECK_FALSE(q->attrs.find("beta"));  // at its default: dropped, QGemm has none
   CHECK(q->attrInt("transB") == 1);
-  const exec::RtTensor probe = sampleTensor({2, 4}, 31);
-  const exec::RtTensor a = runOne(*m, probe), b = runOne(*qdq, probe);
-  const float step = out->result.tensors.back().affine.scale;
-  for (int64_t i = 0; i < a.numElements(); ++i)
-    CHECK(std::fabs(a.data<float>()[i] - b.data<float>()[i]) <= 1.001f * step);
+  CHECK(stepsApart(f, sampleTensor({2, 4}, 31)) <= 1.001);
 }
 
 TEST_CASE("QOperator models round-trip through ONNX", "[quantize]") {
