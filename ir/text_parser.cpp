@@ -5,15 +5,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cmath>
 #include <cstdlib>
 #include <functional>
-#include <limits>
 #include <optional>
 #include <sstream>
-#include <type_traits>
 
 #include "ir/text_lexer.h"
+#include "ir/text_literals.h"
 #include "support/checked_math.h"
 #include "support/memory_budget.h"
 
@@ -22,12 +20,6 @@ namespace {
 
 using textir::Lexer;
 using textir::Token;
-
-uint64_t nameSeed(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  return h;
-}
 
 // Builds the model statement by statement.
 class Parser {
@@ -294,10 +286,6 @@ class Parser {
     return Status::ok();
   }
 
-  static bool isFloatText(const std::string& t) {
-    return t.find_first_of(".eE") != std::string::npos || t == "inf" || t == "-inf" || t == "nan";
-  }
-
   Expected<Attribute> attribute(const std::string& name) {
     if (peek().kind == Token::Str) return Attribute::ofString(name, next().text);
     if (peek().kind == Token::Word && peek().text == "tensor") {
@@ -316,7 +304,7 @@ class Parser {
         accept(",");
       }
       bool floats = false;
-      for (const auto& i : items) floats = floats || isFloatText(i);
+      for (const auto& i : items) floats = floats || textir::isFloatText(i);
       if (strings) {
         Attribute a;
         a.name = name;
@@ -338,7 +326,7 @@ class Parser {
     }
     if (peek().kind != Token::Word) return fail("expected an attribute value");
     const std::string t = next().text;
-    if (isFloatText(t)) {
+    if (textir::isFloatText(t)) {
       NNP_ASSIGN_OR_RETURN(float f, floatText(t));
       return Attribute::ofFloat(name, f);
     }
@@ -379,55 +367,13 @@ class Parser {
       if (static_cast<int64_t>(v.size()) != n)
         return fail(fmt::format("{} values for {} elements", v.size(), n));
     } else {
-      uint64_t s = nameSeed(name);
-      for (int64_t i = 0; i < n; ++i) {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        v.push_back(static_cast<double>((s >> 33) % 2001) / 1000.0 - 1.0);  // [-1, 1]
-      }
+      v = textir::madeUpValues(name, n);
     }
     if (type.dtype == DType::Int64 && !ints.empty())
       return TensorPtr(std::make_shared<Tensor>(Tensor::fromVector(DType::Int64, dims, ints)));
-    return makeTensor(type.dtype, dims, v);
-  }
-
-  Expected<TensorPtr> makeTensor(DType d, std::vector<int64_t> dims, const std::vector<double>& v) {
-    auto as = [&](auto zero) -> TensorPtr {
-      // Literals past the element type's range saturate (integers) or
-      // become infinities (float32) instead of casting out of range.
-      using T = decltype(zero);
-      std::vector<T> out;
-      out.reserve(v.size());
-      for (double x : v) {
-        if constexpr (std::is_integral_v<T>) {
-          out.push_back(saturatingCast<T>(x));
-        } else if constexpr (std::is_same_v<T, float>) {
-          const bool past = std::isfinite(x) && std::fabs(x) > std::numeric_limits<float>::max();
-          out.push_back(past ? std::copysign(std::numeric_limits<float>::infinity(),
-                                             static_cast<float>(x > 0 ? 1 : -1))
-                             : static_cast<float>(x));
-        } else {
-          out.push_back(static_cast<T>(x));
-        }
-      }
-      return std::make_shared<Tensor>(Tensor::fromVector(d, std::move(dims), out));
-    };
-    switch (d) {
-      case DType::Float32:
-        return as(float{});
-      case DType::Float64:
-        return as(double{});
-      case DType::Int64:
-        return as(int64_t{});
-      case DType::Int32:
-        return as(int32_t{});
-      case DType::Int8:
-        return as(int8_t{});
-      case DType::UInt8:
-      case DType::Bool:
-        return as(uint8_t{});
-      default:
-        return fail(fmt::format("constants of {} cannot be read from text", dtypeName(d)));
-    }
+    auto t = textir::tensorFromLiterals(type.dtype, dims, v);
+    if (!t) return fail(t.status().message());
+    return t;
   }
 
   Expected<std::unique_ptr<Model>> resolveOutputs() {
