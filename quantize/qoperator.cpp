@@ -187,8 +187,14 @@ Expected<QOperatorResult> toQOperator(Model& m) {
   for (Node* n : order) {
     if (c.erased(n)) continue;
     const OpSchema* s = n->schema();
-    if (!s || !s->quantization || s->quantization->integerOp.empty()) continue;
+    if (!s || !s->quantization) continue;
     if (!n->domain().empty() && n->domain() != "ai.onnx") continue;
+    if (s->quantization->integerOp.empty()) {
+      // Quantized but without an integer op: it runs as DQ -> op -> Q.
+      if (n->numOutputs() == 1 && soleQuantizer(n->output(0)))
+        r.kept.push_back({n->name(), n->opType(), "no integer form: stays DQ -> op -> Q"});
+      continue;
+    }
     const std::string op = s->quantization->integerOp;
     const std::string why = c.convert(n);
     if (why.empty())

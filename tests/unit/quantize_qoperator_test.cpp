@@ -110,9 +110,10 @@ TEST_CASE("QOperator: convolutions and the residual Add become integer ops", "[q
   CHECK(ops.count("Relu") == 0);
   CHECK(out->qoperator.converted.at("QLinearConv") == 3);
   CHECK(m->opsetFor(kMicrosoftDomain) == 1);
-  bool reluKept = false;
-  for (const auto& k : out->qoperator.kept) reluKept = reluKept || k.op == "Relu";
-  CHECK_FALSE(reluKept);  // Relu has no integer form: not a candidate, not listed
+  // Relu went into conv1; MaxPool has no integer form and is listed.
+  REQUIRE(out->qoperator.kept.size() == 1);
+  CHECK(out->qoperator.kept[0].op == "MaxPool");
+  CHECK(out->qoperator.kept[0].reason.find("no integer form") != std::string::npos);
   CHECK(m->graph.outputs().front()->name() == "y");
   // Integer kernels against the QDQ model's float emulation: the same grid.
   const exec::RtTensor probe = sampleTensor({1, 3, 8, 8}, 77);
