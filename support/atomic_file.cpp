@@ -165,6 +165,23 @@ Status commitAll(const std::vector<AtomicFile*>& files) {
     if (f->tempPath().empty()) return Status::internal("{}: commit before open", f->target());
     NNP_RETURN_IF_ERROR(syncFile(f->tempPath(), f->target()));
   }
+  // One new file: link the unnamed temporary straight to the target, so no
+  // moment exists at which a kill leaves a named temporary behind. Replacing
+  // a file, or committing several together, goes through a hidden name and
+  // rename (removed by the signal handlers, not by SIGKILL).
+  if (files.size() == 1 && files[0]->anonymous()) {
+    AtomicFile* f = files[0];
+    if (::linkat(AT_FDCWD, f->temp_.c_str(), AT_FDCWD, f->target_.c_str(), AT_SYMLINK_FOLLOW) ==
+        0) {
+      ::close(f->fd_);
+      f->fd_ = -1;
+      f->committed_ = true;
+      return Status::ok();
+    }
+    if (errno != EEXIST)
+      return Status::io("{}: cannot link the output into place: {}", f->target_,
+                        std::strerror(errno));
+  }
   for (AtomicFile* f : files)
     if (f->anonymous()) NNP_RETURN_IF_ERROR(f->linkIntoPlace());
   for (AtomicFile* f : files) {
